@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './events';
+export * from './money';
+export * from './topics';
+export * from './vpa';

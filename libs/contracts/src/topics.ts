@@ -1,0 +1,17 @@
+/**
+ * Logical topic names. Each producing service owns one topic; every event on it is keyed by the
+ * payment id, so all events of one payment stay in order. The messaging runtime adds the
+ * deployment's prefix (KAFKA_TOPIC_PREFIX) to these names.
+ */
+export const Topics = {
+  PaymentEvents: 'payments.payment-events',
+  FraudEvents: 'fraud.fraud-events',
+  InventoryEvents: 'inventory.inventory-events',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** Where a consuming service parks the messages it can never process. */
+export function deadLetterTopic(service: string): string {
+  return `${service}.dead-letter`;
+}

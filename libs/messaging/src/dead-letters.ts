@@ -1,0 +1,61 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { deadLetterTopic } from '@app/contracts';
+import { KAFKA } from './kafka.tokens';
+import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
+
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  error: string;
+  attempts: number;
+}
+
+/** Parks a message that can never be processed, with the error and its origin in the headers. */
+@Injectable()
+export class DeadLetters implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly producer: Producer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  get topic(): string {
+    return topicName(this.options.config, deadLetterTopic(this.options.config.service));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  async park({ topic, partition, message, error, attempts }: DeadLetter): Promise<void> {
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'dlq-error': error.slice(0, 2000),
+            'dlq-origin-topic': topic,
+            'dlq-origin-partition': String(partition),
+            'dlq-origin-offset': message.offset,
+            'dlq-service': this.options.config.service,
+            'dlq-attempts': String(attempts),
+            'dlq-failed-at': new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  }
+}

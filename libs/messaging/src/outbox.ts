@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvent, EventCatalog, EventType } from '@app/contracts';
+import { KAFKA } from './kafka.tokens';
+import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
+
+/** Writes events into the outbox inside the caller's transaction: no dual writes. */
+@Injectable()
+export class Outbox {
+  async add(tx: EntityManager, events: Array<DomainEvent<EventType>>): Promise<void> {
+    if (events.length === 0) return;
+    const values: unknown[] = [];
+    const rows = events.map((event, i) => {
+      values.push(event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event));
+      const p = i * 5;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+    });
+    await tx.query(
+      `INSERT INTO outbox (event_id, event_type, topic, message_key, value) VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  value: string;
+  headers: Record<string, string>;
+  event_type: string;
+}
+
+/**
+ * Publishes the outbox in id order with an idempotent producer (acks=all) and deletes what the
+ * broker acknowledged. One relay per schema publishes at a time (an advisory lock), so the order
+ * of one payment's events is kept even with several instances. If the process dies after the
+ * broker's ack but before the delete, the rows are published again: consumers dedupe by event id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private producer: Producer;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private pendingWake = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.drainOnce().catch((error) => this.logger.warn(`final outbox drain failed: ${error}`));
+    await this.producer.disconnect();
+  }
+
+  /** Called after a transaction that wrote to the outbox commits. */
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.relayBatchSize ?? 500;
+    let failures = 0;
+    while (this.running) {
+      try {
+        const published = await this.drainOnce();
+        failures = 0;
+        if (published >= batchSize) continue;
+      } catch (error) {
+        failures += 1;
+        this.logger.warn(`outbox relay round failed (attempt ${failures}): ${(error as Error).message}`);
+        await this.sleep(Math.min(200 * 2 ** failures, 5000));
+        continue;
+      }
+      await this.sleep(this.options.relayPollMs ?? 250);
+    }
+  }
+
+  /** Publishes one batch; returns how many rows went out. */
+  async drainOnce(): Promise<number> {
+    this.pendingWake = false;
+    const batchSize = this.options.relayBatchSize ?? 500;
+    const { schema } = this.options.config.database;
+    return this.dataSource.transaction(async (tx) => {
+      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox:${schema}`]);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await tx.query(
+        'SELECT id, topic, message_key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1',
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: this.groupByTopic(rows),
+      });
+      await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      return rows.length;
+    });
+  }
+
+  private groupByTopic(rows: OutboxRow[]) {
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const topic = topicName(this.options.config, row.topic);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: row.message_key,
+        value: row.value,
+        headers: { ...row.headers, 'event-type': row.event_type },
+      });
+      byTopic.set(topic, messages);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingWake || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+}
+

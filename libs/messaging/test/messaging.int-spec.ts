@@ -1,0 +1,115 @@
+import { Injectable, Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { createEvent, deadLetterTopic, DomainEvent, Topics } from '@app/contracts';
+import { MessagingModule, MessagingTables1763700000000, OnEvent, Outbox, UnitOfWork } from '@app/messaging';
+import { BaseEnvSchema, parseEnv, PlatformModule, serviceConfig } from '@app/platform';
+import { eventually } from '../../../test/support/eventually';
+import { testEnv } from '../../../test/support/env';
+import { TestKafka } from '../../../test/support/kafka';
+import { RunningService, startServiceApp } from '../../../test/support/service-app';
+
+/** A handler whose behaviour each test scripts per payment id. */
+@Injectable()
+class ScriptedHandler {
+  readonly calls = new Map<string, number>();
+  readonly failuresBeforeSuccess = new Map<string, number>();
+
+  @OnEvent('FraudAssessed')
+  async handle(event: DomainEvent<'FraudAssessed'>, tx: EntityManager): Promise<void> {
+    const calls = (this.calls.get(event.paymentId) ?? 0) + 1;
+    this.calls.set(event.paymentId, calls);
+    await tx.query('SELECT 1');
+    if (calls <= (this.failuresBeforeSuccess.get(event.paymentId) ?? 0)) throw new Error(`scripted failure ${calls}`);
+  }
+}
+
+const env = testEnv('messaging', { MESSAGE_MAX_ATTEMPTS: '3' });
+const config = serviceConfig('probe', 0, parseEnv(BaseEnvSchema, env));
+
+@Module({
+  imports: [
+    PlatformModule.forRoot({ config, entities: [], migrations: [MessagingTables1763700000000] }),
+    MessagingModule.forRoot({ config }),
+  ],
+  providers: [ScriptedHandler],
+})
+class ProbeModule {}
+
+const kafka = new TestKafka(env);
+let service: RunningService;
+let handler: ScriptedHandler;
+
+const assessed = () => ({ decision: 'APPROVED' as const, score: 0, reasons: [], assessedAt: new Date().toISOString() });
+
+beforeAll(async () => {
+  service = await startServiceApp({ config, title: 'probe', description: '', module: ProbeModule });
+  handler = service.app.get(ScriptedHandler);
+});
+
+afterAll(async () => {
+  await service?.close();
+  await kafka.close();
+});
+
+describe('messaging runtime', () => {
+  it('applies a redelivered event once', async () => {
+    const paymentId = randomUUID();
+    const event = await kafka.publish('FraudAssessed', paymentId, assessed());
+    await kafka.send(Topics.FraudEvents, [{ key: paymentId, value: JSON.stringify(event) }]);
+    const marker = randomUUID();
+    await kafka.publish('FraudAssessed', marker, assessed());
+    await eventually(() => expect(handler.calls.get(marker)).toBe(1));
+    expect(handler.calls.get(paymentId)).toBe(1);
+  });
+
+  it('retries a failing handler and then applies the event', async () => {
+    const paymentId = randomUUID();
+    handler.failuresBeforeSuccess.set(paymentId, 2);
+    await kafka.publish('FraudAssessed', paymentId, assessed());
+    await eventually(() => expect(handler.calls.get(paymentId)).toBe(3));
+    const parked = await kafka.read(deadLetterTopic('probe'), () => false, 1500);
+    expect(parked.filter((m) => m.key === paymentId)).toEqual([]);
+  });
+
+  it('dead-letters after the last attempt, with the error and origin, and moves on', async () => {
+    const paymentId = randomUUID();
+    handler.failuresBeforeSuccess.set(paymentId, 99);
+    await kafka.publish('FraudAssessed', paymentId, assessed());
+    const after = randomUUID();
+    await kafka.publish('FraudAssessed', after, assessed());
+
+    const parked = await kafka.read(deadLetterTopic('probe'), (m) => m.some((x) => x.key === paymentId));
+    const letter = parked.find((m) => m.key === paymentId)!;
+    expect(letter.headers).toMatchObject({
+      'dlq-error': 'scripted failure 3',
+      'dlq-attempts': '3',
+      'dlq-service': 'probe',
+      'dlq-origin-topic': kafka.topic(Topics.FraudEvents),
+    });
+    expect(handler.calls.get(paymentId)).toBe(3);
+    await eventually(() => expect(handler.calls.get(after)).toBe(1));
+  });
+
+  it('publishes the outbox in order, per payment, only once committed', async () => {
+    const paymentId = randomUUID();
+    const uow = service.app.get(UnitOfWork);
+    const outbox = service.app.get(Outbox);
+    const events = Array.from({ length: 30 }, () => createEvent('FraudAssessed', paymentId, assessed(), 'probe'));
+    for (let i = 0; i < events.length; i += 10) {
+      await uow.run((tx) => outbox.add(tx, events.slice(i, i + 10)));
+    }
+    await expect(
+      uow.run(async (tx) => {
+        await outbox.add(tx, [createEvent('FraudAssessed', paymentId, assessed(), 'probe')]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+
+    const published = await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length >= 30);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a wrongly published extra
+    const again = await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length > 30, 1500);
+    expect(published.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+    expect(again).toHaveLength(30);
+  });
+});

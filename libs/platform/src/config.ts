@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once, at boot, from the environment and validated into a typed object.
+ * A missing or malformed variable stops the process with a message naming it.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const csv = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean));
+
+/** A whole number from an environment variable: digits only, so '' or '1e3' is an error, not 0 or 1000. */
+export const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+export const port = (fallback: number) => int(fallback, 0, 65535);
+
+/** Variables every service reads. */
+export const BaseEnvSchema = z.object({
+  KAFKA_BROKERS: csv('127.0.0.1:9092').pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1)),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  KAFKA_PARTITIONS: int(6, 1, 1000),
+  KAFKA_REPLICATION_FACTOR: int(1, 1, 10),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/payments'),
+  DATABASE_POOL_SIZE: int(10, 1, 100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MESSAGE_MAX_ATTEMPTS: int(5, 1, 100),
+});
+
+export type BaseEnv = z.infer<typeof BaseEnvSchema>;
+
+/** The typed configuration every service gets; services add their own section. */
+export interface ServiceConfig {
+  service: string;
+  http: { host: string; port: number };
+  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number };
+  database: { url: string; schema: string; poolSize: number };
+  log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
+  messaging: { maxAttempts: number };
+}
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Builds the shared part of a service's configuration; the database schema is the service name. */
+export function serviceConfig(service: string, port: number, env: BaseEnv): ServiceConfig {
+  return {
+    service,
+    http: { host: env.HOST, port },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    },
+    database: { url: env.DATABASE_URL, schema: service, poolSize: env.DATABASE_POOL_SIZE },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    messaging: { maxAttempts: env.MESSAGE_MAX_ATTEMPTS },
+  };
+}

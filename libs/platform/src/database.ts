@@ -1,0 +1,69 @@
+import { Client } from 'pg';
+import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { ServiceConfig } from './config';
+
+type EntityList = MixedList<string | Function>;
+
+/** TypeORM options for a service: its own schema, migrations only (never synchronize). */
+export function dataSourceOptions(
+  config: ServiceConfig,
+  entities: EntityList,
+  migrations: MixedList<Function>,
+): DataSourceOptions {
+  const { url, schema, poolSize } = config.database;
+  return {
+    type: 'postgres',
+    url,
+    schema,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName: config.service,
+    extra: { max: poolSize, options: `-c search_path=${schema}` },
+  };
+}
+
+/** Creates the database (when missing) and the service's schema, so a fresh machine just works. */
+export async function prepareDatabase(url: string, schema: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1)) || 'postgres';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const adminClient = new Client({ connectionString: admin.toString() });
+  await adminClient.connect();
+  try {
+    const { rowCount } = await adminClient.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      await adminClient.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((error) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error; // created concurrently
+      });
+    }
+  } finally {
+    await adminClient.end();
+  }
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error) => {
+      if (error.code !== '23505' && error.code !== '42P06') throw error;
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs pending migrations while holding a lock, so several instances can start at once. */
+export async function runMigrations(dataSource: DataSource, schema: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,72 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ZodValidationException } from 'nestjs-zod';
+import { ZodError } from 'zod';
+import { DomainError, ErrorKind } from './errors';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  CONFLICT: HttpStatus.CONFLICT,
+  INVALID: HttpStatus.BAD_REQUEST,
+  UNPROCESSABLE: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Turns zod issues into one entry per offending field; unknown keys are named one by one. */
+export function fieldErrors(error: ZodError, root = 'body'): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: 'unknown field' }));
+    }
+    return [{ field: base || root, message: issue.message }];
+  });
+}
+
+export function badRequest(errors: FieldError[]) {
+  return {
+    statusCode: 400,
+    error: 'Bad Request',
+    code: 'VALIDATION_FAILED',
+    message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  };
+}
+
+/** The one place where errors become HTTP responses. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse();
+    const [status, body] = this.toResponse(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    reply.status(status).send(body);
+  }
+
+  private toResponse(exception: unknown): [number, unknown] {
+    if (exception instanceof ZodValidationException) {
+      return [400, badRequest(fieldErrors(exception.getZodError() as ZodError))];
+    }
+    if (exception instanceof DomainError) {
+      const status = STATUS_BY_KIND[exception.kind];
+      return [status, { statusCode: status, code: exception.code, message: exception.message, ...exception.details }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      return [status, typeof response === 'string' ? { statusCode: status, message: response } : response];
+    }
+    const clientError = exception as { statusCode?: number; message?: string; code?: string };
+    if (typeof clientError?.statusCode === 'number' && clientError.statusCode >= 400 && clientError.statusCode < 500) {
+      // Fastify's own client errors (malformed JSON, body too large, ...): a client error is never a 5xx.
+      const status = clientError.statusCode === 415 ? 400 : clientError.statusCode;
+      return [status, badRequest([{ field: 'body', message: clientError.message ?? 'malformed request body' }])];
+    }
+    return [500, { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' }];
+  }
+}

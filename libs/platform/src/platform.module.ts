@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { ZodValidationPipe } from 'nestjs-zod';
+import { MixedList } from 'typeorm';
+import { ServiceConfig } from './config';
+import { dataSourceOptions } from './database';
+import { HealthController } from './health.controller';
+import { HttpErrorFilter } from './http-error.filter';
+import { loggerParams } from './logging';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface PlatformOptions {
+  config: ServiceConfig;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+}
+
+/**
+ * What every service has: its typed config, structured logging, its database (own schema),
+ * health endpoints, request validation and the one HTTP error filter.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot({ config, entities, migrations }: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot(dataSourceOptions(config, entities, migrations)),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+      exports: [SERVICE_CONFIG],
+    };
+  }
+}
