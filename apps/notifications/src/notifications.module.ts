@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { PlatformModule, ServiceConfig } from '@app/platform';
+import { ListNotificationsController } from './list-notifications/list-notifications.controller';
+import { ListNotificationsService } from './list-notifications/list-notifications.service';
+import { Notifications1763700000100 } from './migrations/1763700000100-notifications';
+import { Notification } from './notification.entity';
+import { PaymentOutcomeHandler } from './send-notifications/payment-outcome.handler';
+import { SendNotificationsService } from './send-notifications/send-notifications.service';
+
+@Module({})
+export class NotificationsModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: NotificationsModule,
+      imports: [
+        PlatformModule.forRoot({
+          config,
+          entities: [Notification],
+          migrations: [MessagingTables1763700000000, Notifications1763700000100],
+        }),
+        MessagingModule.forRoot({ config }),
+      ],
+      controllers: [ListNotificationsController],
+      providers: [SendNotificationsService, PaymentOutcomeHandler, ListNotificationsService],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { formatPaise, PayloadOf } from '@app/contracts';
+import { NotificationType } from '../notification.entity';
+
+export interface PlannedNotification {
+  recipientVpa: string;
+  type: NotificationType;
+  message: string;
+}
+
+/** Who is told what about a final payment: payer and payee on success, only the payer on failure. */
+export function succeededNotifications(payment: PayloadOf<'PaymentSucceeded'>): PlannedNotification[] {
+  const amount = `₹${formatPaise(payment.amountPaise)}`;
+  return [
+    { recipientVpa: payment.payerVpa, type: 'PAYMENT_SENT', message: `You paid ${amount} to ${payment.payeeVpa}` },
+    { recipientVpa: payment.payeeVpa, type: 'PAYMENT_RECEIVED', message: `You received ${amount} from ${payment.payerVpa}` },
+  ];
+}
+
+export function failedNotifications(payment: PayloadOf<'PaymentFailed'>): PlannedNotification[] {
+  const amount = `₹${formatPaise(payment.amountPaise)}`;
+  return [
+    {
+      recipientVpa: payment.payerVpa,
+      type: 'PAYMENT_FAILED',
+      message: `Your payment of ${amount} to ${payment.payeeVpa} failed (${payment.failureReason})`,
+    },
+  ];
+}
