@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Outbox, UnitOfWork } from '@app/messaging';
+import { Payment } from '../payment';
+import { paymentInitiated } from '../payment-events';
+import { PaymentView, toPaymentView } from '../payment.view';
+import { PaymentsRepository } from '../payments.repository';
+import { InitiatePaymentCommand } from './initiate-payment.dto';
+
+@Injectable()
+export class InitiatePaymentService {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly payments: PaymentsRepository,
+  ) {}
+
+  /** Stores a PENDING payment and its PaymentInitiated event in one transaction: fraud and inventory take it from there. */
+  async initiate(command: InitiatePaymentCommand): Promise<PaymentView> {
+    const now = new Date();
+    const payment: Payment = {
+      id: randomUUID(),
+      status: 'PENDING',
+      failureReason: null,
+      payerVpa: command.payerVpa,
+      payeeVpa: command.payeeVpa,
+      amountPaise: command.amountPaise,
+      currency: command.currency,
+      note: command.note ?? null,
+      items: command.items,
+      stockStatus: command.items.length > 0 ? 'PENDING' : 'NOT_REQUIRED',
+      fraud: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+    };
+    await this.unitOfWork.run(async (tx) => {
+      await this.payments.insert(tx, payment);
+      await this.outbox.add(tx, [paymentInitiated(payment)]);
+    });
+    return toPaymentView(payment);
+  }
+}

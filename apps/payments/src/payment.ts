@@ -1,0 +1,35 @@
+import { FailureReason, FraudReason, LineItem } from '@app/contracts';
+
+export const PaymentStatuses = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+export type PaymentStatus = (typeof PaymentStatuses)[number];
+
+/** Where the stock reservation stands: NOT_REQUIRED when the payment has no items. */
+export const StockStatuses = ['NOT_REQUIRED', 'PENDING', 'RESERVED', 'REJECTED'] as const;
+export type StockStatus = (typeof StockStatuses)[number];
+
+export type FraudDecision = 'APPROVED' | 'REJECTED';
+
+export interface FraudAssessment {
+  decision: FraudDecision;
+  score: number;
+  reasons: FraudReason[];
+  assessedAt: Date;
+}
+
+/** A payment as this service stores it: money in integer paise, VPAs lowercase. */
+export interface Payment {
+  id: string;
+  status: PaymentStatus;
+  failureReason: FailureReason | null;
+  payerVpa: string;
+  payeeVpa: string;
+  amountPaise: number;
+  currency: 'INR';
+  note: string | null;
+  items: LineItem[];
+  stockStatus: StockStatus;
+  fraud: FraudAssessment | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}

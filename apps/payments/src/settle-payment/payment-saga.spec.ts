@@ -1,0 +1,148 @@
+import { FraudDecision, StockStatus } from '../payment';
+import { applyFact, decideStatus, SagaFact, SagaState } from './payment-saga';
+
+const pending = (stockStatus: StockStatus, fraudDecision: FraudDecision | null = null): SagaState => ({
+  status: 'PENDING',
+  failureReason: null,
+  fraudDecision,
+  stockStatus,
+});
+
+const APPROVED: SagaFact = { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' };
+const REJECTED: SagaFact = { kind: 'FRAUD_ASSESSED', decision: 'REJECTED' };
+const RESERVED: SagaFact = { kind: 'STOCK_RESERVED' };
+const OUT_OF_STOCK: SagaFact = { kind: 'STOCK_REJECTED' };
+const ALL_FACTS = [APPROVED, REJECTED, RESERVED, OUT_OF_STOCK];
+
+/** Applies facts in order, keeping the state when a fact changes nothing. */
+const replay = (start: SagaState, facts: SagaFact[]) => facts.reduce((state, fact) => applyFact(state, fact) ?? state, start);
+
+describe('decideStatus', () => {
+  it.each<[FraudDecision | null, StockStatus, string, string | null]>([
+    [null, 'NOT_REQUIRED', 'PENDING', null],
+    [null, 'PENDING', 'PENDING', null],
+    [null, 'RESERVED', 'PENDING', null],
+    [null, 'REJECTED', 'FAILED', 'OUT_OF_STOCK'],
+    ['APPROVED', 'NOT_REQUIRED', 'SUCCEEDED', null],
+    ['APPROVED', 'PENDING', 'PENDING', null],
+    ['APPROVED', 'RESERVED', 'SUCCEEDED', null],
+    ['APPROVED', 'REJECTED', 'FAILED', 'OUT_OF_STOCK'],
+    ['REJECTED', 'NOT_REQUIRED', 'FAILED', 'FRAUD_REJECTED'],
+    ['REJECTED', 'PENDING', 'FAILED', 'FRAUD_REJECTED'],
+    ['REJECTED', 'RESERVED', 'FAILED', 'FRAUD_REJECTED'],
+  ])('fraud %s, stock %s → %s %s', (fraud, stock, status, failureReason) => {
+    expect(decideStatus(fraud, stock)).toEqual({ status, failureReason });
+  });
+});
+
+describe('applyFact', () => {
+  describe('a payment without items', () => {
+    it('succeeds on approval', () => {
+      expect(applyFact(pending('NOT_REQUIRED'), APPROVED)).toEqual({
+        status: 'SUCCEEDED',
+        failureReason: null,
+        fraudDecision: 'APPROVED',
+        stockStatus: 'NOT_REQUIRED',
+      });
+    });
+
+    it('fails on rejection', () => {
+      expect(applyFact(pending('NOT_REQUIRED'), REJECTED)).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
+    });
+
+    it('ignores stock events: no reservation was asked for', () => {
+      expect(applyFact(pending('NOT_REQUIRED'), RESERVED)).toBeNull();
+      expect(applyFact(pending('NOT_REQUIRED'), OUT_OF_STOCK)).toBeNull();
+    });
+  });
+
+  describe('a payment with items', () => {
+    it('waits for the reservation after an approval', () => {
+      expect(applyFact(pending('PENDING'), APPROVED)).toEqual({ ...pending('PENDING', 'APPROVED') });
+    });
+
+    it('waits for the assessment after a reservation', () => {
+      expect(applyFact(pending('PENDING'), RESERVED)).toEqual(pending('RESERVED'));
+    });
+
+    it.each([
+      ['approval then reservation', [APPROVED, RESERVED]],
+      ['reservation then approval', [RESERVED, APPROVED]],
+    ])('succeeds after %s', (_, facts) => {
+      expect(replay(pending('PENDING'), facts)).toMatchObject({ status: 'SUCCEEDED', failureReason: null, stockStatus: 'RESERVED' });
+    });
+
+    it('fails OUT_OF_STOCK as soon as stock is rejected, before the assessment', () => {
+      expect(applyFact(pending('PENDING'), OUT_OF_STOCK)).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: null });
+    });
+
+    it('fails OUT_OF_STOCK when stock is rejected after an approval', () => {
+      expect(replay(pending('PENDING'), [APPROVED, OUT_OF_STOCK])).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
+    });
+
+    it('fails FRAUD_REJECTED as soon as fraud rejects, before the reservation', () => {
+      expect(applyFact(pending('PENDING'), REJECTED)).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED', stockStatus: 'PENDING' });
+    });
+
+    it('fails FRAUD_REJECTED when fraud rejects after the reservation', () => {
+      expect(replay(pending('PENDING'), [RESERVED, REJECTED])).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
+    });
+
+    it.each([
+      ['fraud rejection, then stock rejection', [REJECTED, OUT_OF_STOCK], 'FRAUD_REJECTED'],
+      ['stock rejection, then fraud rejection', [OUT_OF_STOCK, REJECTED], 'OUT_OF_STOCK'],
+      ['stock rejection, then approval', [OUT_OF_STOCK, APPROVED], 'OUT_OF_STOCK'],
+      ['fraud rejection, then reservation', [REJECTED, RESERVED], 'FRAUD_REJECTED'],
+    ])('keeps the first failure after %s', (_, facts, reason) => {
+      expect(replay(pending('PENDING'), facts)).toMatchObject({ status: 'FAILED', failureReason: reason });
+    });
+  });
+
+  describe('a participant that answers twice', () => {
+    it('keeps the first assessment', () => {
+      expect(applyFact(pending('PENDING', 'APPROVED'), REJECTED)).toBeNull();
+      expect(applyFact(pending('PENDING', 'APPROVED'), APPROVED)).toBeNull();
+    });
+
+    it('keeps the first stock answer', () => {
+      expect(applyFact(pending('RESERVED'), OUT_OF_STOCK)).toBeNull();
+      expect(applyFact(pending('RESERVED'), RESERVED)).toBeNull();
+    });
+  });
+
+  describe('a final payment', () => {
+    const finals: SagaState[] = [
+      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'NOT_REQUIRED' },
+      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'RESERVED' },
+      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'NOT_REQUIRED' },
+      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'PENDING' },
+      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: null, stockStatus: 'REJECTED' },
+      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: 'APPROVED', stockStatus: 'REJECTED' },
+      { status: 'FAILED', failureReason: 'EXPIRED', fraudDecision: null, stockStatus: 'PENDING' },
+    ];
+
+    it.each(finals.flatMap((state) => ALL_FACTS.map((fact) => [state.status, state.failureReason, fact.kind, state, fact] as const)))(
+      'stays %s %s whatever arrives (%s)',
+      (_status, _reason, _kind, state, fact) => {
+        expect(applyFact(state, fact)).toBeNull();
+      },
+    );
+  });
+
+  it('never leaves a final status, in any order of any facts', () => {
+    const orders = (facts: SagaFact[]): SagaFact[][] =>
+      facts.length === 0 ? [[]] : facts.flatMap((fact, i) => orders([...facts.slice(0, i), ...facts.slice(i + 1)]).map((rest) => [fact, ...rest]));
+    for (const start of [pending('PENDING'), pending('NOT_REQUIRED')]) {
+      for (const order of orders(ALL_FACTS)) {
+        let state = start;
+        for (const fact of order) {
+          const next = applyFact(state, fact);
+          if (state.status !== 'PENDING') expect(next).toBeNull();
+          state = next ?? state;
+        }
+        // the outcome is what the first decisive facts said
+        expect(state).toEqual({ ...state, ...decideStatus(state.fraudDecision, state.stockStatus) });
+      }
+    }
+  });
+});
