@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { PlatformModule, ServiceConfig } from '@app/platform';
+import { GetProductController } from './get-product/get-product.controller';
+import { GetProductService } from './get-product/get-product.service';
+import { Inventory1763700000300 } from './migrations/1763700000300-inventory';
+import { Product } from './product.entity';
+import { PutProductController } from './put-product/put-product.controller';
+import { PutProductService } from './put-product/put-product.service';
+import { Reservation } from './reservation.entity';
+import { PaymentInitiatedHandler } from './reserve-stock/payment-initiated.handler';
+import { ReserveStockService } from './reserve-stock/reserve-stock.service';
+import { PaymentOutcomeHandler } from './settle-reservation/payment-outcome.handler';
+import { SettleReservationService } from './settle-reservation/settle-reservation.service';
+
+@Module({})
+export class InventoryModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: InventoryModule,
+      imports: [
+        PlatformModule.forRoot({
+          config,
+          entities: [Product, Reservation],
+          migrations: [MessagingTables1763700000000, Inventory1763700000300],
+        }),
+        MessagingModule.forRoot({ config }),
+      ],
+      controllers: [PutProductController, GetProductController],
+      providers: [
+        PutProductService,
+        GetProductService,
+        ReserveStockService,
+        PaymentInitiatedHandler,
+        SettleReservationService,
+        PaymentOutcomeHandler,
+      ],
+    };
+  }
+}
