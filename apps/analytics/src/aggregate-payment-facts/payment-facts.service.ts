@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { PayloadOf } from '@app/contracts';
+import { EntityManager } from 'typeorm';
+import { FinalFact } from './payment-facts';
+
+/** One row per payment: the facts table, not the inbox, is what makes a payment count once. */
+@Injectable()
+export class PaymentFactsService {
+  /** A payment seen again (or after its final status) keeps the row it already has. */
+  async initiated(tx: EntityManager, paymentId: string, payment: PayloadOf<'PaymentInitiated'>): Promise<void> {
+    await tx.query(
+      `INSERT INTO payment_facts (payment_id, created_at, status, amount_paise)
+       VALUES ($1, $2, 'PENDING', $3)
+       ON CONFLICT (payment_id) DO NOTHING`,
+      [paymentId, payment.createdAt, payment.amountPaise],
+    );
+  }
+
+  /**
+   * Sets the final status once: only a PENDING row moves, so a second or contradicting final event
+   * changes nothing. A final event with no initiated row before it still counts the payment, from
+   * the facts its own payload carries.
+   */
+  async finished(tx: EntityManager, paymentId: string, fact: FinalFact): Promise<void> {
+    await tx.query(
+      `INSERT INTO payment_facts (payment_id, created_at, status, failure_reason, amount_paise, completed_at, latency_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (payment_id) DO UPDATE
+         SET status = EXCLUDED.status,
+             failure_reason = EXCLUDED.failure_reason,
+             completed_at = EXCLUDED.completed_at,
+             latency_ms = EXCLUDED.latency_ms
+       WHERE payment_facts.status = 'PENDING'`,
+      [paymentId, fact.createdAt, fact.status, fact.failureReason, fact.amountPaise, fact.completedAt, fact.latencyMs],
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { FailureReasons, formatPaise } from '@app/contracts';
+
+/** What the summary query returns: counts are bigint and sums numeric, so both arrive as text. */
+export interface SummaryRow {
+  initiated: string;
+  succeeded: string;
+  failed: string;
+  pending: string;
+  succeeded_paise: string;
+  failures_by_reason: Record<string, number> | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface SummaryView {
+  initiated: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+  failuresByReason: Record<string, number>;
+  succeededVolume: string;
+  latencyMs: { p50: number; p95: number; p99: number };
+}
+
+export function toSummaryView(row: SummaryRow): SummaryView {
+  // Every known reason is always present, so clients never have to tell "none" from "missing".
+  const failuresByReason: Record<string, number> = Object.fromEntries(FailureReasons.map((reason) => [reason, 0]));
+  for (const [reason, count] of Object.entries(row.failures_by_reason ?? {})) failuresByReason[reason] = Number(count);
+  return {
+    initiated: wholeNumber(row.initiated),
+    succeeded: wholeNumber(row.succeeded),
+    failed: wholeNumber(row.failed),
+    pending: wholeNumber(row.pending),
+    failuresByReason,
+    succeededVolume: formatPaise(wholeNumber(row.succeeded_paise)),
+    latencyMs: { p50: row.p50 ?? 0, p95: row.p95 ?? 0, p99: row.p99 ?? 0 },
+  };
+}
+
+/** Exact conversion of an integer that PostgreSQL sent as text; refuses rather than rounds. */
+export function wholeNumber(text: string): number {
+  if (!/^-?\d+$/.test(text)) throw new RangeError(`not an integer: ${text}`);
+  const value = BigInt(text);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`integer beyond the exact range of a number: ${text}`);
+  }
+  return Number(value);
+}

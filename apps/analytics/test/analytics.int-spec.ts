@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AnyDomainEvent, createEvent, EventCatalog, EventType, FailureReason } from '@app/contracts';
+import { eventually } from '../../../test/support/eventually';
+import { testEnv } from '../../../test/support/env';
+import { TestKafka } from '../../../test/support/kafka';
+import { RunningService, startServiceApp } from '../../../test/support/service-app';
+import { AnalyticsModule } from '../src/analytics.module';
+import { loadConfig } from '../src/config';
+
+const env = testEnv('analytics');
+const kafka = new TestKafka(env);
+let service: RunningService;
+
+// Each scenario creates its payments inside its own window of creation times, far from the others,
+// so that it can query exactly its own payments through from/to.
+const at = (base: string, offsetMs: number) => new Date(Date.parse(base) + offsetMs).toISOString();
+
+interface PaymentPlan {
+  id: string;
+  createdAt: string;
+  amountPaise: number;
+  outcome?: { latencyMs: number; failureReason?: FailureReason };
+  initiated?: boolean;
+}
+
+function paymentFacts(plan: PaymentPlan) {
+  return {
+    payerVpa: 'alice@okbank',
+    payeeVpa: 'bob@okbank',
+    amountPaise: plan.amountPaise,
+    currency: 'INR' as const,
+    items: [],
+    createdAt: plan.createdAt,
+  };
+}
+
+function finalEvent(plan: PaymentPlan, outcome: NonNullable<PaymentPlan['outcome']>): AnyDomainEvent {
+  const completedAt = at(plan.createdAt, outcome.latencyMs);
+  const payload = { ...paymentFacts(plan), completedAt };
+  return outcome.failureReason
+    ? createEvent('PaymentFailed', plan.id, { ...payload, failureReason: outcome.failureReason }, 'payments', new Date(completedAt))
+    : createEvent('PaymentSucceeded', plan.id, payload, 'payments', new Date(completedAt));
+}
+
+/** The events a payment's lifecycle produces, in order: initiated (unless left out), then its outcome. */
+function eventsOf(plan: PaymentPlan): AnyDomainEvent[] {
+  const events: AnyDomainEvent[] = [];
+  if (plan.initiated !== false) {
+    events.push(createEvent('PaymentInitiated', plan.id, paymentFacts(plan), 'payments', new Date(plan.createdAt)));
+  }
+  if (plan.outcome) events.push(finalEvent(plan, plan.outcome));
+  return events;
+}
+
+/** Puts events on their topics in one go, keyed by payment so each payment's events keep their order. */
+async function deliver(events: AnyDomainEvent[]): Promise<void> {
+  const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+  for (const event of events) {
+    const topic = EventCatalog[event.type].topic;
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: event.paymentId, value: JSON.stringify(event) }]);
+  }
+  for (const [topic, messages] of byTopic) await kafka.send(topic, messages);
+}
+
+async function summary(query = '') {
+  const response = await fetch(`${service.url}/v1/analytics/summary${query ? `?${query}` : ''}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const windowOf = (base: string, hours = 1) => `from=${base}&to=${at(base, hours * 3600_000)}`;
+
+async function recordedEventIds(paymentIds: string[]): Promise<string[]> {
+  const rows: Array<{ event_id: string }> = await service.app
+    .get(DataSource)
+    .query('SELECT event_id FROM lifecycle_events WHERE payment_id = ANY($1::uuid[]) ORDER BY event_id', [paymentIds]);
+  return rows.map((row) => row.event_id);
+}
+
+beforeAll(async () => {
+  const config = loadConfig(env);
+  service = await startServiceApp({ config, title: 'Analytics', description: '', module: AnalyticsModule.forRoot(config) });
+});
+
+afterAll(async () => {
+  await service?.close();
+  await kafka.close();
+});
+
+describe('analytics service', () => {
+  it('is ready when its database and Kafka are usable', async () => {
+    const response = await fetch(`${service.url}/health/ready`);
+    expect(response.status).toBe(200);
+  });
+
+  describe('a day of payments', () => {
+    const day = '2031-03-01T10:00:00.000Z';
+    // 20 final payments with latencies 10, 20, ... 200 ms: 17 succeeded, 3 failed; and 1 pending.
+    const plans: PaymentPlan[] = Array.from({ length: 20 }, (_, i) => ({
+      id: randomUUID(),
+      createdAt: at(day, i * 60_000),
+      amountPaise: 1000,
+      outcome: { latencyMs: (i + 1) * 10 },
+    }));
+    plans[0].amountPaise = 12550; // 125.50
+    plans[1].amountPaise = 1; // 0.01
+    plans[2].initiated = false; // its final event arrives with no initiated before it
+    plans[3].outcome!.failureReason = 'FRAUD_REJECTED';
+    plans[3].amountPaise = 50_000;
+    plans[8].outcome!.failureReason = 'FRAUD_REJECTED';
+    plans[19].outcome!.failureReason = 'OUT_OF_STOCK';
+    plans[19].amountPaise = 70_000;
+    plans.push({ id: randomUUID(), createdAt: at(day, 30 * 60_000), amountPaise: 99_900 }); // still pending
+    const originals = plans.flatMap(eventsOf);
+
+    const expected = {
+      initiated: 21,
+      succeeded: 17,
+      failed: 3,
+      pending: 1,
+      failuresByReason: { FRAUD_REJECTED: 2, OUT_OF_STOCK: 1, EXPIRED: 0 },
+      // 125.50 + 0.01 + 15 × 10.00; failed and pending amounts are not volume
+      succeededVolume: '275.51',
+      // nearest rank over the 20 final latencies: the 10th, 19th and 20th
+      latencyMs: { p50: 100, p95: 190, p99: 200 },
+    };
+
+    it('counts each payment once, by status and reason, with its volume and latency percentiles', async () => {
+      await deliver(originals);
+      await eventually(async () => expect(await summary(windowOf(day))).toEqual(expected));
+    });
+
+    it('changes nothing when events are redelivered or a final payment gets a second final event', async () => {
+      // Same event ids again, then per payment one new event that must not move it: a contradicting
+      // final event, or a second initiated with other facts for the pending one. Each payment's
+      // new event comes after its redeliveries on the same partition, so once every new event is
+      // recorded, every redelivery before it has been consumed too.
+      const second = plans.map((plan) =>
+        plan.outcome
+          ? finalEvent(plan, { latencyMs: 5, failureReason: plan.outcome.failureReason ? undefined : 'EXPIRED' })
+          : createEvent('PaymentInitiated', plan.id, { ...paymentFacts(plan), amountPaise: 1, createdAt: at(day, 0) }, 'payments'),
+      );
+      await deliver([...originals, ...second]);
+      const everyEvent = [...originals, ...second].map((event) => event.eventId).sort();
+      await eventually(async () => expect(await recordedEventIds(plans.map((p) => p.id))).toEqual(everyEvent));
+
+      expect(await summary(windowOf(day))).toEqual(expected);
+    });
+  });
+
+  it('records every lifecycle event type once, as it arrived', async () => {
+    const paymentId = randomUUID();
+    const createdAt = '2032-05-01T00:00:00.000Z';
+    const payment = paymentFacts({ id: paymentId, createdAt, amountPaise: 100 });
+    const items = [{ sku: 'SKU-1', quantity: 2 }];
+    const events: AnyDomainEvent[] = [
+      createEvent('PaymentInitiated', paymentId, { ...payment, items }, 'payments'),
+      createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 3, reasons: [], assessedAt: createdAt }, 'fraud'),
+      createEvent('StockReserved', paymentId, { items }, 'inventory'),
+      createEvent('StockRejected', paymentId, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory'),
+      createEvent('StockCommitted', paymentId, { items }, 'inventory'),
+      createEvent('StockReleased', paymentId, { items }, 'inventory'),
+      createEvent('PaymentSucceeded', paymentId, { ...payment, items, completedAt: createdAt }, 'payments'),
+      createEvent('PaymentFailed', paymentId, { ...payment, items, completedAt: createdAt, failureReason: 'EXPIRED' }, 'payments'),
+    ];
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(Object.keys(EventCatalog) as EventType[]));
+    await deliver(events);
+    await deliver(events); // the same ids again
+
+    const dataSource = service.app.get(DataSource);
+    const rowsOf = () =>
+      dataSource.query(
+        'SELECT event_id, payment_id, type, schema_version, occurred_at, producer, payload FROM lifecycle_events WHERE payment_id = $1',
+        [paymentId],
+      );
+    await eventually(async () => expect(await rowsOf()).toHaveLength(events.length));
+    const rows = (await rowsOf()) as Array<Record<string, unknown>>;
+    for (const event of events) {
+      expect(rows.filter((row) => row.event_id === event.eventId)).toEqual([
+        {
+          event_id: event.eventId,
+          payment_id: paymentId,
+          type: event.type,
+          schema_version: 1,
+          occurred_at: new Date(event.occurredAt),
+          producer: event.producer,
+          payload: event.payload,
+        },
+      ]);
+    }
+  });
+
+  describe('the window on creation time', () => {
+    const base = '2020-01-01T00:00:00.000Z';
+    const plans: PaymentPlan[] = [0, 1, 2].map((hour) => ({
+      id: randomUUID(),
+      createdAt: at(base, hour * 3600_000),
+      amountPaise: 100 * (hour + 1),
+      outcome: { latencyMs: 1000 * (hour + 1) },
+    }));
+    const window = (from?: number, to?: number) =>
+      [from === undefined ? '' : `from=${at(base, from * 3600_000)}`, to === undefined ? '' : `to=${at(base, to * 3600_000)}`]
+        .filter(Boolean)
+        .join('&');
+
+    beforeAll(async () => {
+      await deliver(plans.flatMap(eventsOf));
+      await eventually(async () => expect(await summary(window(0, 3))).toMatchObject({ succeeded: 3 }));
+    });
+
+    it('includes from and excludes to', async () => {
+      expect(await summary(window(1, 2))).toMatchObject({ initiated: 1, succeeded: 1, succeededVolume: '2.00', latencyMs: { p50: 2000, p95: 2000, p99: 2000 } });
+      expect(await summary(window(1, 1))).toMatchObject({ initiated: 0, succeededVolume: '0.00', latencyMs: { p50: 0, p95: 0, p99: 0 } });
+    });
+
+    it('takes either bound alone', async () => {
+      // nothing else in this file is created before 2020
+      expect(await summary(window(undefined, 1))).toMatchObject({ initiated: 1, succeededVolume: '1.00' });
+      expect(await summary(window(1, undefined))).toMatchObject({ initiated: expect.any(Number) });
+      expect(await summary(window(2, 3))).toMatchObject({ initiated: 1, succeededVolume: '3.00' });
+    });
+
+    it('accepts an offset other than Z', async () => {
+      // 05:30 at +05:30 is midnight UTC: the first payment is in
+      expect(await summary('from=2020-01-01T05:30:00%2B05:30&to=2020-01-01T06:30:00%2B05:30')).toMatchObject({ initiated: 1, succeededVolume: '1.00' });
+    });
+
+    it('without a window, counts every payment, and the counts add up', async () => {
+      const all = (await summary()) as { initiated: number; succeeded: number; failed: number; pending: number };
+      expect(all.initiated).toBeGreaterThanOrEqual(3);
+      expect(all.initiated).toBe(all.succeeded + all.failed + all.pending);
+    });
+  });
+
+  describe('a bad query', () => {
+    const rejected = async (query: string) => {
+      const response = await fetch(`${service.url}/v1/analytics/summary?${query}`);
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { message: string }).message;
+    };
+
+    it('names from when it is not a date-time', async () => {
+      const message = await rejected('from=yesterday');
+      expect(message).toContain('from');
+      expect(message).not.toContain('to:');
+    });
+
+    it('names to when it is not a date-time', async () => {
+      expect(await rejected('to=2031-02-30T00:00:00Z')).toContain('to');
+    });
+
+    it('names from when the window runs backwards', async () => {
+      expect(await rejected('from=2031-03-02T00:00:00Z&to=2031-03-01T00:00:00Z')).toMatch(/^from: /);
+    });
+
+    it('names a parameter it does not know', async () => {
+      expect(await rejected('since=2031-03-01T00:00:00Z')).toContain('since');
+    });
+  });
+});
