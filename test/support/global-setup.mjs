@@ -1,0 +1,18 @@
+// Starts what the integration and end-to-end tests need, unique to this run so that the suite can
+// run twice in a row and beside `npm start`: a private Kafka broker on free ports (unless
+// KAFKA_BROKERS names a cluster) and a run id that names this run's databases and topics.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startKafka } from '../../scripts/kafka.mjs';
+
+export default async function globalSetup(globalConfig) {
+  const wantsInfra = !(globalConfig.selectProjects?.length === 1 && globalConfig.selectProjects[0] === 'unit');
+  process.env.TEST_RUN_ID = `r${Date.now().toString(36)}${process.pid.toString(36)}`;
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  if (!wantsInfra || process.env.KAFKA_BROKERS) return;
+  const dataDir = mkdtempSync(join(tmpdir(), 'payments-test-kafka-'));
+  const kafka = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir, quiet: true, stopWithParent: true });
+  globalThis.__TEST_KAFKA__ = kafka;
+  process.env.KAFKA_BROKERS = kafka.brokers;
+}
