@@ -26,7 +26,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync,
+  closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, realpathSync, renameSync,
   rmSync, statSync, writeFileSync, fstatSync,
 } from 'node:fs';
 import net from 'node:net';
@@ -99,6 +99,16 @@ function pidAlive(pid) {
   return true;
 }
 
+/** True if `pid` is in the process table at all (zombies included). */
+function pidExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 function pidCommandLine(pid) {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -156,11 +166,28 @@ function tailFile(file, maxLines = 40, maxBytes = 64 * 1024) {
   }
 }
 
-function fileContains(file, regex) {
+/** True if `file` (from byte `from` on; from 0 if the file got shorter, i.e. rolled) matches. */
+function fileContains(file, regex, from = 0) {
+  let fd;
   try {
-    return regex.test(readFileSync(file, 'utf8'));
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const start = size >= from ? from : 0;
+    const buf = Buffer.alloc(Math.min(size - start, 8 * 1024 * 1024));
+    readSync(fd, buf, 0, buf.length, start);
+    return regex.test(buf.toString('utf8'));
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function fileSize(file) {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -416,6 +443,10 @@ function serverProperties({ port, controllerPort, kraftDir, extraProps }) {
     'default.replication.factor': 1,
     'min.insync.replicas': 1,
     'num.partitions': 6,
+    // default 50 each: creating them on first group join / first transaction costs ~2-3 s. Safe to
+    // change for an existing data dir (the broker uses the real partition count once they exist).
+    'offsets.topic.num.partitions': 6,
+    'transaction.state.log.num.partitions': 6,
     'auto.create.topics.enable': true,
     'delete.topic.enable': true,
     'group.initial.rebalance.delay.ms': 0,
@@ -526,6 +557,7 @@ export async function startKafka({
       }
     }
 
+    const logOffset = fileSize(l.serverLog); // only look for the ready line written by this run
     // launch the broker: detached, own process group, console output (WARN+) to <logDir>/kafka.out
     const outFd = openSync(l.consoleLog, 'a');
     let child;
@@ -549,7 +581,7 @@ export async function startKafka({
     log(`started broker pid ${pid} on ${HOST}:${port} (controller ${controllerPort}), waiting until ready ...`);
 
     try {
-      await waitReady({ pid, port, l, timeoutMs, started });
+      await waitReady({ pid, port, l, timeoutMs, started, logOffset });
     } catch (err) {
       await stopPid(pid, { pidFile: l.pidFile, timeoutMs: 5_000 });
       throw err;
@@ -576,14 +608,14 @@ function spawnWatchdog(parentPid, brokerPid) {
   } catch { /* best effort */ }
 }
 
-async function waitReady({ pid, port, l, timeoutMs, started }) {
+async function waitReady({ pid, port, l, timeoutMs, started, logOffset = 0 }) {
   const deadline = started + timeoutMs;
   let sawLog = false;
   for (;;) {
     if (!pidAlive(pid)) {
       throw new Error(`Kafka broker (pid ${pid}) exited during startup.\n${failureDetails(l)}`);
     }
-    sawLog ||= fileContains(l.serverLog, READY_LOG_LINE);
+    sawLog ||= fileContains(l.serverLog, READY_LOG_LINE, logOffset);
     if (sawLog && (await brokerAnswers(port))) return;
     if (Date.now() > deadline) {
       throw new Error(`Kafka broker (pid ${pid}) not ready on ${HOST}:${port} after ${timeoutMs / 1000}s `
@@ -625,6 +657,10 @@ async function stopPid(pid, { pidFile, timeoutMs = 20_000 } = {}) {
   } else {
     stopped = true;
   }
+  // a dead broker may linger briefly as a zombie until its parent reaps it (if that parent is this
+  // process, libuv does so on a later event-loop turn): wait for it to vanish from the process table
+  const reapDeadline = Date.now() + 2_000;
+  while (stopped && pidExists(pid) && Date.now() < reapDeadline) await sleep(20);
   if (pidFile && stopped && readPid(dirname(pidFile)) === pid) rmSync(pidFile, { force: true });
   return stopped;
 }
@@ -778,7 +814,15 @@ async function cli(argv) {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+function isMain() {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   cli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
