@@ -2,12 +2,7 @@
  * database, and end-to-end tests that run the five services as separate processes. */
 const shared = {
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // ESM-only dependencies of @fastify/static (Swagger UI); Jest on Node 20 cannot require(esm).
-    'node_modules/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@app/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
 };
 
