@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# One image for the five services: SERVICE (build arg, or env at run time) picks the one to run,
+# e.g. docker run -e SERVICE=fraud upi-payments:local. Used by docker-compose.yml.
+ARG NODE_VERSION=20
+
+# --- build: all dependencies, compile TypeScript, then drop the dev dependencies --------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# no install scripts: nothing at run time needs them (pure-JS dependencies only)
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY libs libs
+COPY apps apps
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+# --- runtime: compiled code and production dependencies only ---------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+ARG SERVICE
+ENV SERVICE=${SERVICE}
+USER node
+# shell form so that ${SERVICE} is expanded; exec so that node (not sh) receives SIGTERM
+CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory or analytics}/src/main.js
