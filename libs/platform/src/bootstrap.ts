@@ -19,7 +19,7 @@ export interface ServiceDefinition {
 export async function createService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const { config } = definition;
   await prepareDatabase(config.database.url, config.database.schema);
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, maxParamLength: 1000 });
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 1000 } });
   // Every request body is read as JSON whatever its content type (with Fastify's own prototype-
   // poisoning checks), so a wrong or missing content type, an empty body or broken JSON all get the
   // same 400 naming the body, from the one error filter, rather than a 415 or a bare Fastify error.
