@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent, EventCatalog, EventType } from '@app/contracts';
+import { valuesList } from '@app/platform';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -11,16 +12,10 @@ import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.opti
 export class Outbox {
   async add(tx: EntityManager, events: Array<DomainEvent<EventType>>): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((event, i) => {
-      values.push(event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event));
-      const p = i * 5;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
-    });
-    await tx.query(
-      `INSERT INTO outbox (event_id, event_type, topic, message_key, value) VALUES ${rows.join(', ')}`,
-      values,
+    const { sql, params } = valuesList(
+      events.map((event) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event)]),
     );
+    await tx.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value) VALUES ${sql}`, params);
   }
 }
 

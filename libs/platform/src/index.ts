@@ -6,3 +6,4 @@ export * from './health.controller';
 export * from './http-error.filter';
 export * from './platform.module';
 export * from './cursor';
+export * from './sql';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { valuesList } from '@app/platform';
 import { PlannedNotification } from './notification-messages';
 
 @Injectable()
@@ -10,15 +11,11 @@ export class SendNotificationsService {
    * second delivery of the same outcome a no-op even if the event id differs.
    */
   async send(tx: EntityManager, paymentId: string, planned: PlannedNotification[]): Promise<void> {
-    const values: unknown[] = [];
-    const rows = planned.map((n, i) => {
-      values.push(randomUUID(), paymentId, n.recipientVpa, n.type, n.message);
-      return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`;
-    });
+    const { sql, params } = valuesList(planned.map((n) => [randomUUID(), paymentId, n.recipientVpa, n.type, n.message]));
     await tx.query(
-      `INSERT INTO notifications (id, payment_id, recipient_vpa, type, message) VALUES ${rows.join(', ')}
+      `INSERT INTO notifications (id, payment_id, recipient_vpa, type, message) VALUES ${sql}
        ON CONFLICT (payment_id, recipient_vpa, type) DO NOTHING`,
-      values,
+      params,
     );
   }
 }
