@@ -25,7 +25,14 @@ module.exports = {
       severity: 'error',
       comment: 'The contracts (events, money, VPA) are plain data and validators: no platform or messaging code.',
       from: { path: '^libs/contracts/' },
-      to: { path: '^libs/(platform|messaging)/' },
+      to: { path: '^libs/(platform|messaging|telemetry)/' },
+    },
+    {
+      name: 'telemetry-loads-first',
+      severity: 'error',
+      comment: 'Telemetry starts before Nest, pg and http are loaded, so that they can be instrumented: it imports only OpenTelemetry.',
+      from: { path: '^libs/telemetry/' },
+      to: { path: '^(libs/(contracts|platform|messaging)/|node_modules/(@nestjs|pg|kafkajs|typeorm)/)' },
     },
     {
       name: 'no-circular',

@@ -3,7 +3,7 @@
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@app/(contracts|platform|messaging)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@app/(contracts|platform|messaging|telemetry)$': '<rootDir>/libs/$1/src' },
 };
 
 module.exports = {

@@ -57,6 +57,16 @@ export const StockRejectedV1 = z
 export const StockCommittedV1 = z.object({ items: z.array(LineItemSchema).min(1) }).strict();
 export const StockReleasedV1 = z.object({ items: z.array(LineItemSchema).min(1) }).strict();
 
+export const NotificationTypes = ['PAYMENT_SENT', 'PAYMENT_RECEIVED', 'PAYMENT_FAILED'] as const;
+export const PaymentNotifiedV1 = z
+  .object({
+    notifications: z.array(z.object({ recipientVpa: vpa, type: z.enum(NotificationTypes) }).strict()).min(1),
+  })
+  .strict();
+export const PaymentRecordedV1 = z
+  .object({ status: z.enum(['SUCCEEDED', 'FAILED']), latencyMs: z.number().int().nonnegative() })
+  .strict();
+
 interface CatalogEntry {
   topic: Topic;
   version: number;
@@ -72,6 +82,8 @@ export const EventCatalog = {
   StockRejected: { topic: Topics.InventoryEvents, version: 1, schema: StockRejectedV1 },
   StockCommitted: { topic: Topics.InventoryEvents, version: 1, schema: StockCommittedV1 },
   StockReleased: { topic: Topics.InventoryEvents, version: 1, schema: StockReleasedV1 },
+  PaymentNotified: { topic: Topics.NotificationEvents, version: 1, schema: PaymentNotifiedV1 },
+  PaymentRecorded: { topic: Topics.AnalyticsEvents, version: 1, schema: PaymentRecordedV1 },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventType = keyof typeof EventCatalog;

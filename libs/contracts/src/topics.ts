@@ -7,6 +7,8 @@ export const Topics = {
   PaymentEvents: 'payments.payment-events',
   FraudEvents: 'fraud.fraud-events',
   InventoryEvents: 'inventory.inventory-events',
+  NotificationEvents: 'notifications.notification-events',
+  AnalyticsEvents: 'analytics.analytics-events',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

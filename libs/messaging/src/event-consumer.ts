@@ -5,6 +5,7 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AnyDomainEvent, decodeEvent, EventCatalog, EventType } from '@app/contracts';
 import { DomainError } from '@app/platform';
+import { annotate, context, contextFromHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { DeadLetters } from './dead-letters';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
@@ -46,6 +47,10 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     return this.crash;
   }
 
+  private get groupId(): string {
+    return topicName(this.options.config, this.options.config.service);
+  }
+
   get handledTypes(): EventType[] {
     return [...this.handlers.keys()];
   }
@@ -56,7 +61,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     const { config } = this.options;
     const topics = [...new Set(this.handledTypes.map((type) => topicName(config, EventCatalog[type].topic)))];
     this.consumer = this.kafka.consumer({
-      groupId: topicName(config, config.service),
+      groupId: this.groupId,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,
@@ -72,7 +77,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
-    this.logger.log(`consuming ${topics.join(', ')} as group ${topicName(config, config.service)}`);
+    this.logger.log(`consuming ${topics.join(', ')} as group ${this.groupId}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -90,6 +95,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     this.relay.wake();
   }
 
+  /** One message, in its own consumer span: a child of the context the producer put in the headers. */
   private async consumeMessage(
     topic: string,
     partition: number,
@@ -98,26 +104,59 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     isRunning: () => boolean,
   ): Promise<void> {
     const decoded = decodeEvent(message.value);
-    if (!decoded.ok) {
-      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${decoded.error}`);
-      await this.deadLetters.park({ topic, partition, message, error: decoded.error, attempts: 1 });
-      return;
+    if (decoded.ok && !this.handlers.has(decoded.event.type)) return; // not for this service
+    const [span, spanContext] = startSpan(
+      `process ${topic}`,
+      SpanKind.CONSUMER,
+      {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.kafka.offset': Number(message.offset),
+        'messaging.consumer.group.name': this.groupId,
+        ...(decoded.ok
+          ? { 'messaging.message.id': decoded.event.eventId, 'payment.id': decoded.event.paymentId, 'event.type': decoded.event.type }
+          : {}),
+      },
+      contextFromHeaders(textHeaders(message)),
+    );
+    try {
+      await context.with(spanContext, () =>
+        decoded.ok
+          ? this.applyWithRetries(decoded.event, topic, partition, message, heartbeat, isRunning)
+          : this.deadLetter(topic, partition, message, decoded.error, 1),
+      );
+      endSpan(span);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
     }
-    const event = decoded.event;
+  }
+
+  private async applyWithRetries(
+    event: AnyDomainEvent,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
     const maxAttempts = this.options.config.messaging.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.apply(event);
-        if (outcome === 'duplicate') this.logger.debug(`skipped duplicate ${event.type} ${event.eventId}`);
+        if (outcome === 'duplicate') {
+          annotate({ 'messaging.duplicate': true });
+          this.logger.debug(`skipped duplicate ${event.type} ${event.eventId}`);
+        }
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const permanent = error instanceof PermanentMessageError || error instanceof DomainError;
         if (permanent || attempt >= maxAttempts) {
-          this.logger.error(
-            `dead-lettering ${event.type} ${event.eventId} of payment ${event.paymentId} after ${attempt} attempt(s): ${reason}`,
-          );
-          await this.deadLetters.park({ topic, partition, message, error: reason, attempts: attempt });
+          this.logger.error(`${event.type} ${event.eventId} of payment ${event.paymentId} failed ${attempt} time(s): ${reason}`);
+          await this.deadLetter(topic, partition, message, reason, attempt);
           return;
         }
         this.logger.warn(`${event.type} ${event.eventId} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
@@ -127,6 +166,12 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
         if (!isRunning()) throw error;
       }
     }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: string, attempts: number) {
+    this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error}`);
+    annotate({ 'messaging.dead_lettered': true, 'error.type': error.slice(0, 200) });
+    await this.deadLetters.park({ topic, partition, message, error, attempts });
   }
 
   /** Applies one event exactly once: its id is recorded in the same transaction as the effect. */
@@ -161,6 +206,15 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
   }
+}
+
+function textHeaders(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = first.toString();
+  }
+  return headers;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,8 @@ import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent, EventCatalog, EventType } from '@app/contracts';
 import { valuesList } from '@app/platform';
+import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
+import { Span } from '@opentelemetry/api';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -12,15 +14,18 @@ import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.opti
 export class Outbox {
   async add(tx: EntityManager, events: Array<DomainEvent<EventType>>): Promise<void> {
     if (events.length === 0) return;
+    // The trace context goes with the row, so the relay publishes later under the context that wrote it.
+    const headers = JSON.stringify(currentTraceHeaders());
     const { sql, params } = valuesList(
-      events.map((event) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event)]),
+      events.map((event) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event), headers]),
     );
-    await tx.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value) VALUES ${sql}`, params);
+    await tx.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value, headers) VALUES ${sql}`, params);
   }
 }
 
 interface OutboxRow {
   id: string;
+  event_id: string;
   topic: string;
   message_key: string;
   value: string;
@@ -99,33 +104,56 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox:${schema}`]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await tx.query(
-        'SELECT id, topic, message_key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1',
+        'SELECT id, event_id, topic, message_key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1',
         [batchSize],
       );
       if (rows.length === 0) return 0;
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: this.groupByTopic(rows),
-      });
+      const { topicMessages, spans } = this.prepare(rows);
+      try {
+        await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+      } catch (error) {
+        spans.forEach((span) => endSpan(span, error));
+        throw error;
+      }
+      spans.forEach((span) => endSpan(span));
       await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
 
-  private groupByTopic(rows: OutboxRow[]) {
+  /**
+   * Groups the rows into per-topic messages, each with a producer span that is a child of the
+   * context stored with its row, and that span's context in the message headers.
+   */
+  private prepare(rows: OutboxRow[]) {
     const byTopic = new Map<string, Message[]>();
+    const spans: Span[] = [];
     for (const row of rows) {
       const topic = topicName(this.options.config, row.topic);
+      const [span, spanContext] = startSpan(
+        `send ${topic}`,
+        SpanKind.PRODUCER,
+        {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+          'messaging.kafka.message.key': row.message_key,
+          'messaging.message.id': row.event_id,
+          'payment.id': row.message_key,
+          'event.type': row.event_type,
+        },
+        contextFromHeaders(row.headers),
+      );
+      spans.push(span);
       const messages = byTopic.get(topic) ?? [];
       messages.push({
         key: row.message_key,
         value: row.value,
-        headers: { ...row.headers, 'event-type': row.event_type },
+        headers: { ...currentTraceHeaders(spanContext), 'event-type': row.event_type },
       });
       byTopic.set(topic, messages);
     }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), spans };
   }
 
   private sleep(ms: number): Promise<void> {

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
 
@@ -31,6 +32,12 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
     parseJson(request, body as string, (error, value) =>
       error ? done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined) : done(null, value),
     );
+  });
+  // W3C trace-context: every response names the trace it belongs to.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const ids = currentTraceIds();
+    if (ids) reply.header('traceresponse', `00-${ids.traceId}-${ids.spanId}-${ids.sampled ? '01' : '00'}`);
+    done(null, payload);
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module as never, adapter, {
     bufferLogs: true,

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
+import { shutdownTelemetry } from '@app/telemetry';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
@@ -25,7 +26,12 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements OnApplicationShutdown {
+  /** Flushes the spans still buffered, after everything else has stopped. */
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTelemetry();
+  }
+
   static forRoot({ config, entities, migrations }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
