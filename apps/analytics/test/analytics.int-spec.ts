@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, createEvent, EventCatalog, EventType, FailureReason } from '@app/contracts';
+import { AnyDomainEvent, createEvent, EventCatalog, EventType, FailureReason, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
@@ -71,11 +71,33 @@ async function summary(query = '') {
 
 const windowOf = (base: string, hours = 1) => `from=${base}&to=${at(base, hours * 3600_000)}`;
 
+/** The ids of the events recorded for these payments, except the service's own announcements (it consumes those too). */
 async function recordedEventIds(paymentIds: string[]): Promise<string[]> {
   const rows: Array<{ event_id: string }> = await service.app
     .get(DataSource)
-    .query('SELECT event_id FROM lifecycle_events WHERE payment_id = ANY($1::uuid[]) ORDER BY event_id', [paymentIds]);
+    .query(`SELECT event_id FROM lifecycle_events WHERE payment_id = ANY($1::uuid[]) AND producer <> 'analytics' ORDER BY event_id`, [
+      paymentIds,
+    ]);
   return rows.map((row) => row.event_id);
+}
+
+/**
+ * Every event the service published about these payments, once it has handled what it was sent:
+ * an empty outbox, then a marker behind each payment's events (same key, so same partition), mean
+ * the topic holds all it will ever get about them.
+ */
+async function announcedAbout(paymentIds: string[]): Promise<AnyDomainEvent[]> {
+  const dataSource = service.app.get(DataSource);
+  await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox')).toEqual([]));
+  const markers = new Set(paymentIds.map(() => `marker-${randomUUID()}`));
+  await kafka.send(
+    Topics.AnalyticsEvents,
+    [...markers].map((value, i) => ({ key: paymentIds[i], value })),
+  );
+  const messages = await kafka.read(Topics.AnalyticsEvents, (m) => m.filter((x) => markers.has(x.value ?? '')).length === markers.size);
+  return messages
+    .filter((m) => m.key !== null && paymentIds.includes(m.key) && !markers.has(m.value ?? ''))
+    .map((m) => JSON.parse(m.value!) as AnyDomainEvent);
 }
 
 beforeAll(async () => {
@@ -147,6 +169,26 @@ describe('analytics service', () => {
 
       expect(await summary(windowOf(day))).toEqual(expected);
     });
+
+    it('announces each payment once, when it becomes final, with its first final status and latency', async () => {
+      // runs after the redeliveries and contradicting events above
+      const announced = await announcedAbout(plans.map((p) => p.id));
+      const final = plans.filter((plan) => plan.outcome);
+      expect(announced).toHaveLength(final.length);
+      for (const plan of final) {
+        expect(announced.filter((event) => event.paymentId === plan.id)).toEqual([
+          {
+            eventId: expect.any(String),
+            type: 'PaymentRecorded',
+            schemaVersion: 1,
+            paymentId: plan.id,
+            occurredAt: expect.any(String),
+            producer: 'analytics',
+            payload: { status: plan.outcome!.failureReason ? 'FAILED' : 'SUCCEEDED', latencyMs: plan.outcome!.latencyMs },
+          },
+        ]);
+      }
+    });
   });
 
   it('records every lifecycle event type once, as it arrived', async () => {
@@ -163,6 +205,8 @@ describe('analytics service', () => {
       createEvent('StockReleased', paymentId, { items }, 'inventory'),
       createEvent('PaymentSucceeded', paymentId, { ...payment, items, completedAt: createdAt }, 'payments'),
       createEvent('PaymentFailed', paymentId, { ...payment, items, completedAt: createdAt, failureReason: 'EXPIRED' }, 'payments'),
+      createEvent('PaymentNotified', paymentId, { notifications: [{ recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' }] }, 'notifications'),
+      createEvent('PaymentRecorded', paymentId, { status: 'FAILED', latencyMs: 7 }, 'analytics'),
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(Object.keys(EventCatalog) as EventType[]));
     await deliver(events);
@@ -174,8 +218,13 @@ describe('analytics service', () => {
         'SELECT event_id, payment_id, type, schema_version, occurred_at, producer, payload FROM lifecycle_events WHERE payment_id = $1',
         [paymentId],
       );
-    await eventually(async () => expect(await rowsOf()).toHaveLength(events.length));
+    // ...and the service's own announcement of the payment becoming final (on PaymentSucceeded), which it consumes too
+    await eventually(async () => expect(await rowsOf()).toHaveLength(events.length + 1));
     const rows = (await rowsOf()) as Array<Record<string, unknown>>;
+    const sent = new Set(events.map((event) => event.eventId));
+    expect(rows.filter((row) => !sent.has(row.event_id as string))).toEqual([
+      expect.objectContaining({ type: 'PaymentRecorded', producer: 'analytics', payload: { status: 'SUCCEEDED', latencyMs: 0 } }),
+    ]);
     for (const event of events) {
       expect(rows.filter((row) => row.event_id === event.eventId)).toEqual([
         {

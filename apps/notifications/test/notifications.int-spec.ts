@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, Topics } from '@app/contracts';
+import { DataSource } from 'typeorm';
+import { AnyDomainEvent, deadLetterTopic, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
@@ -26,6 +27,24 @@ async function notificationsOf(vpa: string) {
   expect(response.status).toBe(200);
   const body = (await response.json()) as { data: Array<{ paymentId: string; type: string; recipientVpa: string }> };
   return body.data;
+}
+
+/**
+ * What the service announced about a payment, once everything sent so far about it has been handled
+ * and published: a poison message behind the payment's events (same key, so same partition)
+ * reaching the dead-letter topic means they were applied; then an empty outbox and a marker behind
+ * the announcements mean the topic holds all it will ever get about them.
+ */
+async function announced(paymentId: string): Promise<AnyDomainEvent[]> {
+  const barrier = `barrier-${randomUUID()}`;
+  await kafka.send(Topics.PaymentEvents, [{ key: paymentId, value: barrier }]);
+  await kafka.read(deadLetterTopic('notifications'), (m) => m.some((x) => x.value === barrier));
+  const dataSource = service.app.get(DataSource);
+  await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox')).toEqual([]));
+  const marker = `marker-${randomUUID()}`;
+  await kafka.send(Topics.NotificationEvents, [{ key: paymentId, value: marker }]);
+  const messages = await kafka.read(Topics.NotificationEvents, (m) => m.some((x) => x.value === marker));
+  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyDomainEvent);
 }
 
 beforeAll(async () => {
@@ -56,6 +75,25 @@ describe('notifications service', () => {
       expect(await notificationsOf('carol@okbank')).toEqual([expect.objectContaining({ paymentId, type: 'PAYMENT_SENT' })]);
       expect(await notificationsOf('dan@okbank')).toEqual([expect.objectContaining({ paymentId, type: 'PAYMENT_RECEIVED' })]);
     });
+
+    // announced once, listing both, however often the outcome arrived
+    const events = await announced(paymentId);
+    expect(events).toEqual([
+      {
+        eventId: expect.any(String),
+        type: 'PaymentNotified',
+        schemaVersion: 1,
+        paymentId,
+        occurredAt: expect.any(String),
+        producer: 'notifications',
+        payload: {
+          notifications: [
+            { recipientVpa: 'carol@okbank', type: 'PAYMENT_SENT' },
+            { recipientVpa: 'dan@okbank', type: 'PAYMENT_RECEIVED' },
+          ],
+        },
+      },
+    ]);
   });
 
   it('tells only the payer about a failed payment', async () => {
@@ -65,6 +103,10 @@ describe('notifications service', () => {
       expect(await notificationsOf('erin@okbank')).toEqual([expect.objectContaining({ paymentId, type: 'PAYMENT_FAILED' })]);
     });
     expect(await notificationsOf('frank@okbank')).toEqual([]);
+    const events = await announced(paymentId);
+    expect(events.map((e) => [e.type, e.payload])).toEqual([
+      ['PaymentNotified', { notifications: [{ recipientVpa: 'erin@okbank', type: 'PAYMENT_FAILED' }] }],
+    ]);
   });
 
   it('dead-letters a poison message and keeps consuming its partition', async () => {

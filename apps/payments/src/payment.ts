@@ -32,4 +32,13 @@ export interface Payment {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** The trace of the request that created the payment; null when tracing was off. */
+  traceId: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a path parameter can name a payment at all (anything else is simply not found). */
+export function isPaymentId(id: string): boolean {
+  return UUID.test(id);
 }

@@ -22,6 +22,11 @@ export const PaymentResource = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().nullable().describe('set when the status becomes final'),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .nullable()
+    .describe('the trace of the request that created the payment (32 hex characters); null when tracing was off'),
 });
 export type PaymentView = z.infer<typeof PaymentResource>;
 
@@ -45,5 +50,6 @@ export function toPaymentView(p: Payment): PaymentView {
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
     completedAt: p.completedAt?.toISOString() ?? null,
+    traceId: p.traceId,
   };
 }

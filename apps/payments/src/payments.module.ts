@@ -1,38 +1,50 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
-import { PlatformModule, ServiceConfig } from '@app/platform';
+import { PlatformModule } from '@app/platform';
+import { PaymentsConfig, TIMELINE_SETTINGS } from './config';
 import { GetPaymentController } from './get-payment/get-payment.controller';
 import { GetPaymentService } from './get-payment/get-payment.service';
+import { GetTimelineController } from './get-timeline/get-timeline.controller';
+import { GetTimelineService } from './get-timeline/get-timeline.service';
 import { InitiatePaymentController } from './initiate-payment/initiate-payment.controller';
 import { InitiatePaymentService } from './initiate-payment/initiate-payment.service';
 import { ListPaymentsController } from './list-payments/list-payments.controller';
 import { ListPaymentsService } from './list-payments/list-payments.service';
 import { Payments1763700000100 } from './migrations/1763700000100-payments';
+import { PaymentTimeline1763700000200 } from './migrations/1763700000200-payment-timeline';
+import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
+import { RecordTimelineService } from './record-timeline/record-timeline.service';
+import { TimelineEventsHandler } from './record-timeline/timeline-events.handler';
 import { PaymentSagaHandler } from './settle-payment/payment-saga.handler';
 import { SettlePaymentService } from './settle-payment/settle-payment.service';
 
 @Module({})
 export class PaymentsModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: PaymentsConfig): DynamicModule {
     return {
       module: PaymentsModule,
       imports: [
         PlatformModule.forRoot({
           config,
           entities: [], // raw SQL through PaymentsRepository
-          migrations: [MessagingTables1763700000000, Payments1763700000100],
+          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200],
         }),
         MessagingModule.forRoot({ config }),
       ],
-      controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController],
+      controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController, GetTimelineController],
       providers: [
+        { provide: TIMELINE_SETTINGS, useValue: config.timeline },
         PaymentsRepository,
+        PaymentTimelineRepository,
         InitiatePaymentService,
         GetPaymentService,
         ListPaymentsService,
         SettlePaymentService,
         PaymentSagaHandler,
+        RecordTimelineService,
+        TimelineEventsHandler,
+        GetTimelineService,
       ],
     };
   }

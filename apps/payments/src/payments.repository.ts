@@ -6,7 +6,7 @@ import { CursorPosition } from '@app/platform';
 import { FraudDecision, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
-  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, created_at, updated_at, completed_at`;
+  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, created_at, updated_at, completed_at, trace_id`;
 
 interface PaymentRow {
   id: string;
@@ -26,6 +26,7 @@ interface PaymentRow {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  trace_id: string | null;
 }
 
 export interface PaymentFilter {
@@ -42,10 +43,28 @@ export class PaymentsRepository {
 
   async insert(tx: EntityManager, p: Payment): Promise<void> {
     await tx.query(
-      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)`,
-      [p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt],
+      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)`,
+      [
+        p.id,
+        p.status,
+        p.payerVpa,
+        p.payeeVpa,
+        p.amountPaise,
+        p.currency,
+        p.note,
+        JSON.stringify(p.items),
+        p.stockStatus,
+        p.createdAt,
+        p.updatedAt,
+        p.traceId,
+      ],
     );
+  }
+
+  async exists(tx: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('SELECT 1 FROM payments WHERE id = $1', [id]);
+    return rows.length > 0;
   }
 
   async findById(id: string): Promise<Payment | null> {
@@ -131,5 +150,6 @@ function toPayment(row: PaymentRow): Payment {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
+    traceId: row.trace_id,
   };
 }

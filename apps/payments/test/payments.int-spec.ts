@@ -43,6 +43,12 @@ async function getPayment(id: string): Promise<PaymentView> {
   return (await response.json()) as PaymentView;
 }
 
+/** The trace id of a payment made with no tracing SDK in the process (as here): present, null or a W3C trace id. */
+const expectTraceIdField = (payment: PaymentView) => {
+  expect(payment).toHaveProperty('traceId');
+  expect(String(payment.traceId)).toMatch(/^(null|[0-9a-f]{32})$/);
+};
+
 async function list(query: string): Promise<Page> {
   const response = await fetch(`${service.url}/v1/payments?${query}`);
   expect(response.status).toBe(200);
@@ -118,7 +124,9 @@ describe('payments service', () => {
       createdAt: expect.any(String),
       updatedAt: payment.createdAt,
       completedAt: null,
+      traceId: payment.traceId,
     });
+    expectTraceIdField(payment);
     expect(await getPayment(payment.id)).toEqual(payment);
 
     const [initiated] = await lifecycleOf(payment.id, 1);
@@ -358,6 +366,6 @@ describe('payments service', () => {
     const response = await fetch(`${service.url}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/payments', '/v1/payments/{id}']));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/payments', '/v1/payments/{id}', '/v1/payments/{id}/timeline']));
   });
 });

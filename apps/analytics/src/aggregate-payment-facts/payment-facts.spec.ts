@@ -1,4 +1,4 @@
-import { failedFact, latencyMs, succeededFact } from './payment-facts';
+import { failedFact, latencyMs, recordedPayload, succeededFact } from './payment-facts';
 
 const payment = {
   payerVpa: 'alice@okbank',
@@ -38,5 +38,10 @@ describe('payment facts', () => {
       failureReason: 'OUT_OF_STOCK',
       latencyMs: 1250,
     });
+  });
+
+  it('announces the final status and latency of a fact, nothing else', () => {
+    expect(recordedPayload(succeededFact(payment))).toEqual({ status: 'SUCCEEDED', latencyMs: 1250 });
+    expect(recordedPayload(failedFact({ ...payment, failureReason: 'EXPIRED' }))).toEqual({ status: 'FAILED', latencyMs: 1250 });
   });
 });

@@ -43,3 +43,8 @@ export function failedFact(payment: PayloadOf<'PaymentFailed'>): FinalFact {
     latencyMs: latencyMs(payment.createdAt, payment.completedAt),
   };
 }
+
+/** What analytics announces when a payment's fact becomes final: its status and how long it took. */
+export function recordedPayload(fact: FinalFact): PayloadOf<'PaymentRecorded'> {
+  return { status: fact.status, latencyMs: fact.latencyMs };
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createEvent, DomainEvent, normalizeVpa } from '@app/contracts';
 import { Outbox } from '@app/messaging';
+import { annotate } from '@app/telemetry';
 import { EntityManager } from 'typeorm';
 import { FRAUD_SETTINGS, FraudSettings } from '../config';
 import { assess, velocityWindow } from './fraud-rules';
@@ -38,6 +39,7 @@ export class AssessPaymentService {
       { payerVpa, payeeVpa, amountPaise: payload.amountPaise, recentPayments: recent, knownPayee: known.length > 0 },
       this.settings,
     );
+    annotate({ 'fraud.decision': verdict.decision, 'fraud.score': verdict.score, 'fraud.reasons': verdict.reasons.join(',') });
 
     const assessedAt = new Date();
     await tx.query('INSERT INTO seen_payments (payment_id, payer_vpa, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [

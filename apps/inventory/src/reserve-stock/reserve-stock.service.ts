@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { createEvent, LineItem } from '@app/contracts';
 import { Outbox } from '@app/messaging';
+import { annotate } from '@app/telemetry';
 import { INVENTORY_PRODUCER } from '../inventory.constants';
 import { lockProducts, moveStock } from '../stock-rows';
 import { decideReservation, totalsBySku } from './reservation-decision';
@@ -27,12 +28,18 @@ export class ReserveStockService {
 
     const decision = decideReservation(items, products);
     if (decision.outcome === 'RESERVE') {
+      annotate({ 'inventory.reservation.outcome': 'RESERVED' });
       await moveStock(tx, 'reserve', totals);
       await this.record(tx, paymentId, 'RESERVED', items);
       await this.outbox.add(tx, [createEvent('StockReserved', paymentId, { items }, INVENTORY_PRODUCER)]);
     } else {
       await this.record(tx, paymentId, 'REJECTED', items);
       const { reason, skus } = decision;
+      annotate({
+        'inventory.reservation.outcome': 'REJECTED',
+        'inventory.reservation.rejection_reason': reason,
+        'inventory.reservation.rejected_skus': skus.join(','),
+      });
       await this.outbox.add(tx, [createEvent('StockRejected', paymentId, { items, reason, skus }, INVENTORY_PRODUCER)]);
     }
   }

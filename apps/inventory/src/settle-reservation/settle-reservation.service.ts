@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { createEvent, LineItem } from '@app/contracts';
 import { Outbox } from '@app/messaging';
+import { annotate } from '@app/telemetry';
 import { INVENTORY_PRODUCER } from '../inventory.constants';
 import { ReservationStatus } from '../reservation.entity';
 import { totalsBySku } from '../reserve-stock/reservation-decision';
@@ -25,6 +26,7 @@ export class SettleReservationService {
     const settlement = settlementFor(reservation?.status, outcome);
     if (!settlement) return;
 
+    annotate({ 'inventory.reservation.outcome': settlement.status });
     const { items } = reservation;
     const totals = totalsBySku(items);
     await lockProducts(tx, totals.map((t) => t.sku));

@@ -1,4 +1,4 @@
-import { failedNotifications, succeededNotifications } from './notification-messages';
+import { failedNotifications, notifiedPayload, succeededNotifications } from './notification-messages';
 
 const payment = {
   payerVpa: 'alice@okbank',
@@ -23,5 +23,32 @@ describe('notification messages', () => {
     expect(planned).toHaveLength(1);
     expect(planned[0]).toMatchObject({ recipientVpa: 'alice@okbank', type: 'PAYMENT_FAILED' });
     expect(planned[0].message).toContain('OUT_OF_STOCK');
+  });
+});
+
+describe('what a PaymentNotified event announces', () => {
+  const planned = succeededNotifications(payment);
+
+  it('lists every notification stored now, in the planned order, without the message', () => {
+    const stored = [
+      { recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' as const },
+      { recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' as const },
+    ];
+    expect(notifiedPayload(planned, stored)).toEqual({
+      notifications: [
+        { recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' },
+        { recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' },
+      ],
+    });
+  });
+
+  it('lists only what was stored when part of it was already there', () => {
+    expect(notifiedPayload(planned, [{ recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' }])).toEqual({
+      notifications: [{ recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' }],
+    });
+  });
+
+  it('announces nothing when nothing was stored (the outcome was told already)', () => {
+    expect(notifiedPayload(planned, [])).toBeNull();
   });
 });

@@ -26,3 +26,16 @@ export function failedNotifications(payment: PayloadOf<'PaymentFailed'>): Planne
     },
   ];
 }
+
+/**
+ * What a PaymentNotified event announces: the planned notifications that were actually stored now,
+ * in the planned order; null when none was (a repeat of an outcome already told), so nothing is published.
+ */
+export function notifiedPayload(
+  planned: PlannedNotification[],
+  stored: Array<Pick<PlannedNotification, 'recipientVpa' | 'type'>>,
+): PayloadOf<'PaymentNotified'> | null {
+  const isStored = (n: PlannedNotification) => stored.some((s) => s.recipientVpa === n.recipientVpa && s.type === n.type);
+  const notifications = planned.filter(isStored).map(({ recipientVpa, type }) => ({ recipientVpa, type }));
+  return notifications.length > 0 ? { notifications } : null;
+}

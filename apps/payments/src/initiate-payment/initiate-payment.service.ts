@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Outbox, UnitOfWork } from '@app/messaging';
+import { annotate, currentTraceIds } from '@app/telemetry';
 import { Payment } from '../payment';
 import { paymentInitiated } from '../payment-events';
+import { PaymentTimelineRepository } from '../payment-timeline.repository';
 import { PaymentView, toPaymentView } from '../payment.view';
 import { PaymentsRepository } from '../payments.repository';
 import { InitiatePaymentCommand } from './initiate-payment.dto';
@@ -13,9 +15,14 @@ export class InitiatePaymentService {
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: Outbox,
     private readonly payments: PaymentsRepository,
+    private readonly timeline: PaymentTimelineRepository,
   ) {}
 
-  /** Stores a PENDING payment and its PaymentInitiated event in one transaction: fraud and inventory take it from there. */
+  /**
+   * Stores a PENDING payment, the first step of its timeline and its PaymentInitiated event in one
+   * transaction: fraud and inventory take it from there. The payment keeps the id of the trace of
+   * this request, which the whole payment continues (the outbox carries it on).
+   */
   async initiate(command: InitiatePaymentCommand): Promise<PaymentView> {
     const now = new Date();
     const payment: Payment = {
@@ -33,10 +40,14 @@ export class InitiatePaymentService {
       createdAt: now,
       updatedAt: now,
       completedAt: null,
+      traceId: currentTraceIds()?.traceId ?? null,
     };
+    annotate({ 'payment.id': payment.id });
+    const initiated = paymentInitiated(payment);
     await this.unitOfWork.run(async (tx) => {
       await this.payments.insert(tx, payment);
-      await this.outbox.add(tx, [paymentInitiated(payment)]);
+      await this.timeline.add(tx, [initiated]);
+      await this.outbox.add(tx, [initiated]);
     });
     return toPaymentView(payment);
   }

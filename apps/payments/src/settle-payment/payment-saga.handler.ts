@@ -11,16 +11,16 @@ export class PaymentSagaHandler {
 
   @OnEvent('FraudAssessed')
   onFraudAssessed(event: DomainEvent<'FraudAssessed'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordFraudAssessment(tx, event.paymentId, event.payload);
+    return this.settle.recordFraudAssessment(tx, event);
   }
 
   @OnEvent('StockReserved')
   onStockReserved(event: DomainEvent<'StockReserved'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordStockReserved(tx, event.paymentId);
+    return this.settle.recordStockReserved(tx, event);
   }
 
   @OnEvent('StockRejected')
   onStockRejected(event: DomainEvent<'StockRejected'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordStockRejected(tx, event.paymentId);
+    return this.settle.recordStockRejected(tx, event);
   }
 }

@@ -1,0 +1,96 @@
+import { AnyDomainEvent, formatPaise, LineItem } from '@app/contracts';
+
+/** The steps of a payment's life, in the order they normally happen. */
+export const TimelineSteps = [
+  'initiated',
+  'assessed',
+  'reserved',
+  'rejected',
+  'succeeded',
+  'failed',
+  'committed',
+  'released',
+  'notified',
+  'recorded',
+] as const;
+export type TimelineStep = (typeof TimelineSteps)[number];
+
+/** Where a step sits in a payment's life: orders steps stamped in the same millisecond. */
+const STAGE: Record<TimelineStep, number> = {
+  initiated: 0,
+  assessed: 1,
+  reserved: 2,
+  rejected: 2,
+  succeeded: 3,
+  failed: 3,
+  committed: 4,
+  released: 4,
+  notified: 5,
+  recorded: 6,
+};
+
+export interface StepOf {
+  step: TimelineStep;
+  /** What the step decided or did, in a few words; null when the step itself says it all. */
+  outcome: string | null;
+}
+
+const describeItems = (items: LineItem[]) => items.map((item) => `${item.quantity} × ${item.sku}`).join(', ');
+
+/** The timeline step a lifecycle event marks. Every event type is one step; the names are the API's. */
+export function stepOf(event: AnyDomainEvent): StepOf {
+  switch (event.type) {
+    case 'PaymentInitiated':
+      return { step: 'initiated', outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.currency}` };
+    case 'FraudAssessed': {
+      const { decision, reasons } = event.payload;
+      return { step: 'assessed', outcome: reasons.length > 0 ? `${decision}: ${reasons.join(', ')}` : decision };
+    }
+    case 'StockReserved':
+      return { step: 'reserved', outcome: describeItems(event.payload.items) };
+    case 'StockRejected': {
+      const { reason, skus } = event.payload;
+      return { step: 'rejected', outcome: ['OUT_OF_STOCK:', reason, skus.join(', ')].filter(Boolean).join(' ') };
+    }
+    case 'PaymentSucceeded':
+      return { step: 'succeeded', outcome: null };
+    case 'PaymentFailed':
+      return { step: 'failed', outcome: event.payload.failureReason };
+    case 'StockCommitted':
+      return { step: 'committed', outcome: describeItems(event.payload.items) };
+    case 'StockReleased':
+      return { step: 'released', outcome: describeItems(event.payload.items) };
+    case 'PaymentNotified':
+      return { step: 'notified', outcome: event.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ') };
+    case 'PaymentRecorded':
+      return { step: 'recorded', outcome: `${event.payload.status} in ${event.payload.latencyMs} ms` };
+  }
+}
+
+/** One step as stored. */
+export interface TimelineRow {
+  eventId: string;
+  step: TimelineStep;
+  service: string;
+  occurredAt: Date;
+  outcome: string | null;
+}
+
+/**
+ * Steps by the time their event happened. Steps stamped in the same millisecond (by different
+ * services, or one reacting at once) follow the usual order of a payment's life; the event id
+ * makes the order total, so a timeline reads the same on every request.
+ */
+export function orderSteps(rows: TimelineRow[]): TimelineRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      a.occurredAt.getTime() - b.occurredAt.getTime() ||
+      STAGE[a.step] - STAGE[b.step] ||
+      (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+  );
+}
+
+/** The trace viewer's page for a trace; none without a trace. */
+export function traceUrlFor(template: string, traceId: string | null): string | null {
+  return traceId === null ? null : template.replaceAll('{traceId}', traceId);
+}

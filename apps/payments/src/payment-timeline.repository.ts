@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AnyDomainEvent } from '@app/contracts';
+import { valuesList } from '@app/platform';
+import { stepOf, TimelineRow, TimelineStep } from './get-timeline/timeline-steps';
+
+interface TimelineRecord {
+  event_id: string;
+  step: TimelineStep;
+  service: string;
+  occurred_at: Date;
+  outcome: string | null;
+}
+
+/** The payment_timeline table: one step per lifecycle event of a payment, whichever service produced it. */
+@Injectable()
+export class PaymentTimelineRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Adds the steps these events mark, in the caller's transaction; an event already there is not added twice. */
+  async add(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { sql, params } = valuesList(
+      events.map((event) => {
+        const { step, outcome } = stepOf(event);
+        return [event.eventId, event.paymentId, step, event.producer, event.occurredAt, outcome];
+      }),
+    );
+    await tx.query(
+      `INSERT INTO payment_timeline (event_id, payment_id, step, service, occurred_at, outcome) VALUES ${sql}
+       ON CONFLICT (event_id) DO NOTHING`,
+      params,
+    );
+  }
+
+  async listOf(paymentId: string): Promise<TimelineRow[]> {
+    const rows: TimelineRecord[] = await this.dataSource.query(
+      'SELECT event_id, step, service, occurred_at, outcome FROM payment_timeline WHERE payment_id = $1',
+      [paymentId],
+    );
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      step: row.step,
+      service: row.service,
+      occurredAt: row.occurred_at,
+      outcome: row.outcome,
+    }));
+  }
+}

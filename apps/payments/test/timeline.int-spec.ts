@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createEvent, deadLetterTopic, EventCatalog, EventType, PayloadOf, Topic, Topics } from '@app/contracts';
+import { eventually } from '../../../test/support/eventually';
+import { testEnv } from '../../../test/support/env';
+import { TestKafka } from '../../../test/support/kafka';
+import { RunningService, startServiceApp } from '../../../test/support/service-app';
+import { loadConfig } from '../src/config';
+import { TimelineView } from '../src/get-timeline/timeline.view';
+import { PaymentView } from '../src/payment.view';
+import { PaymentsModule } from '../src/payments.module';
+
+/*
+ * GET /v1/payments/:id/timeline: what the payments service itself did, and what the other services
+ * announced about the payment (published here by hand, as fraud, inventory, notifications and
+ * analytics would), in order, with the link to the payment's trace.
+ */
+const env = testEnv('payments-timeline', { TRACE_VIEWER_URL: 'http://viewer.test/traces/{traceId}?from=payments' });
+const kafka = new TestKafka(env);
+let service: RunningService;
+
+const approved: PayloadOf<'FraudAssessed'> = { decision: 'APPROVED', score: 5, reasons: [], assessedAt: new Date().toISOString() };
+const rejected: PayloadOf<'FraudAssessed'> = { decision: 'REJECTED', score: 90, reasons: ['BLOCKLISTED'], assessedAt: new Date().toISOString() };
+const items = [{ sku: 'SKU-1', quantity: 2 }];
+
+async function initiate(payer: string, payee: string, extra: Record<string, unknown> = {}): Promise<PaymentView> {
+  const response = await fetch(`${service.url}/v1/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ payerVpa: payer, payeeVpa: payee, amount: '125.50', currency: 'INR', ...extra }),
+  });
+  expect(response.status).toBe(202);
+  return (await response.json()) as PaymentView;
+}
+
+async function getPayment(id: string): Promise<PaymentView> {
+  const response = await fetch(`${service.url}/v1/payments/${id}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as PaymentView;
+}
+
+async function list(query: string): Promise<PaymentView[]> {
+  const response = await fetch(`${service.url}/v1/payments?${query}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: PaymentView[] }).data;
+}
+
+async function timelineOf(id: string): Promise<TimelineView> {
+  const response = await fetch(`${service.url}/v1/payments/${id}/timeline`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as TimelineView;
+}
+
+/** An event from another service, stamped at a given time. */
+async function publishAt<T extends EventType>(type: T, paymentId: string, payload: PayloadOf<T>, producer: string, at: Date) {
+  const event = createEvent(type, paymentId, payload, producer, at);
+  await kafka.send(EventCatalog[type].topic, [{ key: paymentId, value: JSON.stringify(event) }]);
+  return event;
+}
+
+/** A time strictly after an event's (so a step is never in the same millisecond as the one it follows). */
+const after = (event: { occurredAt: string }) => new Date(Date.parse(event.occurredAt) + 1);
+
+/**
+ * Waits until the service has handled everything sent so far about a payment on these topics: a
+ * poison message behind them, with the same key (so on the same partition), reaching the
+ * dead-letter topic means the earlier ones were applied.
+ */
+async function settled(paymentId: string, topics: Topic[]): Promise<void> {
+  const barrier = `barrier-${randomUUID()}`;
+  for (const topic of topics) await kafka.send(topic, [{ key: paymentId, value: barrier }]);
+  await kafka.read(deadLetterTopic('payments'), (m) => m.filter((x) => x.value === barrier).length === topics.length);
+}
+
+beforeAll(async () => {
+  const config = loadConfig(env);
+  service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
+});
+
+afterAll(async () => {
+  await service?.close();
+  await kafka.close();
+});
+
+describe('the timeline of a payment', () => {
+  it('shows every step across the services, in order, with its service, time and outcome', async () => {
+    const payment = await initiate('lena@okbank', 'max@okbank', { items });
+    const assessed = await kafka.publish('FraudAssessed', payment.id, approved, 'fraud');
+    const reserved = await publishAt('StockReserved', payment.id, { items }, 'inventory', after(assessed));
+    const done = await eventually(async () => {
+      const current = await getPayment(payment.id);
+      expect(current.status).toBe('SUCCEEDED');
+      return current;
+    });
+    // what inventory, notifications and analytics do with the outcome
+    const committed = await publishAt('StockCommitted', payment.id, { items }, 'inventory', new Date(Date.parse(done.completedAt!) + 1));
+    const notified = await publishAt(
+      'PaymentNotified',
+      payment.id,
+      { notifications: [{ recipientVpa: 'lena@okbank', type: 'PAYMENT_SENT' }, { recipientVpa: 'max@okbank', type: 'PAYMENT_RECEIVED' }] },
+      'notifications',
+      after(committed),
+    );
+    const recorded = await publishAt('PaymentRecorded', payment.id, { status: 'SUCCEEDED', latencyMs: 40 }, 'analytics', after(notified));
+
+    const expected: TimelineView = {
+      paymentId: payment.id,
+      traceId: null, // no tracing SDK runs in this process
+      traceUrl: null,
+      steps: [
+        { step: 'initiated', service: 'payments', at: payment.createdAt, outcome: '125.50 INR' },
+        { step: 'assessed', service: 'fraud', at: assessed.occurredAt, outcome: 'APPROVED' },
+        { step: 'reserved', service: 'inventory', at: reserved.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'succeeded', service: 'payments', at: done.completedAt!, outcome: null },
+        { step: 'committed', service: 'inventory', at: committed.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'notified', service: 'notifications', at: notified.occurredAt, outcome: 'PAYMENT_SENT lena@okbank, PAYMENT_RECEIVED max@okbank' },
+        { step: 'recorded', service: 'analytics', at: recorded.occurredAt, outcome: 'SUCCEEDED in 40 ms' },
+      ],
+    };
+    await eventually(async () => expect(await timelineOf(payment.id)).toEqual(expected));
+
+    // a redelivered event adds no step
+    for (const event of [assessed, committed, notified]) {
+      await kafka.send(EventCatalog[event.type].topic, [{ key: payment.id, value: JSON.stringify(event) }]);
+    }
+    await settled(payment.id, [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents]);
+    expect(await timelineOf(payment.id)).toEqual(expected);
+  });
+
+  it('shows a failure, its compensation, and a fact that came too late to change the payment', async () => {
+    const payment = await initiate('nina@okbank', 'oscar@okbank', { items });
+    const reserved = await kafka.publish('StockReserved', payment.id, { items }, 'inventory');
+    const assessed = await publishAt('FraudAssessed', payment.id, rejected, 'fraud', after(reserved));
+    const failed = await eventually(async () => {
+      const current = await getPayment(payment.id);
+      expect(current.status).toBe('FAILED');
+      return current;
+    });
+    const released = await publishAt('StockReleased', payment.id, { items }, 'inventory', new Date(Date.parse(failed.completedAt!) + 1));
+    const notified = await publishAt(
+      'PaymentNotified',
+      payment.id,
+      { notifications: [{ recipientVpa: 'nina@okbank', type: 'PAYMENT_FAILED' }] },
+      'notifications',
+      after(released),
+    );
+    // a second answer from inventory, after the outcome: on the timeline, but the payment stays as it is
+    const late = await publishAt('StockRejected', payment.id, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory', after(notified));
+
+    await eventually(async () =>
+      expect((await timelineOf(payment.id)).steps).toEqual([
+        { step: 'initiated', service: 'payments', at: payment.createdAt, outcome: '125.50 INR' },
+        { step: 'reserved', service: 'inventory', at: reserved.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'assessed', service: 'fraud', at: assessed.occurredAt, outcome: 'REJECTED: BLOCKLISTED' },
+        { step: 'failed', service: 'payments', at: failed.completedAt!, outcome: 'FRAUD_REJECTED' },
+        { step: 'released', service: 'inventory', at: released.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'notified', service: 'notifications', at: notified.occurredAt, outcome: 'PAYMENT_FAILED nina@okbank' },
+        { step: 'rejected', service: 'inventory', at: late.occurredAt, outcome: 'OUT_OF_STOCK: INSUFFICIENT_STOCK SKU-1' },
+      ]),
+    );
+    expect(await getPayment(payment.id)).toEqual(failed);
+  });
+
+  it('links the trace of the request that created the payment', async () => {
+    const payment = await initiate('olga@okbank', 'pete@okbank');
+    // what a traced request would have stored (no tracing SDK runs in this process)
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await service.app.get(DataSource).query('UPDATE payments SET trace_id = $2 WHERE id = $1', [payment.id, traceId]);
+
+    expect(await getPayment(payment.id)).toEqual({ ...payment, traceId });
+    expect(await list('vpa=olga@okbank')).toEqual([{ ...payment, traceId }]);
+    expect(await timelineOf(payment.id)).toEqual({
+      paymentId: payment.id,
+      traceId,
+      traceUrl: `http://viewer.test/traces/${traceId}?from=payments`,
+      steps: [{ step: 'initiated', service: 'payments', at: payment.createdAt, outcome: '125.50 INR' }],
+    });
+  });
+
+  it('answers 404 for an unknown id and for one that is not a UUID', async () => {
+    for (const id of [randomUUID(), 'not-a-uuid']) {
+      const response = await fetch(`${service.url}/v1/payments/${id}/timeline`);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe('PAYMENT.NOT_FOUND');
+    }
+  });
+
+  it('dead-letters a step of a payment it does not know', async () => {
+    const unknownId = randomUUID();
+    await kafka.publish('PaymentRecorded', unknownId, { status: 'FAILED', latencyMs: 5 }, 'analytics');
+    const parked = await kafka.read(deadLetterTopic('payments'), (m) => m.some((x) => x.key === unknownId));
+    const mine = parked.find((m) => m.key === unknownId)!;
+    expect(mine.headers['dlq-error']).toContain(`payment ${unknownId} is unknown`);
+    expect(mine.headers['dlq-attempts']).toBe('1');
+  });
+});
