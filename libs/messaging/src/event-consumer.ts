@@ -4,12 +4,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AnyDomainEvent, decodeEvent, EventCatalog, EventType } from '@app/contracts';
-import { DomainError } from '@app/platform';
 import { annotate, context, contextFromHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { DeadLetters } from './dead-letters';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
-import { EventHandlerFn, ON_EVENT, PermanentMessageError } from './on-event.decorator';
+import { classifyFailure } from './failures';
+import { EventHandlerFn, ON_EVENT } from './on-event.decorator';
 import { OutboxRelay } from './outbox';
 
 type Outcome = 'applied' | 'duplicate' | 'ignored';
@@ -146,22 +146,21 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.apply(event);
-        if (outcome === 'duplicate') {
-          annotate({ 'messaging.duplicate': true });
-          this.logger.debug(`skipped duplicate ${event.type} ${event.eventId}`);
-        }
+        if (outcome === 'duplicate') annotate({ 'messaging.duplicate': true });
+        this.logger.debug(`${outcome} ${event.type} ${event.eventId} of payment ${event.paymentId}`);
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        const permanent = error instanceof PermanentMessageError || error instanceof DomainError;
-        if (permanent || attempt >= maxAttempts) {
+        const kind = classifyFailure(error);
+        if (kind === 'permanent' || (kind === 'unknown' && attempt >= maxAttempts)) {
           this.logger.error(`${event.type} ${event.eventId} of payment ${event.paymentId} failed ${attempt} time(s): ${reason}`);
           await this.deadLetter(topic, partition, message, reason, attempt);
           return;
         }
-        this.logger.warn(`${event.type} ${event.eventId} failed (attempt ${attempt}/${maxAttempts}), retrying: ${reason}`);
-        await sleep(Math.min(100 * 2 ** attempt, 5000));
-        await heartbeat();
+        // A transient failure is retried for as long as it takes: the message is never skipped.
+        this.logger.warn(`${event.type} ${event.eventId} failed (${kind}, attempt ${attempt}), retrying: ${reason}`);
+        await sleep(Math.min(100 * 2 ** Math.min(attempt, 10), 5000));
+        await heartbeat().catch(() => undefined);
         // Shutting down: leave the message uncommitted; it is redelivered to whoever takes the partition.
         if (!isRunning()) throw error;
       }

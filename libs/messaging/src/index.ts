@@ -5,3 +5,4 @@ export * from './migrations';
 export * from './on-event.decorator';
 export * from './outbox';
 export * from './unit-of-work';
+export * from './failures';
