@@ -47,6 +47,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private pendingWake = false;
+  /**
+   * Fault injection for the fault suite: FAILPOINT=relay-crash-after-send kills the process after the
+   * broker acknowledged a batch and before its rows are deleted, the worst moment for an outbox.
+   */
+  private readonly crashAfterSend = process.env.FAILPOINT === 'relay-crash-after-send';
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -116,6 +121,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         throw error;
       }
       spans.forEach((span) => endSpan(span));
+      if (this.crashAfterSend) process.kill(process.pid, 'SIGKILL'); // fault injection, see below
       await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '../support/eventually';
+import { testEnv } from '../support/env';
+import { call } from './support/client';
+import { RunningSystem, SERVICES, startSystem } from './support/system';
+import { fetchTrace, startTestZipkin } from './support/zipkin';
+
+/*
+ * One trace per payment: the five services as processes, exporting to a real Zipkin, and the
+ * trace read back from Zipkin's HTTP API.
+ */
+interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  kind?: 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
+  name: string;
+  localEndpoint: { serviceName: string };
+  tags?: Record<string, string>;
+}
+
+let zipkin: Awaited<ReturnType<typeof startTestZipkin>>;
+let system: RunningSystem;
+
+beforeAll(async () => {
+  zipkin = await startTestZipkin();
+  system = await startSystem(
+    testEnv('e2e_tracing', {
+      FRAUD_BLOCKED_VPAS: 'mallory@okbank',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      TRACE_VIEWER_URL: `${zipkin.url}/zipkin/traces/{traceId}`,
+      LOG_LEVEL: 'debug',
+    }),
+  );
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await zipkin?.stop();
+});
+
+const newPayer = (name: string) => `${name}.${randomUUID().slice(0, 8)}@okbank`;
+
+async function payWithItems(payerVpa: string) {
+  const sku = `TR-${randomUUID().slice(0, 8)}`;
+  expect((await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, { name: 'Traced', stock: 5 })).status).toBe(201);
+  const created = await call('POST', `${system.urls.payments}/v1/payments`, {
+    payerVpa,
+    payeeVpa: 'shop@okbank',
+    amount: '42.00',
+    currency: 'INR',
+    note: 'secret note text',
+    items: [{ sku, quantity: 1 }],
+  });
+  expect(created.status).toBe(202);
+  const payment = await eventually(async () => {
+    const { body } = await call('GET', `${system.urls.payments}/v1/payments/${created.body.id}`);
+    expect(body.status).not.toBe('PENDING');
+    return body;
+  });
+  return { payment, sku };
+}
+
+/** Waits until the trace holds a span satisfying `complete`, then returns all its spans. */
+async function traceOf(traceId: string, complete: (spans: ZipkinSpan[]) => boolean): Promise<ZipkinSpan[]> {
+  return eventually(async () => {
+    const spans = (await fetchTrace(zipkin.url, traceId)) as ZipkinSpan[];
+    expect(complete(spans)).toBe(true);
+    return spans;
+  }, 30000, 500);
+}
+
+const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
+  spans.filter((s) => s.tags?.[tag] !== undefined && (value === undefined || s.tags[tag] === value));
+
+describe('one trace per payment', () => {
+  it('holds spans of all five services, with the decision and the outcome, correctly parented', async () => {
+    const { payment } = await payWithItems(newPayer('tracy'));
+    expect(payment.status).toBe('SUCCEEDED');
+    expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const spans = await traceOf(
+      payment.traceId,
+      (all) =>
+        SERVICES.every((service) => all.some((s) => s.localEndpoint.serviceName === service)) &&
+        tagged(all, 'inventory.reservation.outcome', 'COMMITTED').length > 0 &&
+        tagged(all, 'analytics.recorded_status').length > 0,
+    );
+
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([payment.traceId]));
+    expect(tagged(spans, 'fraud.decision', 'APPROVED').map((s) => s.localEndpoint.serviceName)).toContain('fraud');
+    expect(tagged(spans, 'payment.status', 'SUCCEEDED').map((s) => s.localEndpoint.serviceName)).toContain('payments');
+    expect(tagged(spans, 'inventory.reservation.outcome', 'RESERVED')).not.toHaveLength(0);
+
+    // No orphans: one root (the HTTP request), every other span's parent is in the trace, and
+    // every consumer span is the child of a producer span.
+    const byId = new Map(spans.map((s) => [s.id, s]));
+    expect(spans.filter((s) => !s.parentId)).toHaveLength(1);
+    for (const span of spans.filter((s) => s.parentId)) expect(byId.has(span.parentId!)).toBe(true);
+    const consumers = spans.filter((s) => s.kind === 'CONSUMER');
+    expect(consumers.length).toBeGreaterThanOrEqual(5);
+    for (const consumer of consumers) expect(byId.get(consumer.parentId!)?.kind).toBe('PRODUCER');
+
+    // The note is the payer's business, not the trace's.
+    expect(JSON.stringify(spans)).not.toContain('secret note text');
+  });
+
+  it('shows the release when a payment fails after its stock was reserved', async () => {
+    const { payment } = await payWithItems('mallory@okbank');
+    expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
+    const spans = await traceOf(payment.traceId, (all) => tagged(all, 'inventory.reservation.outcome', 'RELEASED').length > 0);
+    expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
+    expect(tagged(spans, 'payment.failure_reason', 'FRAUD_REJECTED')).not.toHaveLength(0);
+  });
+});
+
+describe('the timeline of a payment', () => {
+  it('lists the steps across services in order, with a trace URL that opens in the viewer', async () => {
+    const { payment } = await payWithItems(newPayer('tim'));
+    const timeline = await eventually(async () => {
+      const { status, body } = await call('GET', `${system.urls.payments}/v1/payments/${payment.id}/timeline`);
+      expect(status).toBe(200);
+      expect(body.steps.map((s: { step: string }) => s.step)).toEqual(
+        expect.arrayContaining(['initiated', 'assessed', 'reserved', 'succeeded', 'committed', 'notified', 'recorded']),
+      );
+      return body;
+    });
+    expect(timeline.traceId).toBe(payment.traceId);
+    expect(timeline.steps[0]).toMatchObject({ step: 'initiated', service: 'payments' });
+    const times = timeline.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const services = new Set(timeline.steps.map((s: { service: string }) => s.service));
+    expect(services).toEqual(new Set(SERVICES));
+
+    expect(timeline.traceUrl).toBe(`${zipkin.url}/zipkin/traces/${payment.traceId}`);
+    expect((await fetch(timeline.traceUrl)).status).toBe(200);
+  });
+});
+
+describe('trace ids outside the viewer', () => {
+  it('every response carries a W3C traceresponse header', async () => {
+    const response = await fetch(`${system.urls.payments}/v1/payments?limit=1`);
+    expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  });
+
+  it('a log line written while handling a message carries the trace id of the payment', async () => {
+    const { payment } = await payWithItems(newPayer('logan'));
+    await eventually(() => {
+      const lines = readFileSync(join(system.logDir, 'fraud.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const mine = lines.filter((line) => line.trace_id === payment.traceId);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine[0].span_id).toMatch(/^[0-9a-f]{16}$/);
+    });
+  });
+});
