@@ -21,6 +21,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'no-tool-to-app',
+      severity: 'error',
+      comment: 'Operator tools (tools/*) work on the broker and the shared libraries, never on an app\'s internals.',
+      from: { path: '^tools/' },
+      to: { path: '^apps/' },
+    },
+    {
       name: 'contracts-stand-alone',
       severity: 'error',
       comment: 'The contracts (events, money, VPA) are plain data and validators: no platform or messaging code.',

@@ -12,6 +12,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY libs libs
 COPY apps apps
+COPY tools tools
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # --- runtime: compiled code and production dependencies only ---------------------------------

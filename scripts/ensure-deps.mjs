@@ -70,7 +70,8 @@ export function newestSourceMtime(root = REPO_ROOT) {
     touch(path);
     if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
   };
-  for (const top of ['apps', 'libs']) {
+  for (const top of ['apps', 'libs', 'tools']) {
+    if (!existsSync(join(root, top))) continue;
     touch(join(root, top)); // a project added or removed
     for (const project of readdirSync(join(root, top))) {
       const src = join(root, top, project, 'src');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -22,7 +23,8 @@ interface Report {
 }
 
 function cruise(cwd: string): Report {
-  const out = execFileSync(process.execPath, [CLI, 'apps', 'libs', '--config', CONFIG, '--output-type', 'json'], {
+  const roots = ['apps', 'libs', 'tools'].filter((dir) => existsSync(join(cwd, dir)));
+  const out = execFileSync(process.execPath, [CLI, ...roots, '--config', CONFIG, '--output-type', 'json'], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

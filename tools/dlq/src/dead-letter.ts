@@ -1,0 +1,159 @@
+import { IHeaders } from 'kafkajs';
+
+/*
+ * What a dead letter is, as libs/messaging/src/dead-letters.ts writes it: the original key, value
+ * and headers, plus dlq-* headers naming the error and where the message came from. Pure functions
+ * only; reading and writing Kafka is in broker.ts.
+ */
+
+export const DEAD_LETTER_SUFFIX = '.dead-letter';
+export const REPLAYED_FROM_HEADER = 'dlq-replayed-from';
+const DLQ_HEADER_PREFIX = 'dlq-';
+/** Service names never contain a dot, so a topic of another prefix (`r1.x.fraud.dead-letter`) is not taken for one. */
+const SERVICE_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** A dead letter's address: the service whose dead-letter topic holds it, the partition and the offset. */
+export interface DeadLetterId {
+  service: string;
+  partition: number;
+  offset: string;
+}
+
+export function formatId({ service, partition, offset }: DeadLetterId): string {
+  return `${service}:${partition}:${offset}`;
+}
+
+/** Parses `<service>:<partition>:<offset>`, or says what is wrong with it. */
+export function parseId(text: string): DeadLetterId | { error: string } {
+  const match = /^([^:]+):(\d+):(\d+)$/.exec(text.trim());
+  if (!match || !SERVICE_PATTERN.test(match[1])) {
+    return { error: `"${text}" is not a dead-letter id: expected <service>:<partition>:<offset>, e.g. fraud:0:12` };
+  }
+  return { service: match[1], partition: Number(match[2]), offset: String(BigInt(match[3])) };
+}
+
+export function deadLetterTopicOf(prefix: string, service: string): string {
+  return `${prefix}${service}${DEAD_LETTER_SUFFIX}`;
+}
+
+/** The service whose dead-letter topic this is, or undefined when it is not one of this prefix. */
+export function serviceOfTopic(prefix: string, topic: string): string | undefined {
+  if (!topic.startsWith(prefix) || !topic.endsWith(DEAD_LETTER_SUFFIX)) return undefined;
+  const service = topic.slice(prefix.length, topic.length - DEAD_LETTER_SUFFIX.length);
+  return SERVICE_PATTERN.test(service) ? service : undefined;
+}
+
+/** One message read from a dead-letter topic, as kafkajs gives it. */
+export interface RawDeadLetter {
+  service: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/** What `list` shows of a dead letter. Unknown fields are null (shown as "-"). */
+export interface DeadLetterRow {
+  id: string;
+  service: string;
+  failedAt: string | null;
+  originTopic: string | null;
+  originPartition: number | null;
+  originOffset: string | null;
+  eventType: string | null;
+  paymentId: string | null;
+  attempts: number | null;
+  error: string | null;
+  /** Set when this message had already been replayed from an earlier dead letter and failed again. */
+  replayedFrom: string | null;
+}
+
+export function headerText(headers: IHeaders, name: string): string | null {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? null : first.toString();
+}
+
+const wholeNumber = (text: string | null) => (text !== null && /^\d+$/.test(text) ? text : null);
+
+export function toRow(message: RawDeadLetter): DeadLetterRow {
+  const header = (name: string) => headerText(message.headers, name);
+  const partition = wholeNumber(header('dlq-origin-partition'));
+  const attempts = wholeNumber(header('dlq-attempts'));
+  const { eventType, paymentId } = describeValue(message.value);
+  return {
+    id: formatId(message),
+    service: message.service,
+    failedAt: header('dlq-failed-at'),
+    originTopic: header('dlq-origin-topic'),
+    originPartition: partition === null ? null : Number(partition),
+    originOffset: wholeNumber(header('dlq-origin-offset')),
+    eventType,
+    paymentId,
+    attempts: attempts === null ? null : Number(attempts),
+    error: header('dlq-error'),
+    replayedFrom: header(REPLAYED_FROM_HEADER),
+  };
+}
+
+/** The event type and payment id of a value, as far as it can be read: poison is expected here. */
+export function describeValue(value: Buffer | null): { eventType: string | null; paymentId: string | null } {
+  let json: unknown;
+  try {
+    json = value === null ? null : JSON.parse(value.toString('utf8'));
+  } catch {
+    json = null;
+  }
+  const record = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const text = (field: unknown) => (typeof field === 'string' && field.length > 0 ? field : null);
+  return { eventType: text(record.type), paymentId: text(record.paymentId) };
+}
+
+/** The headers to republish with: the original ones, without the dead-letter bookkeeping, naming the dead letter. */
+export function replayHeaders(headers: IHeaders, id: string): IHeaders {
+  const kept = Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith(DLQ_HEADER_PREFIX));
+  return { ...Object.fromEntries(kept), [REPLAYED_FROM_HEADER]: id };
+}
+
+export interface ReplayPlan {
+  /** The dead letter that is republished, and names the copy in dlq-replayed-from. */
+  message: RawDeadLetter;
+  originTopic: string;
+  /** Other dead letters of the same original message (another service parked it too): covered by the same copy. */
+  alsoCovers: string[];
+}
+
+/**
+ * What to republish for these dead letters. Several services consume one topic, so one poison
+ * message can be parked by each of them; republishing it once reaches every consumer group, so the
+ * copies are grouped by origin. Dead letters without an origin topic cannot be replayed.
+ */
+export function planReplay(messages: RawDeadLetter[]): { plans: ReplayPlan[]; unreplayable: string[] } {
+  const byOrigin = new Map<string, ReplayPlan>();
+  const unreplayable: string[] = [];
+  for (const message of messages) {
+    const row = toRow(message);
+    if (!row.originTopic) {
+      unreplayable.push(row.id);
+      continue;
+    }
+    // Without a complete origin the copies cannot be told apart: each one is replayed by itself.
+    const origin =
+      row.originPartition !== null && row.originOffset !== null
+        ? `${row.originTopic}\u0000${row.originPartition}\u0000${row.originOffset}`
+        : `id\u0000${row.id}`;
+    const plan = byOrigin.get(origin);
+    if (plan) plan.alsoCovers.push(row.id);
+    else byOrigin.set(origin, { message, originTopic: row.originTopic, alsoCovers: [] });
+  }
+  return { plans: [...byOrigin.values()], unreplayable };
+}
+
+/** Dead letters in a stable order: by service, then partition, then offset. */
+export function compareDeadLetters(a: DeadLetterId, b: DeadLetterId): number {
+  if (a.service !== b.service) return a.service < b.service ? -1 : 1;
+  if (a.partition !== b.partition) return a.partition - b.partition;
+  const [x, y] = [BigInt(a.offset), BigInt(b.offset)];
+  return x === y ? 0 : x < y ? -1 : 1;
+}
