@@ -59,11 +59,11 @@ function makeLogger(quiet) {
   return quiet ? () => {} : (...a) => console.error('[kafka]', ...a);
 }
 
-function javaBin() {
+export function javaBin() {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-function runCommand(cmd, args, opts = {}) {
+export function runCommand(cmd, args, opts = {}) {
   return new Promise((resolvePromise, reject) => {
     let out = '';
     let child;
@@ -84,7 +84,7 @@ function runCommand(cmd, args, opts = {}) {
 }
 
 /** True if `pid` exists and is not a zombie. */
-function pidAlive(pid) {
+export function pidAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -100,7 +100,7 @@ function pidAlive(pid) {
 }
 
 /** True if `pid` is in the process table at all (zombies included). */
-function pidExists(pid) {
+export function pidExists(pid) {
   try {
     process.kill(pid, 0);
     return true;
@@ -109,7 +109,7 @@ function pidExists(pid) {
   }
 }
 
-function pidCommandLine(pid) {
+export function pidCommandLine(pid) {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
@@ -150,7 +150,7 @@ function readProps(file) {
   return props;
 }
 
-function tailFile(file, maxLines = 40, maxBytes = 64 * 1024) {
+export function tailFile(file, maxLines = 40, maxBytes = 64 * 1024) {
   let fd;
   try {
     fd = openSync(file, 'r');
@@ -195,7 +195,7 @@ function fileSize(file) {
  * Simple cross-process lock: an exclusive `mkdir`. A lock whose owner pid is dead (or that is
  * older than `staleMs`) is broken. Returns a release function.
  */
-async function acquireLock(lockDir, { timeoutMs = 10 * 60_000, staleMs = 15 * 60_000, what = 'lock' } = {}) {
+export async function acquireLock(lockDir, { timeoutMs = 10 * 60_000, staleMs = 15 * 60_000, what = 'lock' } = {}) {
   const deadline = Date.now() + timeoutMs;
   mkdirSync(dirname(lockDir), { recursive: true });
   for (;;) {
@@ -224,7 +224,7 @@ async function acquireLock(lockDir, { timeoutMs = 10 * 60_000, staleMs = 15 * 60
 }
 
 /** Makes a cache dir inside the repo ignore itself in git (like .pytest_cache does). */
-function selfIgnore(dir) {
+export function selfIgnore(dir) {
   if (!resolve(dir).startsWith(REPO_ROOT + '/')) return;
   try {
     mkdirSync(dir, { recursive: true });
@@ -257,7 +257,7 @@ export function freePort() {
   });
 }
 
-function portIsFree(port) {
+export function portIsFree(port) {
   return new Promise((resolvePromise) => {
     const srv = net.createServer();
     srv.unref();
@@ -595,7 +595,7 @@ export async function startKafka({
 }
 
 /** Detached shell loop: when `parentPid` is gone, SIGTERM (then SIGKILL) the broker's process group. */
-function spawnWatchdog(parentPid, brokerPid) {
+export function spawnWatchdog(parentPid, brokerPid) {
   const script = `
     while kill -0 ${parentPid} 2>/dev/null && kill -0 ${brokerPid} 2>/dev/null; do sleep 1; done
     if kill -0 ${brokerPid} 2>/dev/null; then
@@ -635,7 +635,7 @@ function failureDetails(l) {
 }
 
 /** SIGTERM the broker's process group, wait up to timeoutMs (default 20 s), then SIGKILL. */
-async function stopPid(pid, { pidFile, timeoutMs = 20_000 } = {}) {
+export async function stopPid(pid, { pidFile, timeoutMs = 20_000 } = {}) {
   const signal = (sig) => {
     try {
       process.kill(-pid, sig); // whole process group (broker was spawned detached => pgid = pid)

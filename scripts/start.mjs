@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Runs the whole system on a developer machine, from a fresh clone:
 //   node scripts/start.mjs             install deps if needed, build if stale, start Kafka (unless
-//                                      KAFKA_BROKERS is set), run the five services with prefixed
-//                                      logs, restart a crashed one, print the URLs once all are ready.
-//   node scripts/start.mjs <service>   one service alone in the foreground (no Kafka).
-// Ctrl-C / SIGTERM stops the services, then the Kafka broker if this run started it.
+//                                      KAFKA_BROKERS is set) and, beside it, the Zipkin trace viewer
+//                                      (unless an exporter is configured through OTEL_*), run the five
+//                                      services with prefixed logs, restart a crashed one, print the
+//                                      URLs once all are ready.
+//   node scripts/start.mjs <service>   one service alone in the foreground (no Kafka, no Zipkin).
+// Ctrl-C / SIGTERM stops the services, then the Kafka broker and Zipkin if this run started them.
 // Environment: everything is passed on to the services (FRAUD_*, DATABASE_URL, <SERVICE>_PORT, ...);
 // KAFKA_BROKERS = use that cluster instead of a local broker; KAFKA_PORT = port of the local broker
-// (9092); LOG_FORMAT = json | pretty (default: pretty on a terminal, json otherwise).
+// (9092); ZIPKIN_PORT = port of the local Zipkin (9411); OTEL_TRACES_EXPORTER,
+// OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, OTEL_EXPORTER_ZIPKIN_ENDPOINT or OTEL_SDK_DISABLED=true = traces
+// go where those say (no local Zipkin); LOG_FORMAT = json | pretty (default: pretty on a terminal,
+// json otherwise).
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { buildIsStale, ensureDeps, REPO_ROOT } from './ensure-deps.mjs';
 import { probeKafka, startKafka, DEFAULT_PORT as KAFKA_PORT } from './kafka.mjs';
+import { startZipkin, DEFAULT_PORT as ZIPKIN_PORT } from './zipkin.mjs';
 
 export const SERVICES = [
   { name: 'payments', port: 3000, color: 'blue' },
@@ -29,6 +35,11 @@ const RESTART_TRIES = 8; // with exponential backoff (1 s, 2 s, ... 128 s): abou
 const STOP_TIMEOUT_MS = 15_000;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const EX_CONFIG = 78; // what runService exits with on an invalid environment
+/** Standard OpenTelemetry variables that choose where traces go: if one is set, no local Zipkin. */
+const OTEL_EXPORTER_VARIABLES = [
+  'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_EXPORTER', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
+];
 
 const say = (message) => console.log(`[start] ${message}`);
 const portOf = ({ name, port }) => Number(process.env[`${name.toUpperCase()}_PORT`] || port);
@@ -112,14 +123,15 @@ async function runAll(services, stopper) {
     throw new Error(`PostgreSQL is not reachable at ${db.hostname}:${db.port || 5432}: start it, or set DATABASE_URL`);
   }
 
-  const brokers = await stopper.startKafka();
+  // in parallel: both are JVMs that take seconds to start
+  const [brokers, traceEnv] = await Promise.all([stopper.startKafka(), stopper.startZipkin()]);
   if (stopper.stopping) return stopper.finish();
 
   const { createConcurrently, Logger, LogError, LogOutput, LogExit, RestartProcess } = await import('concurrently');
   const { map, share } = await import('rxjs');
   const logger = new Logger({ prefixFormat: 'name' });
   logger.prefixLength = Math.max(...services.map((s) => s.name.length));
-  const env = { LOG_FORMAT: logFormat(), KAFKA_BROKERS: brokers };
+  const env = { LOG_FORMAT: logFormat(), KAFKA_BROKERS: brokers, ...traceEnv };
   const { commands, result } = createConcurrently(
     services.map((s) => ({
       name: s.name, prefixColor: s.color, env, command: `exec "${process.execPath}" ${entryOf(s)}`,
@@ -192,17 +204,20 @@ async function waitUntilReady(services, stopper) {
     const base = `http://127.0.0.1:${portOf(s)}`;
     console.log(`  ${s.name.padEnd(width)}  ${base}   docs ${base}/docs`);
   }
+  if (stopper.viewerUrl) console.log(`  ${'traces'.padEnd(width)}  ${stopper.viewerUrl}   (Zipkin)`);
   if (up.length < services.length) say(`not running: ${services.filter((s) => stopper.down.has(s.name)).map((s) => s.name).join(', ')}`);
   say('Ctrl-C stops everything.');
 }
 
-/** Owns everything this run started, and stops it in order (services, then Kafka) exactly once. */
+/** Owns everything this run started, and stops it in order (services, then Kafka and Zipkin) exactly once. */
 class Stopper {
   stopping = false;
   commands = [];
   down = new Set(); // services that will not come back (config error, or out of restarts)
   child = undefined;
   kafka = undefined; // promise of { brokers, stop? }
+  zipkin = undefined; // promise of { env, stop? }
+  viewerUrl = undefined; // the trace viewer's UI, once known
   done = new Promise((resolve) => { this.resolveDone = resolve; });
 
   constructor() {
@@ -235,6 +250,37 @@ class Stopper {
     return this.kafka.then((k) => k.brokers);
   }
 
+  /**
+   * Starts (or reuses) the local Zipkin unless traces are configured to go elsewhere. Resolves to
+   * the variables for the services; never rejects: the system runs without a viewer if need be.
+   */
+  startZipkin() {
+    this.zipkin = (async () => {
+      const configured = OTEL_EXPORTER_VARIABLES.filter((name) => process.env[name]);
+      if (process.env.OTEL_SDK_DISABLED === 'true') configured.push('OTEL_SDK_DISABLED=true');
+      if (configured.length) {
+        say(`not starting Zipkin: traces are configured through ${configured.join(', ')}`);
+        return { env: {} };
+      }
+      const port = Number(process.env.ZIPKIN_PORT || ZIPKIN_PORT);
+      try {
+        const z = await startZipkin({ port, stopWithParent: true });
+        if (z.alreadyRunning) say(`Zipkin already running at ${z.uiUrl}${z.pid ? ` (pid ${z.pid})` : ''}: using it, leaving it running`);
+        this.viewerUrl = z.uiUrl;
+        const env = {
+          OTEL_EXPORTER_ZIPKIN_ENDPOINT: z.spansEndpoint,
+          TRACE_VIEWER_URL: process.env.TRACE_VIEWER_URL || z.traceUrlTemplate,
+        };
+        return z.alreadyRunning ? { env } : { env, stop: () => z.stop() };
+      } catch (error) {
+        // tracing stays on (trace ids in logs and responses), only the export is off
+        say(`could not start Zipkin (${error.message.split('\n')[0]}): running without a trace viewer`);
+        return { env: { OTEL_TRACES_EXPORTER: 'none' } };
+      }
+    })();
+    return this.zipkin.then((z) => z.env);
+  }
+
   async stop(reason) {
     if (this.stopping) {
       say(`${reason} again: killing the services now`);
@@ -242,7 +288,7 @@ class Stopper {
       return;
     }
     this.stopping = true;
-    const started = Boolean(this.child || this.commands.length || this.kafka);
+    const started = Boolean(this.child || this.commands.length || this.kafka || this.zipkin);
     if (started) say(`${reason}: stopping ...`);
     this.child?.kill('SIGTERM');
     const running = () => this.commands.filter((c) => c.state === 'started');
@@ -254,13 +300,25 @@ class Stopper {
       c.kill('SIGKILL');
     }
     while (running().length) await sleep(100);
-    let ok = true;
-    const kafka = await this.kafka?.catch(() => undefined);
-    if (kafka?.stop) {
-      say('stopping the Kafka broker this run started ...');
-      ok = await kafka.stop();
-      say(ok ? 'Kafka stopped.' : 'Kafka did not stop!');
-    }
+    const [kafkaOk, zipkinOk] = await Promise.all([
+      (async () => {
+        const kafka = await this.kafka?.catch(() => undefined);
+        if (!kafka?.stop) return true;
+        say('stopping the Kafka broker this run started ...');
+        const stopped = await kafka.stop();
+        say(stopped ? 'Kafka stopped.' : 'Kafka did not stop!');
+        return stopped;
+      })(),
+      (async () => {
+        const zipkin = await this.zipkin;
+        if (!zipkin?.stop) return true;
+        say('stopping the Zipkin this run started ...');
+        const stopped = await zipkin.stop();
+        say(stopped ? 'Zipkin stopped.' : 'Zipkin did not stop!');
+        return stopped;
+      })(),
+    ]);
+    const ok = kafkaOk && zipkinOk;
     if (started) say('stopped.');
     this.resolveDone(ok && SIGNALS.includes(reason) ? 0 : 1);
   }
@@ -277,7 +335,7 @@ if (process.argv[1] && resolvePath(process.argv[1]) === fileURLToPath(import.met
     async (error) => {
       console.error(`[start] ${error.message}`);
       if (stopper.stopping) await stopper.done;
-      else await stopper.stop('failed'); // whatever was started so far (e.g. Kafka) goes too
+      else await stopper.stop('failed'); // whatever was started so far (e.g. Kafka, Zipkin) goes too
       process.exit(1);
     },
   );
