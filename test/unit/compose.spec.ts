@@ -99,6 +99,7 @@ describe('docker-compose.yml', () => {
       KAFKA_BROKERS: 'kafka:9092',
       DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
     });
     expect(service.depends_on).toMatchObject({
       kafka: { condition: 'service_healthy' },
