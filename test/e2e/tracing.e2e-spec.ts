@@ -29,6 +29,7 @@ beforeAll(async () => {
   system = await startSystem(
     testEnv('e2e_tracing', {
       FRAUD_BLOCKED_VPAS: 'mallory@okbank',
+      OTEL_TRACES_EXPORTER: '', // the default exporter (Zipkin), pointed at this test's Zipkin
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       TRACE_VIEWER_URL: `${zipkin.url}/zipkin/traces/{traceId}`,
