@@ -19,6 +19,12 @@ describe('payments config', () => {
     expect(config.timeline).toEqual({ traceViewerUrl: 'http://127.0.0.1:9411/zipkin/traces/{traceId}' });
   });
 
+  it('expires payments after UPI’s 15 s, fails closed when fraud is silent, and keeps idempotency keys a day', () => {
+    const config = loadConfig({});
+    expect(config.deadlines).toEqual({ paymentTimeoutMs: 15000, fraudFailureMode: 'closed', fraudTimeoutMs: 5000, sweepIntervalMs: 1000 });
+    expect(config.idempotency).toEqual({ ttlHours: 24 });
+  });
+
   it('reads the trace viewer URL', () => {
     const config = loadConfig({ PAYMENTS_PORT: '4000', TRACE_VIEWER_URL: 'https://jaeger.example/trace/{traceId}?uiEmbed=v0' });
     expect(config.http.port).toBe(4000);
@@ -31,4 +37,41 @@ describe('payments config', () => {
       expect(configError({ TRACE_VIEWER_URL: value }).message).toContain('TRACE_VIEWER_URL');
     },
   );
+
+  it('reads the deadlines and the idempotency window', () => {
+    const config = loadConfig({
+      PAYMENT_TIMEOUT_S: '2',
+      FRAUD_FAILURE_MODE: 'open',
+      FRAUD_TIMEOUT_MS: '500',
+      EXPIRY_SWEEP_MS: '200',
+      IDEMPOTENCY_TTL_H: '48',
+    });
+    expect(config.deadlines).toEqual({ paymentTimeoutMs: 2000, fraudFailureMode: 'open', fraudTimeoutMs: 500, sweepIntervalMs: 200 });
+    expect(config.idempotency).toEqual({ ttlHours: 48 });
+  });
+
+  it.each([
+    ['PAYMENT_TIMEOUT_S', '0'],
+    ['PAYMENT_TIMEOUT_S', '1.5'],
+    ['PAYMENT_TIMEOUT_S', ''],
+    ['FRAUD_FAILURE_MODE', 'OPEN'],
+    ['FRAUD_FAILURE_MODE', 'maybe'],
+    ['FRAUD_TIMEOUT_MS', '99'],
+    ['EXPIRY_SWEEP_MS', 'fast'],
+    ['IDEMPOTENCY_TTL_H', '23'],
+    ['IDEMPOTENCY_TTL_H', '-24'],
+  ])('rejects %s=%p naming the variable', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('rejects, when failing open, a fraud timeout that is not shorter than the payment timeout', () => {
+    expect(configError({ FRAUD_FAILURE_MODE: 'open', PAYMENT_TIMEOUT_S: '5', FRAUD_TIMEOUT_MS: '5000' }).message).toMatch(
+      /FRAUD_TIMEOUT_MS: must be less than PAYMENT_TIMEOUT_S × 1000 \(5000\)/,
+    );
+    expect(loadConfig({ FRAUD_FAILURE_MODE: 'open', PAYMENT_TIMEOUT_S: '5', FRAUD_TIMEOUT_MS: '4999' }).deadlines.fraudTimeoutMs).toBe(4999);
+  });
+
+  it('ignores the fraud timeout when failing closed: it is not used', () => {
+    expect(loadConfig({ PAYMENT_TIMEOUT_S: '2' }).deadlines).toMatchObject({ paymentTimeoutMs: 2000, fraudFailureMode: 'closed' });
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseEnvSchema, parseEnv, port, ServiceConfig, serviceConfig } from '@app/platform';
+import { BaseEnvSchema, int, parseEnv, port, ServiceConfig, serviceConfig } from '@app/platform';
 
 /** How a payment's timeline links to its trace. */
 export interface TimelineSettings {
@@ -7,11 +7,35 @@ export interface TimelineSettings {
   traceViewerUrl: string;
 }
 
+export const FraudFailureModes = ['closed', 'open'] as const;
+export type FraudFailureMode = (typeof FraudFailureModes)[number];
+
+/** When a payment that is still PENDING stops waiting. */
+export interface DeadlineSettings {
+  /** A payment not final this long after it was created fails EXPIRED (UPI's request-pay limit). */
+  paymentTimeoutMs: number;
+  /** What a missing fraud assessment means: `closed` lets the payment expire, `open` approves it. */
+  fraudFailureMode: FraudFailureMode;
+  /** With `open`: how long to wait for an assessment before approving without one. */
+  fraudTimeoutMs: number;
+  /** How often the sweeper looks for payments past a deadline. */
+  sweepIntervalMs: number;
+}
+
+export interface IdempotencySettings {
+  /** Idempotency keys are kept at least this long; older ones may be purged. */
+  ttlHours: number;
+}
+
 export interface PaymentsConfig extends ServiceConfig {
   timeline: TimelineSettings;
+  deadlines: DeadlineSettings;
+  idempotency: IdempotencySettings;
 }
 
 export const TIMELINE_SETTINGS = Symbol('TIMELINE_SETTINGS');
+export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');
+export const IDEMPOTENCY_SETTINGS = Symbol('IDEMPOTENCY_SETTINGS');
 
 const EnvSchema = BaseEnvSchema.extend({
   PAYMENTS_PORT: port(3000),
@@ -20,6 +44,21 @@ const EnvSchema = BaseEnvSchema.extend({
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .default('http://127.0.0.1:9411/zipkin/traces/{traceId}')
     .refine((url) => url.includes('{traceId}'), 'must contain {traceId}, where the trace id goes'),
+  PAYMENT_TIMEOUT_S: int(15, 1, 86_400),
+  FRAUD_FAILURE_MODE: z.enum(FraudFailureModes, { error: 'must be "closed" or "open"' }).default('closed'),
+  FRAUD_TIMEOUT_MS: int(5000, 100, 86_400_000),
+  EXPIRY_SWEEP_MS: int(1000, 10, 60_000),
+  // UPI clients may retry for a day: a shorter window would turn a late retry into a second payment.
+  IDEMPOTENCY_TTL_H: int(24, 24, 24 * 366),
+}).superRefine((env, ctx) => {
+  // Only checked where it matters: with `closed` the fraud timeout is not used at all.
+  if (env.FRAUD_FAILURE_MODE === 'open' && env.FRAUD_TIMEOUT_MS >= env.PAYMENT_TIMEOUT_S * 1000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FRAUD_TIMEOUT_MS'],
+      message: `must be less than PAYMENT_TIMEOUT_S × 1000 (${env.PAYMENT_TIMEOUT_S * 1000}) with FRAUD_FAILURE_MODE=open, or every payment would expire first`,
+    });
+  }
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
@@ -27,5 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig
   return {
     ...serviceConfig('payments', parsed.PAYMENTS_PORT, parsed),
     timeline: { traceViewerUrl: parsed.TRACE_VIEWER_URL },
+    deadlines: {
+      paymentTimeoutMs: parsed.PAYMENT_TIMEOUT_S * 1000,
+      fraudFailureMode: parsed.FRAUD_FAILURE_MODE,
+      fraudTimeoutMs: parsed.FRAUD_TIMEOUT_MS,
+      sweepIntervalMs: parsed.EXPIRY_SWEEP_MS,
+    },
+    idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_H },
   };
 }

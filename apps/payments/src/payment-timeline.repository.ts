@@ -13,6 +13,8 @@ interface TimelineRecord {
   outcome: string | null;
 }
 
+type NewStep = Omit<TimelineRow, 'occurredAt'> & { paymentId: string; occurredAt: Date | string };
+
 /** The payment_timeline table: one step per lifecycle event of a payment, whichever service produced it. */
 @Injectable()
 export class PaymentTimelineRepository {
@@ -20,12 +22,23 @@ export class PaymentTimelineRepository {
 
   /** Adds the steps these events mark, in the caller's transaction; an event already there is not added twice. */
   async add(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    await this.addSteps(
+      tx,
+      events.map((event) => ({
+        eventId: event.eventId,
+        paymentId: event.paymentId,
+        service: event.producer,
+        occurredAt: event.occurredAt, // as sent, for the database to read
+        ...stepOf(event),
+      })),
+    );
+  }
+
+  /** Adds steps that no event marks (a decision this service took on its own), keyed like events. */
+  async addSteps(tx: EntityManager, steps: NewStep[]): Promise<void> {
+    if (steps.length === 0) return;
     const { sql, params } = valuesList(
-      events.map((event) => {
-        const { step, outcome } = stepOf(event);
-        return [event.eventId, event.paymentId, step, event.producer, event.occurredAt, outcome];
-      }),
+      steps.map((step) => [step.eventId, step.paymentId, step.step, step.service, step.occurredAt, step.outcome]),
     );
     await tx.query(
       `INSERT INTO payment_timeline (event_id, payment_id, step, service, occurred_at, outcome) VALUES ${sql}

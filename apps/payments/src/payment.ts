@@ -9,11 +9,15 @@ export type StockStatus = (typeof StockStatuses)[number];
 
 export type FraudDecision = 'APPROVED' | 'REJECTED';
 
+/** FAIL_OPEN: no assessment came in time and FRAUD_FAILURE_MODE=open approved the payment without one. */
+export type FraudSource = 'FRAUD_SERVICE' | 'FAIL_OPEN';
+
 export interface FraudAssessment {
   decision: FraudDecision;
   score: number;
   reasons: FraudReason[];
   assessedAt: Date;
+  source: FraudSource;
 }
 
 /** A payment as this service stores it: money in integer paise, VPAs lowercase. */

@@ -16,7 +16,14 @@ export const PaymentResource = z.object({
   note: z.string().nullable().describe('null when absent'),
   items: z.array(LineItemSchema),
   fraud: z
-    .object({ decision: z.enum(['APPROVED', 'REJECTED']), score: z.number().int(), reasons: z.array(z.enum(FraudReasons)) })
+    .object({
+      decision: z.enum(['APPROVED', 'REJECTED']),
+      score: z.number().int(),
+      reasons: z.array(z.enum(FraudReasons)),
+      failOpen: z
+        .boolean()
+        .describe('true when no assessment came in time and FRAUD_FAILURE_MODE=open approved the payment without one'),
+    })
     .nullable()
     .describe('null until assessed'),
   createdAt: z.iso.datetime(),
@@ -46,7 +53,12 @@ export function toPaymentView(p: Payment): PaymentView {
     currency: p.currency,
     note: p.note,
     items: p.items,
-    fraud: p.fraud && { decision: p.fraud.decision, score: p.fraud.score, reasons: p.fraud.reasons },
+    fraud: p.fraud && {
+      decision: p.fraud.decision,
+      score: p.fraud.score,
+      reasons: p.fraud.reasons,
+      failOpen: p.fraud.source === 'FAIL_OPEN',
+    },
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
     completedAt: p.completedAt?.toISOString() ?? null,

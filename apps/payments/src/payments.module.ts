@@ -1,17 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
-import { PaymentsConfig, TIMELINE_SETTINGS } from './config';
+import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
+import { DeadlineSweeper } from './expire-payments/deadline-sweeper';
+import { ExpirePaymentsService } from './expire-payments/expire-payments.service';
 import { GetPaymentController } from './get-payment/get-payment.controller';
 import { GetPaymentService } from './get-payment/get-payment.service';
 import { GetTimelineController } from './get-timeline/get-timeline.controller';
 import { GetTimelineService } from './get-timeline/get-timeline.service';
+import { IdempotencyKeyPurger } from './initiate-payment/idempotency-key-purger';
+import { IdempotencyKeysRepository } from './initiate-payment/idempotency-keys.repository';
 import { InitiatePaymentController } from './initiate-payment/initiate-payment.controller';
 import { InitiatePaymentService } from './initiate-payment/initiate-payment.service';
 import { ListPaymentsController } from './list-payments/list-payments.controller';
 import { ListPaymentsService } from './list-payments/list-payments.service';
 import { Payments1763700000100 } from './migrations/1763700000100-payments';
 import { PaymentTimeline1763700000200 } from './migrations/1763700000200-payment-timeline';
+import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300-idempotency-and-deadlines';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
@@ -28,16 +33,20 @@ export class PaymentsModule {
         PlatformModule.forRoot({
           config,
           entities: [], // raw SQL through PaymentsRepository
-          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200],
+          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300],
         }),
         MessagingModule.forRoot({ config }),
       ],
       controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController, GetTimelineController],
       providers: [
         { provide: TIMELINE_SETTINGS, useValue: config.timeline },
+        { provide: DEADLINE_SETTINGS, useValue: config.deadlines },
+        { provide: IDEMPOTENCY_SETTINGS, useValue: config.idempotency },
         PaymentsRepository,
         PaymentTimelineRepository,
+        IdempotencyKeysRepository,
         InitiatePaymentService,
+        IdempotencyKeyPurger,
         GetPaymentService,
         ListPaymentsService,
         SettlePaymentService,
@@ -45,6 +54,8 @@ export class PaymentsModule {
         RecordTimelineService,
         TimelineEventsHandler,
         GetTimelineService,
+        ExpirePaymentsService,
+        DeadlineSweeper,
       ],
     };
   }

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FailureReason, FraudReason, LineItem } from '@app/contracts';
 import { CursorPosition } from '@app/platform';
-import { FraudDecision, Payment, PaymentStatus, StockStatus } from './payment';
+import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
-  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, created_at, updated_at, completed_at, trace_id`;
+  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id`;
 
 interface PaymentRow {
   id: string;
@@ -23,10 +23,21 @@ interface PaymentRow {
   fraud_score: number | null;
   fraud_reasons: FraudReason[] | null;
   fraud_assessed_at: Date | null;
+  fraud_source: FraudSource | null;
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
   trace_id: string | null;
+}
+
+export interface OverdueQuery {
+  /** Only payments older than this. */
+  olderThanMs: number;
+  /** Older than this, any PENDING payment is overdue... */
+  expiredAfterMs: number;
+  /** ...and, when true, so is any (older than `olderThanMs`) without a fraud decision. */
+  failOpen: boolean;
+  limit: number;
 }
 
 export interface PaymentFilter {
@@ -78,12 +89,32 @@ export class PaymentsRepository {
     return rows.length ? toPayment(rows[0]) : null;
   }
 
+  /**
+   * Locks a batch of the oldest PENDING payments that may be past a deadline, skipping rows another
+   * transaction holds (another instance's sweep, or a fact being applied): each is handled once.
+   * Each comes with `now`, the database clock (at millisecond precision) its age was measured against.
+   */
+  async lockOverdue(tx: EntityManager, overdue: OverdueQuery): Promise<Array<{ payment: Payment; now: Date }>> {
+    const rows: Array<PaymentRow & { db_now: Date }> = await tx.query(
+      `SELECT ${COLUMNS}, clock.now AS db_now
+         FROM payments, (SELECT date_trunc('milliseconds', now()) AS now) clock
+        WHERE status = 'PENDING'
+          AND created_at < clock.now - $1 * interval '1 millisecond'
+          AND (created_at < clock.now - $2 * interval '1 millisecond' OR ($3 AND fraud_decision IS NULL))
+        ORDER BY created_at
+        LIMIT $4
+          FOR UPDATE OF payments SKIP LOCKED`,
+      [overdue.olderThanMs, overdue.expiredAfterMs, overdue.failOpen, overdue.limit],
+    );
+    return rows.map((row) => ({ payment: toPayment(row), now: row.db_now }));
+  }
+
   /** Stores the saga's progress. Only a PENDING row is ever updated: a final payment never changes. */
   async saveProgress(tx: EntityManager, p: Payment): Promise<void> {
     const [, updated] = (await tx.query(
       `UPDATE payments
           SET status = $2, failure_reason = $3, stock_status = $4, fraud_decision = $5, fraud_score = $6,
-              fraud_reasons = $7, fraud_assessed_at = $8, updated_at = $9, completed_at = $10
+              fraud_reasons = $7, fraud_assessed_at = $8, fraud_source = $9, updated_at = $10, completed_at = $11
         WHERE id = $1 AND status = 'PENDING'`,
       [
         p.id,
@@ -94,6 +125,7 @@ export class PaymentsRepository {
         p.fraud?.score ?? null,
         p.fraud?.reasons ?? null,
         p.fraud?.assessedAt ?? null,
+        p.fraud?.source ?? null,
         p.updatedAt,
         p.completedAt,
       ],
@@ -142,11 +174,17 @@ function toPayment(row: PaymentRow): Payment {
     note: row.note,
     items: row.items,
     stockStatus: row.stock_status,
-    // payments_fraud_complete: the fraud columns are all set or all null
+    // payments_fraud_complete, payments_fraud_source_iff_decision: the fraud columns are all set or all null
     fraud:
       row.fraud_decision === null
         ? null
-        : { decision: row.fraud_decision, score: row.fraud_score!, reasons: row.fraud_reasons!, assessedAt: row.fraud_assessed_at! },
+        : {
+            decision: row.fraud_decision,
+            score: row.fraud_score!,
+            reasons: row.fraud_reasons!,
+            assessedAt: row.fraud_assessed_at!,
+            source: row.fraud_source!,
+          },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,

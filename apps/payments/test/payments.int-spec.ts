@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config';
 import { PaymentView } from '../src/payment.view';
 import { PaymentsModule } from '../src/payments.module';
 
-const env = testEnv('payments');
+// Expiry has its own tests (expiry.int-spec.ts): here a payment waits for as long as a test needs.
+const env = testEnv('payments', { PAYMENT_TIMEOUT_S: '3600' });
 const kafka = new TestKafka(env);
 let service: RunningService;
 
@@ -155,7 +156,7 @@ describe('payments service', () => {
       expect(current.status).toBe('SUCCEEDED');
       return current;
     });
-    expect(done).toMatchObject({ failureReason: null, fraud: { decision: 'APPROVED', score: 5, reasons: [] } });
+    expect(done).toMatchObject({ failureReason: null, fraud: { decision: 'APPROVED', score: 5, reasons: [], failOpen: false } });
     expect(done.completedAt).not.toBeNull();
     expect(done.updatedAt).toBe(done.completedAt);
 

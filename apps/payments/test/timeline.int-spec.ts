@@ -15,7 +15,11 @@ import { PaymentsModule } from '../src/payments.module';
  * announced about the payment (published here by hand, as fraud, inventory, notifications and
  * analytics would), in order, with the link to the payment's trace.
  */
-const env = testEnv('payments-timeline', { TRACE_VIEWER_URL: 'http://viewer.test/traces/{traceId}?from=payments' });
+// Expiry has its own tests (expiry.int-spec.ts): here a payment waits for as long as a test needs.
+const env = testEnv('payments-timeline', {
+  TRACE_VIEWER_URL: 'http://viewer.test/traces/{traceId}?from=payments',
+  PAYMENT_TIMEOUT_S: '3600',
+});
 const kafka = new TestKafka(env);
 let service: RunningService;
 

@@ -1,6 +1,15 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
-import { PaymentResourceDto } from '../payment.view';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { PaymentResourceDto, PaymentView } from '../payment.view';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 import { InitiatePaymentDto } from './initiate-payment.dto';
 import { InitiatePaymentService } from './initiate-payment.service';
 
@@ -12,9 +21,26 @@ export class InitiatePaymentController {
   /** Initiates a payment. It is accepted as PENDING; its outcome is decided asynchronously. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAcceptedResponse({ type: PaymentResourceDto, description: 'the payment, status PENDING' })
-  @ApiBadRequestResponse({ description: 'a malformed body; the message names every offending field' })
-  initiate(@Body() body: InitiatePaymentDto) {
-    return this.payments.initiate(body);
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description:
+      'Optional, 1–255 printable ASCII characters, scoped to the payer and kept at least 24 hours. A retry with the ' +
+      'same key and the same body (compared after normalization: "1.5" and "1.50" are the same amount) gets the first ' +
+      'answer again, with header Idempotent-Replayed: true, and creates nothing; the same key with a different body ' +
+      'gets 422. Concurrent requests with one key create one payment and all get its answer.',
+  })
+  @ApiAcceptedResponse({ type: PaymentResourceDto, description: 'the payment, status PENDING (on a replay: as first answered)' })
+  @ApiBadRequestResponse({ description: 'a malformed body or Idempotency-Key; the message names every offending field' })
+  @ApiUnprocessableEntityResponse({ description: 'the Idempotency-Key was used by this payer for a different request (code IDEMPOTENCY_KEY.REUSED)' })
+  @ApiConflictResponse({ description: 'the Idempotency-Key is in use by a request still running (code IDEMPOTENCY_KEY.IN_PROGRESS); safe to retry' })
+  async initiate(
+    @Body() body: InitiatePaymentDto,
+    @Headers('idempotency-key') idempotencyKey: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PaymentView> {
+    const { payment, replayed } = await this.payments.initiate(body, parseIdempotencyKey(idempotencyKey));
+    if (replayed) reply.header('Idempotent-Replayed', 'true');
+    return payment;
   }
 }

@@ -110,6 +110,26 @@ describe('applyFact', () => {
     });
   });
 
+  describe('a payment past its deadline', () => {
+    const EXPIRED: SagaFact = { kind: 'EXPIRED' };
+
+    it.each<[string, SagaState]>([
+      ['waiting for everything', pending('PENDING')],
+      ['without items, waiting for fraud', pending('NOT_REQUIRED')],
+      ['approved, waiting for stock', pending('PENDING', 'APPROVED')],
+      ['reserved, waiting for fraud', pending('RESERVED')],
+    ])('fails EXPIRED when %s, keeping what it knew', (_, state) => {
+      expect(applyFact(state, EXPIRED)).toEqual({ ...state, status: 'FAILED', failureReason: 'EXPIRED' });
+    });
+
+    it('changes nothing once final, and nothing changes it after', () => {
+      const expired = applyFact(pending('PENDING'), EXPIRED)!;
+      for (const fact of [...ALL_FACTS, EXPIRED]) expect(applyFact(expired, fact)).toBeNull();
+      const succeeded = applyFact(pending('NOT_REQUIRED'), APPROVED)!;
+      expect(applyFact(succeeded, EXPIRED)).toBeNull();
+    });
+  });
+
   describe('a final payment', () => {
     const finals: SagaState[] = [
       { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'NOT_REQUIRED' },

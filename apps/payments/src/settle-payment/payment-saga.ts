@@ -9,11 +9,12 @@ export interface SagaState {
   stockStatus: StockStatus;
 }
 
-/** A fact reported by another service. */
+/** A fact reported by another service, or the payment's deadline passing (EXPIRED). */
 export type SagaFact =
   | { kind: 'FRAUD_ASSESSED'; decision: FraudDecision }
   | { kind: 'STOCK_RESERVED' }
-  | { kind: 'STOCK_REJECTED' };
+  | { kind: 'STOCK_REJECTED' }
+  | { kind: 'EXPIRED' };
 
 /**
  * The status the known facts lead to. Any rejection fails the payment at once; success needs an
@@ -38,6 +39,8 @@ export function decideStatus(
  */
 export function applyFact(state: SagaState, fact: SagaFact): SagaState | null {
   if (state.status !== 'PENDING') return null;
+  // Not final in time: whatever is still missing, the payment fails (a later answer changes nothing).
+  if (fact.kind === 'EXPIRED') return { ...state, status: 'FAILED', failureReason: 'EXPIRED' };
   let { fraudDecision, stockStatus } = state;
   if (fact.kind === 'FRAUD_ASSESSED') {
     if (fraudDecision !== null) return null;

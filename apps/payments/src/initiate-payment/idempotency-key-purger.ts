@@ -1,0 +1,33 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { IDEMPOTENCY_SETTINGS, IdempotencySettings } from '../config';
+import { PeriodicTask } from '../periodic-task';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+
+const PURGE_EVERY_MS = 10 * 60 * 1000;
+const PURGE_BATCH = 5000;
+
+/**
+ * Deletes idempotency keys older than IDEMPOTENCY_TTL_H hours (never younger: a client may retry
+ * for that long), in batches, at boot and then every ten minutes. Any instance may do it.
+ */
+@Injectable()
+export class IdempotencyKeyPurger implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyKeyPurger.name);
+  private readonly task: PeriodicTask;
+
+  constructor(@Inject(IDEMPOTENCY_SETTINGS) settings: IdempotencySettings, keys: IdempotencyKeysRepository) {
+    this.task = new PeriodicTask(this.logger, PURGE_EVERY_MS, async () => {
+      const deleted = await keys.purgeOlderThan(settings.ttlHours, PURGE_BATCH);
+      if (deleted > 0) this.logger.log(`purged ${deleted} idempotency keys older than ${settings.ttlHours} h`);
+      return deleted === PURGE_BATCH;
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { PaymentView } from '../payment.view';
+
+/** A payer's use of an Idempotency-Key: the request it was first used with, and the answer given. */
+export interface IdempotencyRecord {
+  payerVpa: string;
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: PaymentView;
+  paymentId: string;
+}
+
+interface IdempotencyRow {
+  request_hash: string;
+  status_code: number;
+  response: PaymentView;
+  payment_id: string;
+}
+
+/** The idempotency_keys table, in raw parameterised SQL. */
+@Injectable()
+export class IdempotencyKeysRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims the key for this request, with the answer to replay, in the caller's transaction.
+   * False when the payer already used the key. While another transaction that claimed it is
+   * still open, this waits for it to end (the primary key's uniqueness check), so concurrent
+   * requests with one key are answered one after the other.
+   */
+  async claim(tx: EntityManager, record: IdempotencyRecord): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO idempotency_keys (payer_vpa, key, request_hash, status_code, response, payment_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       ON CONFLICT (payer_vpa, key) DO NOTHING
+       RETURNING 1`,
+      [record.payerVpa, record.key, record.requestHash, record.statusCode, JSON.stringify(record.response), record.paymentId],
+    );
+    return rows.length === 1;
+  }
+
+  /** The key as the payer used it before, locked until the transaction ends; null if there is none (any more). */
+  async lock(tx: EntityManager, payerVpa: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows: IdempotencyRow[] = await tx.query(
+      `SELECT request_hash, status_code, response, payment_id FROM idempotency_keys WHERE payer_vpa = $1 AND key = $2 FOR UPDATE`,
+      [payerVpa, key],
+    );
+    if (rows.length === 0) return null;
+    const [row] = rows;
+    return { payerVpa, key, requestHash: row.request_hash, statusCode: row.status_code, response: row.response, paymentId: row.payment_id };
+  }
+
+  /** Deletes up to `limit` keys older than `hours` (by the database clock); returns how many went. */
+  async purgeOlderThan(hours: number, limit: number): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM idempotency_keys
+        WHERE (payer_vpa, key) IN (
+          SELECT payer_vpa, key FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
+      [hours, limit],
+    )) as [unknown, number];
+    return deleted;
+  }
+}
