@@ -33,7 +33,7 @@ async function finalPayment(id: string) {
     expect(status).toBe(200);
     expect(body.status).not.toBe('PENDING');
     return body;
-  });
+  }, 60000);
 }
 
 async function notificationsOf(vpa: string) {

@@ -15,6 +15,8 @@ export function testEnv(name: string, extra: Record<string, string> = {}): NodeJ
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     MESSAGE_MAX_ATTEMPTS: '3',
+    // Outcomes under test must not turn into EXPIRED on a busy machine; expiry has its own tests.
+    PAYMENT_TIMEOUT_S: '300',
     // Spans are made (as in production) but exported nowhere, unless a test brings its own viewer.
     OTEL_TRACES_EXPORTER: 'none',
     ...extra,

@@ -2,8 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { AnyDomainEvent, decodeEvent, EventCatalog, EventType } from '@app/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { AnyDomainEvent, DecodeResult, decodeEvent, EventCatalog, EventType } from '@app/contracts';
 import { annotate, context, contextFromHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { DeadLetters } from './dead-letters';
 import { KAFKA } from './kafka.tokens';
@@ -13,6 +13,10 @@ import { EventHandlerFn, ON_EVENT } from './on-event.decorator';
 import { OutboxRelay } from './outbox';
 
 type Outcome = 'applied' | 'duplicate' | 'ignored';
+type Applicable = { message: KafkaMessage; decoded: Extract<DecodeResult, { ok: true }> };
+
+/** Events applied in one transaction at most; a larger batch is cut into chunks of this size. */
+const CHUNK_SIZE = 100;
 
 /**
  * The one Kafka consumer of a service. It finds the @OnEvent handlers, subscribes to their topics
@@ -85,27 +89,74 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     await this.consumer?.disconnect();
   }
 
+  /**
+   * A batch is applied in chunks, each in ONE transaction (one commit for many events: the
+   * batching lever), every message still in its own consumer span. If anything in a chunk fails,
+   * the chunk is rolled back and its messages are applied one by one, each with its own retries
+   * and dead-lettering, so one bad message never holds back the others.
+   */
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
-    for (const message of batch.messages) {
+    for (let start = 0; start < batch.messages.length; start += CHUNK_SIZE) {
       if (!isRunning() || isStale()) break;
-      await this.consumeMessage(batch.topic, batch.partition, message, heartbeat, isRunning);
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(start, start + CHUNK_SIZE).map((message) => ({ message, decoded: decodeEvent(message.value) }));
+      const applicable = chunk.filter(
+        (item): item is Applicable => item.decoded.ok && this.handlers.has(item.decoded.event.type),
+      );
+      const together = applicable.length > 1 && (await this.applyTogether(batch.topic, batch.partition, applicable));
+      for (const { message, decoded } of chunk) {
+        if (!together || !decoded.ok) {
+          if (!isRunning() || isStale()) return;
+          await this.consumeMessage(batch.topic, batch.partition, message, heartbeat, isRunning);
+        }
+        resolveOffset(message.offset);
+      }
       await heartbeat();
+      this.relay.wake();
     }
-    this.relay.wake();
   }
 
-  /** One message, in its own consumer span: a child of the context the producer put in the headers. */
-  private async consumeMessage(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-  ): Promise<void> {
-    const decoded = decodeEvent(message.value);
-    if (decoded.ok && !this.handlers.has(decoded.event.type)) return; // not for this service
-    const [span, spanContext] = startSpan(
+  /** Applies several events in one transaction; false (and nothing applied) if any of them fails. */
+  private async applyTogether(topic: string, partition: number, items: Applicable[]): Promise<boolean> {
+    const spans = items.map(({ message, decoded }) => this.startConsumerSpan(topic, partition, message, decoded));
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        const fresh = await this.claim(tx, items.map((item) => item.decoded.event));
+        for (const [index, { decoded }] of items.entries()) {
+          const event = decoded.event;
+          if (!fresh.delete(event.eventId)) {
+            spans[index][0].setAttribute('messaging.duplicate', true);
+            continue;
+          }
+          await context.with(spans[index][1], async () => {
+            for (const handler of this.handlers.get(event.type)!) await handler(event, tx);
+            this.logger.debug(`applied ${event.type} ${event.eventId} of payment ${event.paymentId}`);
+          });
+        }
+      });
+      spans.forEach(([span]) => endSpan(span));
+      return true;
+    } catch (error) {
+      for (const [span] of spans) {
+        span.setAttribute('messaging.batch.retried_one_by_one', true);
+        endSpan(span);
+      }
+      this.logger.warn(`a chunk of ${items.length} events failed together (${(error as Error).message}); applying them one by one`);
+      return false;
+    }
+  }
+
+  /** Records event ids as applied; returns those that were not applied before. */
+  private async claim(tx: EntityManager, events: AnyDomainEvent[]): Promise<Set<string>> {
+    const rows: Array<{ event_id: string }> = await tx.query(
+      `INSERT INTO processed_events (event_id, event_type) SELECT * FROM unnest($1::uuid[], $2::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [events.map((e) => e.eventId), events.map((e) => e.type)],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  private startConsumerSpan(topic: string, partition: number, message: KafkaMessage, decoded: DecodeResult) {
+    return startSpan(
       `process ${topic}`,
       SpanKind.CONSUMER,
       {
@@ -121,6 +172,19 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       },
       contextFromHeaders(textHeaders(message)),
     );
+  }
+
+  /** One message, in its own consumer span: a child of the context the producer put in the headers. */
+  private async consumeMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
+    const decoded = decodeEvent(message.value);
+    if (decoded.ok && !this.handlers.has(decoded.event.type)) return; // not for this service
+    const [span, spanContext] = this.startConsumerSpan(topic, partition, message, decoded);
     try {
       await context.with(spanContext, () =>
         decoded.ok
@@ -178,11 +242,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     const handlers = this.handlers.get(event.type);
     if (!handlers) return 'ignored';
     return this.dataSource.transaction(async (tx) => {
-      const claimed = await tx.query(
-        'INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-        [event.eventId, event.type],
-      );
-      if (claimed.length === 0) return 'duplicate';
+      if ((await this.claim(tx, [event])).size === 0) return 'duplicate';
       for (const handler of handlers) await handler(event, tx);
       return 'applied';
     });

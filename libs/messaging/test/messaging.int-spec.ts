@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { createEvent, deadLetterTopic, DomainEvent, Topics } from '@app/contracts';
 import { MessagingModule, MessagingTables1763700000000, OnEvent, Outbox, UnitOfWork } from '@app/messaging';
 import { BaseEnvSchema, parseEnv, PlatformModule, serviceConfig } from '@app/platform';
@@ -89,6 +89,27 @@ describe('messaging runtime', () => {
     });
     expect(handler.calls.get(paymentId)).toBe(3);
     await eventually(() => expect(handler.calls.get(after)).toBe(1));
+  });
+
+  it('applies a batch together, and one failing event in it holds back none of the others', async () => {
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    const poisoned = ids[17];
+    handler.failuresBeforeSuccess.set(poisoned, 99);
+    const events = ids.map((id) => createEvent('FraudAssessed', id, assessed(), 'tests'));
+    await kafka.send(
+      Topics.FraudEvents,
+      events.map((event) => ({ key: event.paymentId, value: JSON.stringify(event) })),
+    );
+    await eventually(() => {
+      for (const id of ids.filter((id) => id !== poisoned)) expect(handler.calls.get(id)).toBeGreaterThanOrEqual(1);
+    });
+    const parked = await kafka.read(deadLetterTopic('probe'), (m) => m.some((x) => x.key === poisoned));
+    expect(parked.filter((m) => m.key === poisoned)).toHaveLength(1);
+    // Applied exactly once each: a rolled-back chunk leaves no trace, the retry applies it for good.
+    const rows = await service.app
+      .get(DataSource)
+      .query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [events.map((e) => e.eventId)]);
+    expect(rows).toHaveLength(29);
   });
 
   it('publishes the outbox in order, per payment, only once committed', async () => {
