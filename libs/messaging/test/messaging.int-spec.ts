@@ -112,6 +112,24 @@ describe('messaging runtime', () => {
     expect(rows).toHaveLength(29);
   });
 
+  it('group commit: concurrent units of work share a commit, and a failing one is rolled back alone', async () => {
+    const uow = service.app.get(UnitOfWork);
+    const outbox = service.app.get(Outbox);
+    const ids = Array.from({ length: 12 }, () => randomUUID());
+    const results = await Promise.allSettled(
+      ids.map((id, index) =>
+        uow.runGrouped(async (tx) => {
+          await outbox.add(tx, [createEvent('FraudAssessed', id, assessed(), 'probe')]);
+          if (index === 4) throw new Error('this one fails');
+          return id;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(ids.map((_, index) => (index === 4 ? 'rejected' : 'fulfilled')));
+    const published = await kafka.read(Topics.FraudEvents, (m) => ids.filter((id, i) => i !== 4 && m.some((x) => x.key === id)).length === 11);
+    expect(new Set(published.map((m) => m.key)).has(ids[4])).toBe(false);
+  });
+
   it('publishes the outbox in order, per payment, only once committed', async () => {
     const paymentId = randomUUID();
     const uow = service.app.get(UnitOfWork);

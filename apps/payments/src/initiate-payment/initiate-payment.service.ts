@@ -43,11 +43,11 @@ export class InitiatePaymentService {
     const payment = newPayment(command);
     const answer = toPaymentView(payment);
     if (idempotencyKey === undefined) {
-      await this.unitOfWork.run((tx) => this.create(tx, payment));
+      await this.unitOfWork.runGrouped((tx) => this.create(tx, payment));
       return { payment: answer, replayed: false };
     }
     const hash = requestHash(command);
-    const result = await this.unitOfWork.run(async (tx) => {
+    const result = await this.unitOfWork.runGrouped(async (tx) => {
       const record = { payerVpa: payment.payerVpa, key: idempotencyKey, requestHash: hash, statusCode: HttpStatus.ACCEPTED };
       // Twice at most: the key can vanish between the two statements only if it was purged as expired.
       for (let attempt = 0; attempt < 2; attempt++) {
