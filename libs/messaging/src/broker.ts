@@ -6,6 +6,9 @@ import { EventConsumer } from './event-consumer';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
+/** How often the boot looks for (and creates) its topics before it gives up. */
+const TOPIC_ATTEMPTS = 10;
+
 /** Creates the topics this system uses (idempotently) and answers the readiness check. */
 @Injectable()
 export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth {
@@ -39,27 +42,37 @@ export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth
     }
   }
 
+  /**
+   * Creates the missing topics and waits until the broker's metadata lists them all. Services that
+   * start together race to create the same topics, and a topic just created may be missing from
+   * the metadata for a moment (kafkajs then fails with UNKNOWN_TOPIC_OR_PARTITION): both only mean
+   * "look again", so this retries (bounded) instead of failing the boot.
+   */
   private async ensureTopics(): Promise<void> {
     const { config } = this.options;
     const logical = new Set<string>([...Object.values(EventCatalog).map((e) => e.topic), deadLetterTopic(config.service)]);
     const wanted = [...logical].map((name) => topicName(config, name));
-    const existing = new Set(await this.admin.listTopics());
-    const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    try {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: config.kafka.partitions,
-          replicationFactor: config.kafka.replicationFactor,
-        })),
-      });
-      this.logger.log(`created topics ${missing.join(', ')}`);
-    } catch (error) {
-      // Another service may have created them at the same moment; anything else is real.
-      const now = new Set(await this.admin.listTopics());
-      if (missing.some((topic) => !now.has(topic))) throw error;
+    for (let attempt = 1; ; attempt++) {
+      const existing = new Set(await this.admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      let created = false;
+      try {
+        created = await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: config.kafka.partitions,
+            replicationFactor: config.kafka.replicationFactor,
+          })),
+        });
+        if (created) this.logger.log(`created topics ${missing.join(', ')}`);
+      } catch (error) {
+        if (attempt >= TOPIC_ATTEMPTS) throw error;
+        this.logger.warn(`creating topics ${missing.join(', ')} (attempt ${attempt}): ${(error as Error).message}; looking again`);
+      }
+      if (attempt >= TOPIC_ATTEMPTS) throw new Error(`topics still missing after ${attempt} attempts: ${missing.join(', ')}`);
+      if (!created) await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
 }
