@@ -1,0 +1,140 @@
+// What the benchmark runs on: the Kafka broker (its own on free ports unless KAFKA_BROKERS is
+// set), PostgreSQL (DATABASE_URL's server; one database per system and run), an optional Zipkin,
+// and the schemas of the two peers (made by the project's own migrations, so that every system
+// writes exactly the same tables).
+
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { freePort, KAFKA_VERSION, startKafka } from '../../scripts/kafka.mjs';
+import { startZipkin } from '../../scripts/zipkin.mjs';
+
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+export const TOPICS = [
+  'payments.payment-events', 'fraud.fraud-events', 'inventory.inventory-events',
+  'notifications.notification-events', 'analytics.analytics-events',
+];
+/** What "ours" creates by default (KAFKA_PARTITIONS); the peers' topics get the same. */
+export const PARTITIONS = 6;
+/** The harness's own connections are left out of the measured PostgreSQL backends. */
+export const HARNESS_APP = 'bench-harness';
+
+/** The broker: KAFKA_BROKERS if set (not measured, not stopped), else a private one. */
+export async function startBroker(log) {
+  if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, external: true, version: `${KAFKA_VERSION}?` };
+  const dataDir = mkdtempSync(join(tmpdir(), 'payments-bench-kafka-'));
+  log(`starting a private Kafka ${KAFKA_VERSION} broker ...`);
+  const kafka = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir, quiet: true, stopWithParent: true });
+  return {
+    brokers: kafka.brokers,
+    pid: kafka.pid,
+    version: KAFKA_VERSION,
+    external: false,
+    stop: async () => {
+      await kafka.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Zipkin of this run, on a free port, so that exporting spans costs what it really costs. */
+export async function startPrivateZipkin(log) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'payments-bench-zipkin-'));
+  log('starting a private Zipkin ...');
+  const zipkin = await startZipkin({ port: 0, dataDir, quiet: true, stopWithParent: true });
+  return {
+    spansEndpoint: zipkin.spansEndpoint,
+    pid: zipkin.pid,
+    stop: async () => {
+      await zipkin.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** DATABASE_URL with another database name. */
+export function databaseUrl(name) {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/payments');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function connect(database) {
+  const client = new pg.Client({ connectionString: databaseUrl(database), application_name: HARNESS_APP });
+  await client.connect();
+  return client;
+}
+
+export async function createDatabase(admin, name) {
+  await admin.query(`CREATE DATABASE "${name}"`);
+}
+
+export async function dropDatabase(admin, name) {
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/**
+ * Creates the five schemas of a peer with the migrations the services themselves run (from the
+ * build being benchmarked), through a stand-in for TypeORM's QueryRunner that only needs query().
+ */
+export async function migratePeerDatabase(distRoot, database) {
+  const require = createRequire(import.meta.url);
+  const client = await connect(database);
+  try {
+    const { MessagingTables1763700000000 } = require(join(distRoot, 'libs/messaging/src/migrations.js'));
+    for (const service of SERVICES) {
+      const dir = join(distRoot, 'apps', service, 'src/migrations');
+      const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+      const classes = [MessagingTables1763700000000, ...files.flatMap((f) => Object.values(require(join(dir, f))))];
+      await client.query(`CREATE SCHEMA "${service}"`);
+      await client.query(`SET search_path TO "${service}"`);
+      const runner = { query: (sql, params) => client.query(sql, params).then((r) => r.rows) };
+      for (const Migration of classes) {
+        if (typeof Migration !== 'function') continue;
+        await client.query('BEGIN');
+        await new Migration().up(runner);
+        await client.query('COMMIT');
+      }
+    }
+    // the peers adapt to columns that later migrations added (same writes as the service of this build)
+    const { rows } = await client.query(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'payments' AND table_name = 'payments'",
+    );
+    return { paymentColumns: rows.map((r) => r.column_name) };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function seedProducts(database, products) {
+  const client = await connect(database);
+  try {
+    await client.query(
+      `INSERT INTO inventory.products (sku, name, stock)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])`,
+      [products.map((p) => p.sku), products.map((p) => p.name), products.map((p) => p.stock)],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** The five event topics and the services' dead-letter topics, as the services would create them. */
+export async function createTopics(admin, prefix) {
+  const names = [...TOPICS, ...SERVICES.map((s) => `${s}.dead-letter`)];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: names.map((t) => ({ topic: `${prefix}${t}`, numPartitions: PARTITIONS, replicationFactor: 1 })),
+  });
+}
+
+/** Removes the topics and consumer groups of a prefix (on a shared broker, nothing is left behind). */
+export async function deleteKafkaPrefix(admin, prefix) {
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+  if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 }).catch(() => undefined);
+  const { groups } = await admin.listGroups();
+  const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+  if (ids.length) await admin.deleteGroups(ids).catch(() => undefined);
+}

@@ -1,0 +1,115 @@
+// The three systems under test, each as five processes (one per service), started the same way:
+//   ours   the project's build (a snapshot of dist/ taken when the run starts), default configuration;
+//   naive  bench/naive (NestJS + Express + Nest's Kafka transport + TypeORM repositories), compiled;
+//   raw    bench/raw (node:http + kafkajs batches + pg multi-row SQL).
+
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, spawnWatchdog, tailFile } from '../../scripts/kafka.mjs';
+import { SERVICES } from './infra.mjs';
+
+/** Settings that would change a system's configuration are never inherited from the caller. */
+const CONFIG_VARIABLE = /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
+
+export function inheritedEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));
+}
+
+function entryOf(system, service, paths) {
+  switch (system) {
+    case 'ours': return join(paths.dist, 'apps', service, 'src/main.js');
+    case 'naive': return join(paths.naive, 'main.js');
+    case 'raw': return join(paths.bench, 'raw', `${service}.mjs`);
+    default: throw new Error(`unknown system ${system}`);
+  }
+}
+
+/**
+ * Starts the five services of `system` with `env` on free loopback ports and waits until every
+ * one answers GET /health/ready with 200. Returns their URLs, pids and a stop() that ends them
+ * (SIGTERM, then SIGKILL after 15 s). A detached watchdog ends them too if this process dies.
+ */
+export async function startSystem({ system, label, env, paths, logDir, profileDir, log }) {
+  const children = {};
+  const urls = {};
+  const logs = {};
+  const stop = async () => {
+    await Promise.all(Object.values(children).map((child) => stopChild(child)));
+  };
+  try {
+    for (const service of SERVICES) {
+      const port = await freePort();
+      urls[service] = `http://127.0.0.1:${port}`;
+      logs[service] = join(logDir, `${label}-${service}.log`);
+      const fd = openSync(logs[service], 'a');
+      const preload = profileDir ? ['-r', join(paths.bench, 'lib/cpu-profile.cjs')] : [];
+      try {
+        children[service] = spawn(process.execPath, [...preload, entryOf(system, service, paths)], {
+          cwd: paths.root,
+          env: {
+            ...inheritedEnv(),
+            ...env,
+            [`${service.toUpperCase()}_PORT`]: String(port),
+            HOST: '127.0.0.1',
+            BENCH_SERVICE: service,
+            ...(profileDir ? { BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_NAME: `${label}-${service}` } : {}),
+          },
+          stdio: ['ignore', fd, fd],
+          detached: true, // own process group: the watchdog and stop() end it with whatever it started
+        });
+      } finally {
+        closeSync(fd);
+      }
+      spawnWatchdog(process.pid, children[service].pid);
+    }
+    await waitReady({ children, urls, logs, log, label });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const pids = Object.fromEntries(Object.entries(children).map(([service, child]) => [service, child.pid]));
+  const exited = () => Object.entries(children).filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([s]) => s);
+  return { urls, pids, logs, stop, exited };
+}
+
+async function waitReady({ children, urls, logs, log, label }) {
+  const deadline = Date.now() + 120_000;
+  const ready = new Set();
+  while (ready.size < SERVICES.length) {
+    for (const service of SERVICES) {
+      if (ready.has(service)) continue;
+      const child = children[service];
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${label} ${service} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tailFile(logs[service], 30)}`);
+      }
+      const response = await fetch(`${urls[service]}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      await response?.arrayBuffer().catch(() => undefined);
+      if (response?.status === 200) ready.add(service);
+    }
+    if (ready.size === SERVICES.length) break;
+    if (Date.now() > deadline) {
+      const missing = SERVICES.filter((s) => !ready.has(s));
+      throw new Error(`${label}: not ready after 120 s: ${missing.join(', ')}\n${missing.map((s) => tailFile(logs[s], 15)).join('\n')}`);
+    }
+    await sleep(250);
+  }
+  log(`${label}: five services ready`);
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      try { child.kill(sig); } catch { /* gone */ }
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

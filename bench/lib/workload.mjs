@@ -1,0 +1,62 @@
+// The payments the benchmark sends, the same for every system: a deterministic function of the
+// payment's index, so two systems (and two runs) get the same mix in the same order.
+//   ~85% plain payments (approved), ~5% from a blocklisted payer (FRAUD_REJECTED), ~10% with items,
+//   of which about a third name a low-stock product (OUT_OF_STOCK once it runs out).
+// Payers come from a pool large enough that the velocity rule (10 per ±60 s window) never fires
+// for an honest payer: each pays at most a few times in any two minutes.
+
+/** Blocklisted payers (FRAUD_BLOCKED_VPAS of every system). */
+export const BLOCKED_VPAS = Array.from({ length: 10 }, (_, i) => `mallory${i}@okbank`);
+
+/** Products seeded before the load: plenty of stock, and a few with little stock that run out. */
+export const PRODUCTS = [
+  ...Array.from({ length: 50 }, (_, i) => ({ sku: `SKU-N${i}`, name: `Product ${i}`, stock: 1_000_000 })),
+  ...Array.from({ length: 5 }, (_, i) => ({ sku: `SKU-L${i}`, name: `Scarce ${i}`, stock: 40 })),
+];
+const NORMAL = PRODUCTS.filter((p) => p.sku.startsWith('SKU-N'));
+const SCARCE = PRODUCTS.filter((p) => p.sku.startsWith('SKU-L'));
+const PAYEES = 500;
+
+/** Small, fast, seedable PRNG (mulberry32): the same index gives the same payment. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How many distinct honest payers a phase needs at `rate` payments/s (each pays ≤ 4 times per 120 s). */
+export function payerPoolFor(rate) {
+  return Math.max(1000, Math.ceil(rate * 30));
+}
+
+/**
+ * The request body of payment `index` of a phase. `phase` is also the payment's note, which is how
+ * the harness finds the payments of one phase in the database afterwards.
+ */
+export function paymentBody(index, phase, payerPool) {
+  const rnd = random(index * 2654435761 + phase.length);
+  const kind = rnd();
+  const amountPaise = 100 + Math.floor(rnd() * 500_000); // ₹1.00 – ₹5,001.00: below the high-amount rule
+  const body = {
+    payerVpa: kind < 0.05 ? BLOCKED_VPAS[index % BLOCKED_VPAS.length] : `payer.${phase[0]}${index % payerPool}@okbank`,
+    payeeVpa: `shop${index % PAYEES}@okbank`,
+    amount: `${Math.floor(amountPaise / 100)}.${String(amountPaise % 100).padStart(2, '0')}`,
+    currency: 'INR',
+    note: phase,
+  };
+  if (kind >= 0.05 && kind < 0.15) {
+    const first = rnd() < 0.33 ? SCARCE[Math.floor(rnd() * SCARCE.length)] : NORMAL[Math.floor(rnd() * NORMAL.length)];
+    const items = [{ sku: first.sku, quantity: 1 + Math.floor(rnd() * 3) }];
+    if (rnd() < 0.3) {
+      const second = NORMAL[Math.floor(rnd() * NORMAL.length)];
+      if (second.sku !== first.sku) items.push({ sku: second.sku, quantity: 1 });
+    }
+    body.items = items;
+  }
+  return body;
+}

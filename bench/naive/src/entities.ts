@@ -1,0 +1,116 @@
+// TypeORM entities over the tables the project's migrations create (the harness runs them):
+// every write of the naive peer is one repository.save() of one of these.
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { LineItem } from './common';
+
+@Entity('payments')
+export class Payment {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') status: string;
+  @Column('text', { name: 'failure_reason', nullable: true }) failureReason: string | null;
+  @Column('text', { name: 'payer_vpa' }) payerVpa: string;
+  @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('text') currency: string;
+  @Column('text', { nullable: true }) note: string | null;
+  @Column('jsonb') items: LineItem[];
+  @Column('text', { name: 'stock_status' }) stockStatus: string;
+  @Column('text', { name: 'fraud_decision', nullable: true }) fraudDecision: string | null;
+  @Column('smallint', { name: 'fraud_score', nullable: true }) fraudScore: number | null;
+  @Column('text', { name: 'fraud_reasons', array: true, nullable: true }) fraudReasons: string[] | null;
+  @Column('timestamptz', { name: 'fraud_assessed_at', nullable: true }) fraudAssessedAt: Date | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
+  @Column('text', { name: 'trace_id', nullable: true }) traceId: string | null;
+  fraudSource?: string | null;
+}
+/** A column a later migration of the project added: mapped only when the database has it. */
+export const HAS_FRAUD_SOURCE = (process.env.BENCH_PAYMENT_COLUMNS ?? '').split(',').includes('fraud_source');
+if (HAS_FRAUD_SOURCE) {
+  Column('text', { name: 'fraud_source', nullable: true })(Payment.prototype, 'fraudSource');
+}
+
+@Entity('payment_timeline')
+export class TimelineStep {
+  @PrimaryColumn('uuid', { name: 'event_id' }) eventId: string;
+  @Column('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text') step: string;
+  @Column('text') service: string;
+  @Column('timestamptz', { name: 'occurred_at' }) occurredAt: Date;
+  @Column('text', { nullable: true }) outcome: string | null;
+}
+
+@Entity('assessments')
+export class Assessment {
+  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text') decision: string;
+  @Column('integer') score: number;
+  @Column('jsonb') reasons: string[];
+  @Column('timestamptz', { name: 'assessed_at' }) assessedAt: Date;
+}
+
+@Entity('seen_payments')
+export class SeenPayment {
+  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text', { name: 'payer_vpa' }) payerVpa: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+}
+
+@Entity('known_payees')
+export class KnownPayee {
+  @PrimaryColumn('text', { name: 'payer_vpa' }) payerVpa: string;
+  @PrimaryColumn('text', { name: 'payee_vpa' }) payeeVpa: string;
+  @Column('timestamptz', { name: 'first_paid_at' }) firstPaidAt: Date;
+}
+
+@Entity('products')
+export class Product {
+  @PrimaryColumn('text') sku: string;
+  @Column('text') name: string;
+  @Column('integer') stock: number;
+  @Column('integer') reserved: number;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}
+
+@Entity('reservations')
+export class Reservation {
+  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text') status: string;
+  @Column('jsonb') items: LineItem[];
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}
+
+@Entity('notifications')
+export class Notification {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text', { name: 'recipient_vpa' }) recipientVpa: string;
+  @Column('text') type: string;
+  @Column('text') message: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+}
+
+@Entity('lifecycle_events')
+export class LifecycleEvent {
+  @PrimaryColumn('uuid', { name: 'event_id' }) eventId: string;
+  @Column('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text') type: string;
+  @Column('integer', { name: 'schema_version' }) schemaVersion: number;
+  @Column('timestamptz', { name: 'occurred_at' }) occurredAt: Date;
+  @Column('text') producer: string;
+  @Column('jsonb') payload: unknown;
+  @Column('timestamptz', { name: 'recorded_at' }) recordedAt: Date;
+}
+
+@Entity('payment_facts')
+export class PaymentFact {
+  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('text') status: string;
+  @Column('text', { name: 'failure_reason', nullable: true }) failureReason: string | null;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
+  @Column('integer', { name: 'latency_ms', nullable: true }) latencyMs: number | null;
+}

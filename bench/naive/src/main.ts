@@ -1,0 +1,32 @@
+// One entry point for the five naive services (BENCH_SERVICE picks one): a hybrid Nest app on the
+// Express adapter (the default platform) with Nest's Kafka transport connected as a microservice.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { BROKERS, GROUP_ID, SERVICE } from './common';
+
+/** Only the chosen service's module is loaded (each registers its own TypeORM data source). */
+const MODULES: Record<string, () => unknown> = {
+  payments: () => require('./payments').PaymentsModule,
+  fraud: () => require('./fraud').FraudModule,
+  inventory: () => require('./inventory').InventoryModule,
+  notifications: () => require('./notifications').NotificationsModule,
+  analytics: () => require('./analytics').AnalyticsModule,
+};
+
+async function bootstrap() {
+  const app = await NestFactory.create(MODULES[SERVICE]() as never, { logger: ['error', 'warn'] });
+  app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.KAFKA,
+    options: {
+      client: { clientId: SERVICE, brokers: BROKERS },
+      consumer: { groupId: GROUP_ID, allowAutoTopicCreation: false },
+      subscribe: { fromBeginning: true },
+    },
+  });
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(Number(process.env[`${SERVICE.toUpperCase()}_PORT`] ?? 3000), process.env.HOST ?? '127.0.0.1');
+}
+
+void bootstrap();

@@ -1,0 +1,198 @@
+// Raw peer, payments: POST /v1/payments with group commit (the requests that arrive while a commit
+// is running are stored together by the next one), and the saga's decision point in batches.
+// Same tables as the service: payments, payment_timeline, outbox, processed_events.
+
+import { randomUUID } from 'node:crypto';
+import { createEvent, formatPaise, pool, rows, runService, Topics, transact } from './common.mjs';
+
+const VPA = /^[A-Za-z0-9._-]{3,256}@[A-Za-z0-9]{2,64}$/;
+const AMOUNT = /^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/;
+const SKU = /^[A-Za-z0-9_-]{1,64}$/;
+const FIELDS = new Set(['payerVpa', 'payeeVpa', 'amount', 'currency', 'note', 'items']);
+const hasFraudSource = (async () => {
+  const { rows: found } = await pool.query(
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = 'payments' AND table_name = 'payments' AND column_name = 'fraud_source'",
+  );
+  return found.length > 0;
+})();
+
+/** The contract's rules for a new payment; the names of the offending fields, or the command. */
+function validate(body) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { errors: ['body'] };
+  const errors = Object.keys(body).filter((k) => !FIELDS.has(k));
+  const { payerVpa, payeeVpa, amount, currency, note, items = [] } = body;
+  if (typeof payerVpa !== 'string' || !VPA.test(payerVpa)) errors.push('payerVpa');
+  if (typeof payeeVpa !== 'string' || !VPA.test(payeeVpa) || payeeVpa.toLowerCase() === String(payerVpa).toLowerCase()) errors.push('payeeVpa');
+  const m = typeof amount === 'string' && AMOUNT.exec(amount);
+  const paise = m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
+  if (!(paise >= 100 && paise <= 10_000_000)) errors.push('amount');
+  if (currency !== 'INR') errors.push('currency');
+  if (note !== undefined && (typeof note !== 'string' || note.length > 50)) errors.push('note');
+  const skus = new Set();
+  const itemsOk = Array.isArray(items) && (body.items === undefined || (items.length >= 1 && items.length <= 20))
+    && items.every((i) => i && SKU.test(i.sku) && Number.isInteger(i.quantity) && i.quantity >= 1 && i.quantity <= 1000
+      && Object.keys(i).length === 2 && !skus.has(i.sku) && skus.add(i.sku));
+  if (!itemsOk) errors.push('items');
+  if (errors.length) return { errors };
+  return { payment: { payerVpa: payerVpa.toLowerCase(), payeeVpa: payeeVpa.toLowerCase(), amountPaise: paise, note: note ?? null, items } };
+}
+
+function view(p) {
+  return {
+    id: p.id, status: 'PENDING', failureReason: null, payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amount: formatPaise(p.amountPaise),
+    currency: 'INR', note: p.note, items: p.items, fraud: null, createdAt: p.createdAt.toISOString(), updatedAt: p.createdAt.toISOString(),
+    completedAt: null, traceId: null,
+  };
+}
+
+/** What every payment event carries, from a new payment or from a stored row. */
+const facts = (p) => ({
+  payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amountPaise: p.amountPaise, currency: 'INR', items: p.items, createdAt: p.createdAt.toISOString(),
+});
+const factsOfRow = (p) => facts({
+  payerVpa: p.payer_vpa, payeeVpa: p.payee_vpa, amountPaise: Number(p.amount_paise), items: p.items, createdAt: p.created_at,
+});
+
+// --- intake: group commit ---------------------------------------------------------------------
+const queue = [];
+let committing = 0;
+
+function flush() {
+  if (committing >= 2 || queue.length === 0) return;
+  const group = queue.splice(0, 1000);
+  committing += 1;
+  transact(async (client) => {
+    const events = group.map(({ payment }) => createEvent('PaymentInitiated', payment.id, facts(payment), payment.createdAt));
+    await client.query(
+      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at)
+       SELECT id, 'PENDING', payer_vpa, payee_vpa, amount_paise, 'INR', note, items, stock_status, created_at, created_at
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, payer_vpa text, payee_vpa text, amount_paise bigint, note text,
+                                                 items jsonb, stock_status text, created_at timestamptz)`,
+      [rows(group.map(({ payment: p }) => ({
+        id: p.id, payer_vpa: p.payerVpa, payee_vpa: p.payeeVpa, amount_paise: p.amountPaise, note: p.note, items: p.items,
+        stock_status: p.items.length ? 'PENDING' : 'NOT_REQUIRED', created_at: p.createdAt,
+      })))],
+    );
+    await addTimeline(client, events);
+    return events;
+  }).then(
+    () => group.forEach(({ payment, res }) => send(res, 202, view(payment))),
+    (error) => group.forEach(({ res }) => send(res, 500, { message: error.message })),
+  ).finally(() => {
+    committing -= 1;
+    flush();
+  });
+}
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+function initiate(req, res) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString() || 'null');
+    } catch {
+      return send(res, 400, { message: 'body: not JSON' });
+    }
+    const { errors, payment } = validate(body);
+    if (errors) return send(res, 400, { message: errors.map((f) => `${f}: invalid`).join('; ') });
+    queue.push({ payment: { ...payment, id: randomUUID(), createdAt: new Date() }, res });
+    if (queue.length === 1) setImmediate(flush);
+    else flush();
+  });
+}
+
+// --- the saga and the timeline ------------------------------------------------------------------
+const SAGA = new Set(['FraudAssessed', 'StockReserved', 'StockRejected']);
+const describe = (items) => items.map((i) => `${i.quantity} × ${i.sku}`).join(', ');
+const STEP = {
+  PaymentInitiated: (e) => ['initiated', `${formatPaise(e.payload.amountPaise)} ${e.payload.currency}`],
+  FraudAssessed: (e) => ['assessed', e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision],
+  StockReserved: (e) => ['reserved', describe(e.payload.items)],
+  StockRejected: (e) => ['rejected', `OUT_OF_STOCK: ${e.payload.reason} ${e.payload.skus.join(', ')}`],
+  PaymentSucceeded: () => ['succeeded', null],
+  PaymentFailed: (e) => ['failed', e.payload.failureReason],
+  StockCommitted: (e) => ['committed', describe(e.payload.items)],
+  StockReleased: (e) => ['released', describe(e.payload.items)],
+  PaymentNotified: (e) => ['notified', e.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ')],
+  PaymentRecorded: (e) => ['recorded', `${e.payload.status} in ${e.payload.latencyMs} ms`],
+};
+
+/** One timeline step per event, for payments this service knows (the join), each event once. */
+async function addTimeline(client, events) {
+  await client.query(
+    `INSERT INTO payment_timeline (event_id, payment_id, step, service, occurred_at, outcome)
+     SELECT v.event_id, v.payment_id, v.step, v.service, v.occurred_at, v.outcome
+       FROM jsonb_to_recordset($1::jsonb) AS v(event_id uuid, payment_id uuid, step text, service text, occurred_at timestamptz, outcome text)
+       JOIN payments p ON p.id = v.payment_id
+     ON CONFLICT (event_id) DO NOTHING`,
+    [rows(events.map((e) => {
+      const [step, outcome] = STEP[e.type](e);
+      return { event_id: e.eventId, payment_id: e.paymentId, step, service: e.producer, occurred_at: e.occurredAt, outcome };
+    }))],
+  );
+}
+
+function decide(p) {
+  if (p.fraud_decision === 'REJECTED') return ['FAILED', 'FRAUD_REJECTED'];
+  if (p.stock_status === 'REJECTED') return ['FAILED', 'OUT_OF_STOCK'];
+  if (p.fraud_decision === 'APPROVED' && (p.stock_status === 'NOT_REQUIRED' || p.stock_status === 'RESERVED')) return ['SUCCEEDED', null];
+  return ['PENDING', null];
+}
+
+/** Applies a batch of fraud and stock reports: rows locked in id order, one UPDATE for all. */
+async function settle(client, events) {
+  const saga = events.filter((e) => SAGA.has(e.type));
+  const ids = [...new Set(saga.map((e) => e.paymentId))].sort();
+  const { rows: locked } = ids.length
+    ? await client.query('SELECT * FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids])
+    : { rows: [] };
+  const byId = new Map(locked.map((p) => [p.id, p]));
+  const changed = new Map();
+  const completed = [];
+  for (const e of saga) {
+    const p = byId.get(e.paymentId);
+    if (!p || p.status !== 'PENDING') continue;
+    if (e.type === 'FraudAssessed') {
+      if (p.fraud_decision !== null) continue;
+      Object.assign(p, { fraud_decision: e.payload.decision, fraud_score: e.payload.score, fraud_reasons: e.payload.reasons, fraud_assessed_at: e.payload.assessedAt });
+    } else {
+      if (p.stock_status !== 'PENDING') continue;
+      p.stock_status = e.type === 'StockReserved' ? 'RESERVED' : 'REJECTED';
+    }
+    const now = new Date();
+    [p.status, p.failure_reason] = decide(p);
+    p.updated_at = now;
+    p.completed_at = p.status === 'PENDING' ? null : now;
+    changed.set(p.id, p);
+    if (p.status === 'SUCCEEDED') completed.push(createEvent('PaymentSucceeded', p.id, { ...factsOfRow(p), completedAt: now.toISOString() }, now));
+    if (p.status === 'FAILED') completed.push(createEvent('PaymentFailed', p.id, { ...factsOfRow(p), completedAt: now.toISOString(), failureReason: p.failure_reason }, now));
+  }
+  if (changed.size) {
+    const source = (await hasFraudSource) ? ", fraud_source = CASE WHEN v.fraud_decision IS NULL THEN NULL ELSE 'FRAUD_SERVICE' END" : '';
+    await client.query(
+      `UPDATE payments p
+          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status, fraud_decision = v.fraud_decision,
+              fraud_score = v.fraud_score, fraud_reasons = v.fraud_reasons, fraud_assessed_at = v.fraud_assessed_at${source},
+              updated_at = v.updated_at, completed_at = v.completed_at
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, status text, failure_reason text, stock_status text, fraud_decision text,
+              fraud_score smallint, fraud_reasons text[], fraud_assessed_at timestamptz, updated_at timestamptz, completed_at timestamptz)
+        WHERE p.id = v.id AND p.status = 'PENDING'`,
+      [rows([...changed.values()])],
+    );
+  }
+  await addTimeline(client, [...events, ...completed]);
+  return completed;
+}
+
+await runService({
+  topics: [Topics.fraud, Topics.inventory, Topics.notifications, Topics.analytics],
+  types: new Set([...SAGA, 'StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded']),
+  handle: settle,
+  routes: { 'POST /v1/payments': initiate },
+});
