@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../../support/eventually';
+import { freePort } from '../../support/free-port';
 
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -15,17 +15,6 @@ export interface RunningSystem {
 }
 
 const ROOT = resolve(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /**
  * Runs the five services as separate processes from the build, as `npm start` does, against the
