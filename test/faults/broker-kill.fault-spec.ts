@@ -1,0 +1,41 @@
+import { sleep } from './support/broker';
+import { Ledger } from './support/load';
+import { runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
+import { FaultSystem, SERVICES } from './support/system';
+
+/*
+ * kill -9 of the Kafka broker in the middle of a stream of payments, and a restart on the same data
+ * and ports ten seconds later (FAULTS_BROKER_OUTAGE_S: another outage, e.g. 30). Payments keep being accepted meanwhile (they only need the
+ * database); the outboxes hold the events until the broker is back, then every relay drains its
+ * backlog and every consumer goes on where it had committed. PAYMENT_TIMEOUT_S is raised so that
+ * the outcome of every payment is the one its content calls for, not EXPIRED.
+ */
+jest.setTimeout(SCENARIO_TIMEOUT_MS);
+const outageSeconds = Number(process.env.FAULTS_BROKER_OUTAGE_S ?? 10);
+
+let system: FaultSystem;
+const ledger = new Ledger();
+
+beforeAll(async () => {
+  system = await FaultSystem.start('faults_broker_kill', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', PAYMENT_TIMEOUT_S: '300' });
+}, SCENARIO_TIMEOUT_MS);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe(`kill -9 of the Kafka broker, restarted after ${outageSeconds} s`, () => {
+  it('every service recovers by itself; every payment final once, every effect once', async () => {
+    await runScenario(system, ledger, 'kill9-broker', {
+      durationMs: 20000,
+      fault: async (stream) => {
+        await stream.whenSent(100);
+        await system.broker.kill();
+        await sleep(outageSeconds * 1000);
+        await system.broker.restart();
+        // No service is restarted: each must be ready again on its own (bounded).
+        for (const service of SERVICES) await system.waitReady(service, 0, 120000);
+      },
+    });
+  });
+});

@@ -1,0 +1,291 @@
+import { deadLetterTopic, Topics } from '@app/contracts';
+import { sleep } from './broker';
+import { Ledger, PaymentRequest } from './load';
+import { FaultSystem, SERVICES, ServiceName } from './system';
+
+/** The topics each service's consumer group reads (its @OnEvent handlers). */
+export const CONSUMES: Record<ServiceName, string[]> = {
+  payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents],
+  fraud: [Topics.PaymentEvents],
+  notifications: [Topics.PaymentEvents],
+  inventory: [Topics.PaymentEvents],
+  analytics: Object.values(Topics),
+};
+
+const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;
+
+/** Messages not yet committed by a consumer group, over the given topics. */
+export async function consumerLag(system: FaultSystem, groupId: string, topics: string[]): Promise<number> {
+  const committed = await system.admin.fetchOffsets({ groupId, topics });
+  let lag = 0;
+  for (const { topic: name, partitions } of committed) {
+    const ends = await system.admin.fetchTopicOffsets(name);
+    for (const { partition, offset } of partitions) {
+      const end = ends.find((e) => e.partition === partition)!;
+      const position = Number(offset) < 0 ? Number(end.low) : Number(offset);
+      lag += Number(end.high) - position;
+    }
+  }
+  return lag;
+}
+
+/** Messages on a topic (offsets are contiguous: the producers are idempotent, not transactional). */
+export async function messageCount(system: FaultSystem, name: string): Promise<number> {
+  const ends = await system.admin.fetchTopicOffsets(name);
+  return ends.reduce((sum, e) => sum + Number(e.high) - Number(e.low), 0);
+}
+
+interface DrainState {
+  pending: number;
+  outbox: Record<string, number>;
+  lag: Record<string, number>;
+}
+
+async function drainState(system: FaultSystem, acceptedIds: string[], extraGroups: Array<[string, string[]]>): Promise<DrainState> {
+  const [{ final }] = (
+    await system.db.query(`SELECT count(*)::int AS final FROM payments.payments WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [acceptedIds])
+  ).rows;
+  const outbox: Record<string, number> = {};
+  for (const service of SERVICES) {
+    outbox[service] = (await system.db.query(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
+  }
+  const lag: Record<string, number> = {};
+  const groups: Array<[string, string[]]> = [
+    ...SERVICES.map((s): [string, string[]] => [`${system.env.KAFKA_TOPIC_PREFIX}${s}`, CONSUMES[s].map((t) => topic(system, t))]),
+    ...extraGroups,
+  ];
+  for (const [groupId, topics] of groups) lag[groupId] = await consumerLag(system, groupId, topics);
+  return { pending: acceptedIds.length - final, outbox, lag };
+}
+
+const isDrained = (s: DrainState) =>
+  s.pending === 0 && Object.values(s.outbox).every((n) => n === 0) && Object.values(s.lag).every((n) => n === 0);
+
+/**
+ * Waits until every accepted payment is final, every outbox is empty and every consumer group has
+ * committed everything, twice in a row a second apart (bounded). Returns how long that took.
+ */
+export async function drain(
+  system: FaultSystem,
+  ledger: Ledger,
+  { timeoutMs = 240000, extraGroups = [] as Array<[string, string[]]> } = {},
+): Promise<{ seconds: number; drained: boolean; last: DrainState }> {
+  const started = Date.now();
+  const acceptedIds = ledger.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
+  let streak = 0;
+  let last: DrainState | undefined;
+  while (Date.now() - started < timeoutMs) {
+    last = await drainState(system, acceptedIds, extraGroups).catch(() => undefined);
+    streak = last && isDrained(last) ? streak + 1 : 0;
+    if (streak >= 2) return { seconds: (Date.now() - started) / 1000 - 1, drained: true, last: last! };
+    await sleep(1000);
+  }
+  return { seconds: (Date.now() - started) / 1000, drained: false, last: last ?? (await drainState(system, acceptedIds, extraGroups)) };
+}
+
+export interface Figures {
+  sent: number;
+  accepted: number;
+  final: number;
+  lost: number;
+  doubled: number;
+  deadLettered: number;
+  expectedDeadLetters: number;
+  expired: number;
+  retried: number;
+  drainSeconds: number;
+}
+
+interface PaymentRow {
+  id: string;
+  status: string;
+  failure_reason: string | null;
+  payer_vpa: string;
+  payee_vpa: string;
+  note: string;
+  items: Array<{ sku: string; quantity: number }>;
+}
+
+/**
+ * Drains, checks every invariant over everything the system was asked to do so far, prints the
+ * scenario's figures (one line) and fails with every violation found and the logs' tails.
+ */
+export async function checkInvariants(
+  system: FaultSystem,
+  ledger: Ledger,
+  scenario: string,
+  options: { extraGroups?: Array<[string, string[]]>; timeoutMs?: number } = {},
+): Promise<Figures> {
+  const drained = await drain(system, ledger, options);
+  const problems: string[] = [];
+  const lostOnes: string[] = [];
+  const doubledOnes: string[] = [];
+  const lose = (text: string) => lostOnes.push(text) && problems.push(text);
+  const double = (text: string) => doubledOnes.push(text) && problems.push(text);
+  if (!drained.drained) problems.push(`not drained after ${drained.seconds.toFixed(0)} s: ${JSON.stringify(drained.last)}`);
+
+  // 1. Every accepted payment is final, exactly once; nothing exists that no client accepted.
+  const payments: PaymentRow[] = (
+    await system.db.query('SELECT id, status, failure_reason, payer_vpa, payee_vpa, note, items FROM payments.payments')
+  ).rows;
+  const byId = new Map(payments.map((p) => [p.id, p]));
+  const accepted = ledger.requests.filter((r) => r.paymentId);
+  const acceptedIds = new Set(accepted.map((r) => r.paymentId!));
+  for (const request of ledger.requests) {
+    if (request.status !== 202) problems.push(`request ${request.body.note} ended ${request.status ?? ''} ${request.error ?? ''}`);
+  }
+  if (acceptedIds.size !== accepted.length) problems.push(`${accepted.length - acceptedIds.size} accepted ids were given to two requests`);
+  for (const request of accepted) {
+    const payment = byId.get(request.paymentId!);
+    if (!payment || payment.status === 'PENDING') {
+      lose(`lost: ${request.body.note} ${request.paymentId} is ${payment?.status ?? 'missing'}`);
+    } else if (!outcomeMatches(request, payment)) {
+      problems.push(`${request.body.note} ${payment.id} expected ${request.expected}, is ${payment.status} ${payment.failure_reason ?? ''}`);
+    }
+  }
+  const perNote = new Map<string, number>();
+  for (const p of payments) perNote.set(p.note, (perNote.get(p.note) ?? 0) + 1);
+  for (const [note, n] of perNote) {
+    if (n > 1) double(`doubled: ${n} payments for request ${note}`);
+  }
+  for (const p of payments.filter((x) => !acceptedIds.has(x.id))) problems.push(`a payment no client accepted: ${p.note} ${p.id}`);
+
+  // 2. Notifications: exactly one per (payment, recipient, type) the outcome calls for, nothing else.
+  const expectedNotes = new Set<string>();
+  for (const p of payments) {
+    if (p.status === 'SUCCEEDED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_SENT`).add(`${p.id} ${p.payee_vpa} PAYMENT_RECEIVED`);
+    if (p.status === 'FAILED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_FAILED`);
+  }
+  const sentNotes = (await system.db.query('SELECT payment_id, recipient_vpa, type FROM notifications.notifications')).rows.map(
+    (n: { payment_id: string; recipient_vpa: string; type: string }) => `${n.payment_id} ${n.recipient_vpa} ${n.type}`,
+  );
+  const seen = new Set<string>();
+  for (const n of sentNotes) {
+    if (!expectedNotes.has(n) || seen.has(n)) double(`unexpected notification: ${n}`);
+    seen.add(n);
+  }
+  for (const n of expectedNotes) {
+    if (!seen.has(n)) lose(`missing notification: ${n}`);
+  }
+
+  // 3. Stock is conserved: initial − committed = stock, nothing reserved once all are final.
+  const committed = new Map<string, number>();
+  for (const p of payments.filter((x) => x.status === 'SUCCEEDED')) {
+    for (const item of p.items) committed.set(item.sku, (committed.get(item.sku) ?? 0) + item.quantity);
+  }
+  const products = new Map(
+    (await system.db.query('SELECT sku, stock, reserved FROM inventory.products')).rows.map((r: { sku: string; stock: number; reserved: number }) => [r.sku, r]),
+  );
+  for (const [sku, initial] of ledger.products) {
+    const product = products.get(sku);
+    const expected = initial - (committed.get(sku) ?? 0);
+    if (!product || product.stock !== expected || product.reserved !== 0) {
+      problems.push(`stock of ${sku}: expected stock ${expected} reserved 0, is ${JSON.stringify(product)}`);
+    }
+  }
+  const reservations = new Map(
+    (await system.db.query('SELECT payment_id, status FROM inventory.reservations')).rows.map((r: { payment_id: string; status: string }) => [r.payment_id, r.status]),
+  );
+  for (const p of payments) {
+    const status = reservations.get(p.id);
+    const ok = p.items.length === 0
+      ? status === undefined
+      : p.status === 'SUCCEEDED' ? status === 'COMMITTED' : status === undefined || status === 'RELEASED' || status === 'REJECTED';
+    if (!ok) problems.push(`reservation of ${p.status} payment ${p.note} ${p.id} is ${status}`);
+  }
+
+  // 4. Analytics counts equal the payments' real statuses, per payment and in the summary.
+  const facts = new Map(
+    (await system.db.query('SELECT payment_id, status, failure_reason FROM analytics.payment_facts')).rows.map(
+      (f: { payment_id: string; status: string; failure_reason: string | null }) => [f.payment_id, f],
+    ),
+  );
+  for (const p of payments) {
+    const fact = facts.get(p.id);
+    if (!fact || fact.status !== p.status || fact.failure_reason !== p.failure_reason) {
+      problems.push(`analytics has ${p.note} ${p.id} as ${fact ? `${fact.status} ${fact.failure_reason}` : 'nothing'}, payments as ${p.status} ${p.failure_reason}`);
+    }
+  }
+  if (facts.size > payments.length) problems.push(`analytics knows ${facts.size - payments.length} payments that payments does not`);
+  const summary = (await (await fetch(`${system.url('analytics')}/v1/analytics/summary`)).json()) as Record<string, any>;
+  const real = summaryOf(payments);
+  for (const field of ['initiated', 'succeeded', 'failed', 'pending'] as const) {
+    if (summary[field] !== real[field]) problems.push(`analytics summary ${field} ${summary[field]}, real ${real[field]}`);
+  }
+  for (const [reason, n] of Object.entries(real.failuresByReason)) {
+    if ((summary.failuresByReason?.[reason] ?? 0) !== n) problems.push(`analytics failuresByReason.${reason} ${summary.failuresByReason?.[reason]}, real ${n}`);
+  }
+
+  // 5. Dead letters: exactly the poison messages put on the topics each service consumes.
+  let deadLettered = 0;
+  let expectedDeadLetters = 0;
+  for (const service of SERVICES) {
+    const expected = CONSUMES[service].reduce((sum, t) => sum + (ledger.poison.get(t) ?? 0), 0);
+    const actual = await messageCount(system, topic(system, deadLetterTopic(service)));
+    deadLettered += actual;
+    expectedDeadLetters += expected;
+    if (actual !== expected) problems.push(`${service}'s dead-letter topic holds ${actual} messages, ${expected} were injected for it`);
+  }
+
+  // Only what is new is this scenario's: an earlier scenario's violations were reported with it.
+  const fresh = problems.filter((text) => !ledger.reported.has(text));
+  problems.forEach((text) => ledger.reported.add(text));
+  const mine = ledger.requests.filter((r) => r.scenario === scenario);
+  const statusOf = (r: PaymentRequest) => (r.paymentId ? byId.get(r.paymentId) : undefined);
+  const figures: Figures = {
+    sent: mine.length,
+    accepted: mine.filter((r) => r.paymentId).length,
+    final: mine.filter((r) => statusOf(r) && statusOf(r)!.status !== 'PENDING').length,
+    lost: lostOnes.filter((text) => fresh.includes(text)).length,
+    doubled: doubledOnes.filter((text) => fresh.includes(text)).length,
+    deadLettered,
+    expectedDeadLetters,
+    expired: mine.filter((r) => statusOf(r)?.failure_reason === 'EXPIRED').length,
+    retried: mine.filter((r) => r.attempts > 1).length,
+    drainSeconds: Number(drained.seconds.toFixed(1)),
+  };
+  console.log(
+    `[faults] ${scenario.padEnd(24)} sent ${figures.sent} | accepted ${figures.accepted} | final ${figures.final} | ` +
+      `lost ${figures.lost} | doubled ${figures.doubled} | dead-lettered ${figures.deadLettered}/${figures.expectedDeadLetters} | ` +
+      `expired ${figures.expired} | retried ${figures.retried}${retryCauses(mine)} | drain ${figures.drainSeconds} s | ` +
+      `payments in total ${payments.length} | new violations ${fresh.length}`,
+  );
+  if (fresh.length) {
+    system.failed = true;
+    throw new Error(`${scenario}: ${fresh.length} invariant violation(s):\n  ${fresh.slice(0, 60).join('\n  ')}\n\n${system.tails()}`);
+  }
+  return figures;
+}
+
+/** e.g. " (network 12, 503 3)": what the client's retries answered. */
+function retryCauses(requests: PaymentRequest[]): string {
+  const causes = new Map<string, number>();
+  for (const r of requests) for (const cause of r.retriedOn) causes.set(String(cause), (causes.get(String(cause)) ?? 0) + 1);
+  return causes.size ? ` (${[...causes].map(([cause, n]) => `${cause} ${n}`).join(', ')})` : '';
+}
+
+function outcomeMatches(request: PaymentRequest, p: PaymentRow): boolean {
+  if (p.failure_reason === 'EXPIRED') return true;
+  switch (request.expected) {
+    case 'SUCCEEDED':
+      return p.status === 'SUCCEEDED';
+    case 'FRAUD_REJECTED':
+      return p.failure_reason === 'FRAUD_REJECTED';
+    case 'OUT_OF_STOCK':
+      return p.failure_reason === 'OUT_OF_STOCK';
+    case 'SUCCEEDED_OR_OUT_OF_STOCK':
+      return p.status === 'SUCCEEDED' || p.failure_reason === 'OUT_OF_STOCK';
+  }
+}
+
+function summaryOf(payments: PaymentRow[]) {
+  const failuresByReason: Record<string, number> = {};
+  for (const p of payments) if (p.failure_reason) failuresByReason[p.failure_reason] = (failuresByReason[p.failure_reason] ?? 0) + 1;
+  return {
+    initiated: payments.length,
+    succeeded: payments.filter((p) => p.status === 'SUCCEEDED').length,
+    failed: payments.filter((p) => p.status === 'FAILED').length,
+    pending: payments.filter((p) => p.status === 'PENDING').length,
+    failuresByReason,
+  };
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, IHeaders, Producer } from 'kafkajs';
+import { AnyDomainEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
+import { Ledger } from './load';
+import { FaultSystem } from './system';
+
+/** Marks the messages the test put on a topic itself, so the republisher never copies them. */
+const COPY_HEADER = 'x-fault-copy';
+
+interface SeenMessage {
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/**
+ * A test-side Kafka client in its own consumer group: reads the event topics from the beginning
+ * and publishes every event once more (same key, value and headers), so every consumer gets every
+ * event twice; it can also republish a batch of events in reverse order.
+ */
+export class Republisher {
+  readonly groupId: string;
+  readonly topics: string[];
+  readonly seen: SeenMessage[] = [];
+  copies = 0;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+
+  constructor(private readonly system: FaultSystem) {
+    this.groupId = `${system.env.KAFKA_TOPIC_PREFIX}faults-republisher`;
+    this.topics = Object.values(Topics).map((t) => `${system.env.KAFKA_TOPIC_PREFIX}${t}`);
+    this.consumer = system.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    this.producer = system.kafka.producer({ allowAutoTopicCreation: false });
+  }
+
+  /** The group and topics that must have caught up before the system counts as drained. */
+  get group(): [string, string[]] {
+    return [this.groupId, this.topics];
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      eachBatch: async ({ batch }) => {
+        const originals = batch.messages.filter((m) => !m.headers?.[COPY_HEADER]);
+        if (originals.length === 0) return;
+        const messages = originals.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers, [COPY_HEADER]: 'duplicate' } }));
+        await this.producer.send({ topic: batch.topic, acks: -1, messages });
+        this.copies += messages.length;
+        for (const m of originals) this.seen.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value, headers: m.headers ?? {} });
+      },
+    });
+  }
+
+  /**
+   * Publishes the events seen so far of `payments` payments once more, newest first, on each topic
+   * in one batch: a batch delivered out of order, across several keys. Returns how many.
+   */
+  async republishReversed(payments: number): Promise<number> {
+    const ids = [...new Set(this.seen.filter((m) => m.key).map((m) => m.key!))].slice(-payments);
+    let count = 0;
+    for (const topic of this.topics) {
+      const batch = this.seen.filter((m) => m.topic === topic && m.key && ids.includes(m.key)).reverse();
+      if (batch.length === 0) continue;
+      const messages = batch.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers, [COPY_HEADER]: 'reversed' } }));
+      await this.producer.send({ topic, acks: -1, messages });
+      count += messages.length;
+    }
+    return count;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}
+
+/**
+ * Late, contradicting outcomes under new event ids, for payments that are final already: a
+ * REJECTED assessment (and stock rejection) for a SUCCEEDED payment, an APPROVED one (and a
+ * reservation) for a FAILED one. A final payment must not move. Returns how many were sent.
+ */
+export async function publishLateOutcomes(system: FaultSystem, limit: number): Promise<number> {
+  const { rows } = await system.db.query(
+    `SELECT id, status, items FROM payments.payments WHERE status <> 'PENDING' ORDER BY completed_at DESC LIMIT $1`,
+    [limit],
+  );
+  const events: AnyDomainEvent[] = [];
+  const assessedAt = new Date().toISOString();
+  for (const p of rows as Array<{ id: string; status: string; items: Array<{ sku: string; quantity: number }> }>) {
+    if (p.status === 'SUCCEEDED') {
+      events.push(createEvent('FraudAssessed', p.id, { decision: 'REJECTED', score: 100, reasons: ['BLOCKLISTED'], assessedAt }, 'fraud'));
+      if (p.items.length) events.push(createEvent('StockRejected', p.id, { items: p.items, reason: 'INSUFFICIENT_STOCK', skus: [p.items[0].sku] }, 'inventory'));
+    } else {
+      events.push(createEvent('FraudAssessed', p.id, { decision: 'APPROVED', score: 0, reasons: [], assessedAt }, 'fraud'));
+      if (p.items.length) events.push(createEvent('StockReserved', p.id, { items: p.items }, 'inventory'));
+    }
+  }
+  await sendRaw(
+    system,
+    events.map((e) => ({ topic: EventCatalog[e.type].topic, key: e.paymentId, value: JSON.stringify(e) })),
+  );
+  return events.length;
+}
+
+/**
+ * Four kinds of poison on each event topic: not JSON, not an event envelope, an unknown event type,
+ * an unknown schema version of a known type. Every consumer of the topic must dead-letter each of
+ * them and go on. Recorded in the ledger; returns the values put on each logical topic.
+ */
+export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
+  const injected = new Map<string, string[]>();
+  const messages: Array<{ topic: string; key: string; value: string }> = [];
+  for (const topic of Object.values(Topics)) {
+    const paymentId = randomUUID();
+    const valid = createEvent('PaymentInitiated', paymentId, {
+      payerVpa: 'poison@okbank', payeeVpa: 'merchant@okbank', amountPaise: 100, currency: 'INR', items: [], createdAt: new Date().toISOString(),
+    }, 'faults');
+    const values = [
+      `not json at all {${topic}`,
+      JSON.stringify({ hello: 'world', topic }),
+      JSON.stringify({ ...valid, eventId: randomUUID(), type: 'PaymentTeleported' }),
+      JSON.stringify({ ...valid, eventId: randomUUID(), schemaVersion: 99 }),
+    ];
+    injected.set(topic, values);
+    ledger.poison.set(topic, (ledger.poison.get(topic) ?? 0) + values.length);
+    messages.push(...values.map((value) => ({ topic, key: paymentId, value })));
+  }
+  await sendRaw(system, messages);
+  return injected;
+}
+
+async function sendRaw(system: FaultSystem, messages: Array<{ topic: string; key: string; value: string }>): Promise<void> {
+  const producer = system.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), { key: m.key, value: m.value }]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic: `${system.env.KAFKA_TOPIC_PREFIX}${topic}`, messages: list })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The messages on a topic, read from the beginning until `count` have arrived (bounded). */
+export async function readTopic(system: FaultSystem, topic: string, count: number, timeoutMs = 30000) {
+  const consumer = system.kafka.consumer({ groupId: `faults-reader-${randomUUID()}` });
+  const seen: Array<{ value: string; headers: Record<string, string> }> = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      if (count === 0) resolve();
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
+          seen.push({ value: message.value?.toString() ?? '', headers });
+          if (seen.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}

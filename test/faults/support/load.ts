@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { sleep } from './broker';
+
+/** What a payment must end as, given how it was made (EXPIRED is always a valid end as well). */
+export type Expected = 'SUCCEEDED' | 'FRAUD_REJECTED' | 'OUT_OF_STOCK' | 'SUCCEEDED_OR_OUT_OF_STOCK';
+
+export interface PaymentBody {
+  payerVpa: string;
+  payeeVpa: string;
+  amount: string;
+  currency: 'INR';
+  note: string;
+  items?: Array<{ sku: string; quantity: number }>;
+}
+
+/** One logical payment a client wants made, and what became of its request. */
+export interface PaymentRequest {
+  scenario: string;
+  key: string;
+  body: PaymentBody;
+  expected: Expected;
+  attempts: number;
+  /** Status codes (or 'network') of the attempts that were retried. */
+  retriedOn: Array<number | 'network'>;
+  status?: number;
+  paymentId?: string;
+  error?: string;
+}
+
+/** Everything a system was asked to do, across its scenarios: what the invariants are checked against. */
+export class Ledger {
+  readonly requests: PaymentRequest[] = [];
+  /** sku → stock it was given */
+  readonly products = new Map<string, number>();
+  /** logical topic → poison messages put on it */
+  readonly poison = new Map<string, number>();
+  /** Violations reported by an earlier check: a later scenario reports only what is new. */
+  readonly reported = new Set<string>();
+}
+
+/** The products of one scenario: plenty, scarce (some payments go OUT_OF_STOCK) and none at all. */
+export interface ScenarioSkus {
+  ample: string;
+  scarce: string;
+  empty: string;
+}
+
+export const BLOCKED_PAYEE = 'mallory@okbank';
+export const SCARCE_STOCK = 25;
+
+export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string): Promise<ScenarioSkus> {
+  const skus = { ample: `AMPLE-${tag}`, scarce: `SCARCE-${tag}`, empty: `EMPTY-${tag}` };
+  const stocks: Array<[string, number]> = [[skus.ample, 1_000_000], [skus.scarce, SCARCE_STOCK], [skus.empty, 0]];
+  for (const [sku, stock] of stocks) {
+    const response = await fetch(`${inventoryUrl}/v1/inventory/products/${sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Fault suite ${sku}`, stock }),
+    });
+    if (response.status !== 201) throw new Error(`seeding ${sku}: ${response.status} ${await response.text()}`);
+    ledger.products.set(sku, stock);
+  }
+  return skus;
+}
+
+/**
+ * The payment of sequence number `seq`, from a payer of its own (so velocity never fires):
+ * 50% plain, 15% to a blocklisted payee (half of them with items: reserved, then released),
+ * 15% with plenty of stock, 15% on a scarce product (some alone, some with a plentiful one: all or
+ * nothing), 5% on a product with no stock.
+ */
+export function paymentFor(scenario: string, seq: number, skus: ScenarioSkus): { body: PaymentBody; expected: Expected } {
+  const base = {
+    payerVpa: `f-${scenario}-${seq}-${randomUUID().slice(0, 6)}@okbank`,
+    payeeVpa: 'merchant@okbank',
+    amount: `${(seq % 900) + 1}.${String(seq % 100).padStart(2, '0')}`,
+    currency: 'INR' as const,
+    note: `${scenario}#${seq}`,
+  };
+  const quantity = (seq % 3) + 1;
+  const slot = seq % 20;
+  if (slot < 10) return { body: base, expected: 'SUCCEEDED' };
+  if (slot < 13) {
+    const items = seq % 2 ? [{ sku: skus.ample, quantity }] : undefined;
+    return { body: { ...base, payeeVpa: BLOCKED_PAYEE, ...(items ? { items } : {}) }, expected: 'FRAUD_REJECTED' };
+  }
+  if (slot < 16) return { body: { ...base, items: [{ sku: skus.ample, quantity }] }, expected: 'SUCCEEDED' };
+  if (slot < 19) {
+    const items = [{ sku: skus.scarce, quantity: (seq % 2) + 1 }, ...(slot === 18 ? [{ sku: skus.ample, quantity: 1 }] : [])];
+    return { body: { ...base, items }, expected: 'SUCCEEDED_OR_OUT_OF_STOCK' };
+  }
+  return { body: { ...base, items: [{ sku: skus.empty, quantity: 1 }] }, expected: 'OUT_OF_STOCK' };
+}
+
+export interface LoadOptions {
+  scenario: string;
+  /** Where POST /v1/payments goes; asked again on every attempt. */
+  target: () => string;
+  skus: ScenarioSkus;
+  ledger: Ledger;
+  /** Payments per second (default 25). */
+  rate?: number;
+  /** At most this many payments (default rate × duration). */
+  count?: number;
+  /** Sending stops after this long (default 10 s). */
+  durationMs?: number;
+  /** How long one request is retried before the client gives up (default 150 s). */
+  retryForMs?: number;
+}
+
+/**
+ * A steady stream of payments at a fixed rate, each request with its own Idempotency-Key, retried
+ * with that same key on a network error, a 5xx or a 409 until it gets a 202 or another 4xx (bounded,
+ * with backoff), as a careful client does. It stops by itself; `done` resolves when every request
+ * has its answer.
+ */
+export class LoadStream {
+  readonly requests: PaymentRequest[] = [];
+  done!: Promise<void>;
+  private sentCount = 0;
+  private readonly inFlight: Array<Promise<void>> = [];
+
+  constructor(private readonly options: LoadOptions) {}
+
+  start(): this {
+    this.done = this.run();
+    return this;
+  }
+
+  get sent(): number {
+    return this.sentCount;
+  }
+
+  /** Resolves once `n` payments have been sent (or the stream has ended). */
+  async whenSent(n: number): Promise<void> {
+    let ended = false;
+    void this.done.then(() => (ended = true));
+    while (this.sentCount < n && !ended) await sleep(50);
+  }
+
+  /**
+   * Sends `n` more payments at once, beside the steady stream (e.g. to have many requests in flight
+   * at the moment of a kill); resolves when the first of them has its answer.
+   */
+  async burst(n: number): Promise<void> {
+    const sends = Array.from({ length: n }, () => this.sendNext());
+    await Promise.race(sends);
+  }
+
+  private async run(): Promise<void> {
+    const { rate = 25, durationMs = 10000 } = this.options;
+    const count = this.options.count ?? Math.round((rate * durationMs) / 1000);
+    const started = Date.now();
+    for (let i = 0; i < count && Date.now() - started < durationMs; i++) {
+      const due = started + (i * 1000) / rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      void this.sendNext();
+    }
+    // requests added by a burst while waiting are waited for too
+    for (let waited = 0; waited < this.inFlight.length; ) {
+      const n = this.inFlight.length;
+      await Promise.all(this.inFlight.slice(0, n));
+      waited = n;
+    }
+  }
+
+  private sendNext(): Promise<void> {
+    const { scenario, skus, ledger } = this.options;
+    const seq = this.sentCount++;
+    const request: PaymentRequest = { scenario, key: randomUUID(), ...paymentFor(scenario, seq, skus), attempts: 0, retriedOn: [] };
+    this.requests.push(request);
+    ledger.requests.push(request);
+    const sending = this.send(request);
+    this.inFlight.push(sending);
+    return sending;
+  }
+
+  private async send(request: PaymentRequest): Promise<void> {
+    const deadline = Date.now() + (this.options.retryForMs ?? 150000);
+    for (;;) {
+      request.attempts += 1;
+      const answer = await postPayment(this.options.target(), request);
+      if (answer.status === 202) {
+        request.status = 202;
+        request.paymentId = answer.body?.id;
+        return;
+      }
+      if (answer.status !== 'network' && answer.status < 500 && answer.status !== 409) {
+        request.status = answer.status;
+        request.error = JSON.stringify(answer.body).slice(0, 300);
+        return;
+      }
+      request.retriedOn.push(answer.status);
+      if (Date.now() > deadline) {
+        request.error = `gave up after ${request.attempts} attempts`;
+        return;
+      }
+      await sleep(Math.min(100 * 2 ** Math.min(request.attempts, 5), 2000) * (0.5 + Math.random()));
+    }
+  }
+}
+
+/** One POST /v1/payments with the request's key and body. */
+export async function postPayment(url: string, request: Pick<PaymentRequest, 'key' | 'body'>) {
+  try {
+    const response = await fetch(`${url}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': request.key },
+      body: JSON.stringify(request.body),
+      signal: AbortSignal.timeout(10000),
+    });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: response.status as number | 'network', body };
+  } catch (error) {
+    return { status: 'network' as const, body: (error as Error).message };
+  }
+}

@@ -1,0 +1,48 @@
+import { checkInvariants, Figures } from './invariants';
+import { Ledger, LoadStream, seedProducts } from './load';
+import { FaultSystem } from './system';
+
+/** Fault-suite tests outlast Jest's default: a stream, a fault, a recovery and a drain. */
+export const SCENARIO_TIMEOUT_MS = 8 * 60_000;
+
+export interface ScenarioOptions {
+  rate?: number;
+  durationMs?: number;
+  /** Where the stream sends payments (default: payments instance 0). */
+  target?: () => string;
+  /** Injects the fault while the stream runs, and recovers from it. */
+  fault: (stream: LoadStream) => Promise<void>;
+  /** Consumer groups of the test's own (e.g. a republisher) that must also have caught up. */
+  extraGroups?: Array<[string, string[]]>;
+  /** After the stream has ended and before the drain. */
+  afterStream?: (stream: LoadStream) => Promise<void>;
+}
+
+/** One scenario: products of its own, a stream, the fault mid-stream, recovery, drain, invariants. */
+export async function runScenario(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+  try {
+    return await run(system, ledger, name, options);
+  } catch (error) {
+    system.failed = true;
+    throw error;
+  }
+}
+
+async function run(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+  const skus = await seedProducts(system.url('inventory'), ledger, name);
+  const stream = new LoadStream({
+    scenario: name,
+    target: options.target ?? (() => system.url('payments')),
+    skus,
+    ledger,
+    rate: options.rate,
+    durationMs: options.durationMs,
+  }).start();
+  try {
+    await options.fault(stream);
+  } finally {
+    await stream.done; // the stream's own bounded retries end it, whatever the fault did
+  }
+  await options.afterStream?.(stream);
+  return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups });
+}
