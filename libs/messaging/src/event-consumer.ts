@@ -9,11 +9,14 @@ import { DeadLetters } from './dead-letters';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 import { classifyFailure } from './failures';
-import { EventHandlerFn, ON_EVENT } from './on-event.decorator';
+import { bindEventContext, eventContext } from './event-context';
+import { EventBatchHandlerFn, EventHandlerFn, ON_EVENT, ON_EVENT_BATCH } from './on-event.decorator';
 import { OutboxRelay } from './outbox';
 
 type Outcome = 'applied' | 'duplicate' | 'ignored';
 type Applicable = { message: KafkaMessage; decoded: Extract<DecodeResult, { ok: true }> };
+/** A handler of one event (@OnEvent) or of all the events of its types in a chunk (@OnEventBatch). */
+type Handler = { one: EventHandlerFn } | { batch: EventBatchHandlerFn };
 
 /** Events applied in one transaction at most; a larger batch is cut into chunks of this size. */
 const CHUNK_SIZE = 100;
@@ -31,7 +34,7 @@ const CHUNK_SIZE = 100;
 @Injectable()
 export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventConsumer.name);
-  private readonly handlers = new Map<EventType, EventHandlerFn[]>();
+  private readonly handlers = new Map<EventType, Handler[]>();
   private consumer?: Consumer;
   private crash?: string;
 
@@ -68,6 +71,8 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       groupId: this.groupId,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
+      minBytes: config.kafka.fetchMinBytes,
+      maxWaitTimeInMs: config.kafka.fetchMaxWaitMs,
       allowAutoTopicCreation: false,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
@@ -121,17 +126,23 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     try {
       await this.dataSource.transaction(async (tx) => {
         const fresh = await this.claim(tx, items.map((item) => item.decoded.event));
+        const batches = new Map<EventBatchHandlerFn, AnyDomainEvent[]>();
         for (const [index, { decoded }] of items.entries()) {
           const event = decoded.event;
           if (!fresh.delete(event.eventId)) {
             spans[index][0].setAttribute('messaging.duplicate', true);
             continue;
           }
+          bindEventContext(event, spans[index][1]);
           await context.with(spans[index][1], async () => {
-            for (const handler of this.handlers.get(event.type)!) await handler(event, tx);
-            this.logger.debug(`applied ${event.type} ${event.eventId} of payment ${event.paymentId}`);
+            for (const handler of this.handlers.get(event.type)!) {
+              if ('one' in handler) await handler.one(event, tx);
+              else if (batches.has(handler.batch)) batches.get(handler.batch)!.push(event);
+              else batches.set(handler.batch, [event]);
+            }
           });
         }
+        for (const [handler, events] of batches) await context.with(eventContext(events[0])!, () => handler(events, tx));
       });
       spans.forEach(([span]) => endSpan(span));
       return true;
@@ -185,6 +196,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     const decoded = decodeEvent(message.value);
     if (decoded.ok && !this.handlers.has(decoded.event.type)) return; // not for this service
     const [span, spanContext] = this.startConsumerSpan(topic, partition, message, decoded);
+    if (decoded.ok) bindEventContext(decoded.event, spanContext);
     try {
       await context.with(spanContext, () =>
         decoded.ok
@@ -243,9 +255,13 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
     if (!handlers) return 'ignored';
     return this.dataSource.transaction(async (tx) => {
       if ((await this.claim(tx, [event])).size === 0) return 'duplicate';
-      for (const handler of handlers) await handler(event, tx);
+      for (const handler of handlers) await ('one' in handler ? handler.one(event, tx) : handler.batch([event], tx));
       return 'applied';
     });
+  }
+
+  private addHandler(type: EventType, handler: Handler): void {
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
   }
 
   private collectHandlers(): void {
@@ -254,14 +270,12 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       if (!instance || typeof instance !== 'object' || wrapper.isDependencyTreeStatic?.() === false) continue;
       const prototype = Object.getPrototypeOf(instance);
       for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[name] as EventHandlerFn;
-        const types = this.reflector.get<EventType[] | undefined>(ON_EVENT, method);
-        if (!types) continue;
-        for (const type of types) {
-          const list = this.handlers.get(type) ?? [];
-          list.push(method.bind(instance));
-          this.handlers.set(type, list);
-        }
+        const method = instance[name] as EventHandlerFn & EventBatchHandlerFn;
+        const one = this.reflector.get<EventType[] | undefined>(ON_EVENT, method) ?? [];
+        const batch = this.reflector.get<EventType[] | undefined>(ON_EVENT_BATCH, method) ?? [];
+        const bound = method.bind(instance); // one function per method: a batch handler of several types runs once per chunk
+        for (const type of one) this.addHandler(type, { one: bound });
+        for (const type of batch) this.addHandler(type, { batch: bound });
       }
     }
   }

@@ -1,3 +1,4 @@
+export * from './event-context';
 export * from './kafka.tokens';
 export * from './messaging.module';
 export * from './messaging.options';

@@ -2,22 +2,33 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationSh
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainEvent, EventCatalog, EventType } from '@app/contracts';
+import { AnyDomainEvent, DomainEvent, EventCatalog, EventType } from '@app/contracts';
 import { valuesList } from '@app/platform';
 import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { Span } from '@opentelemetry/api';
+import { eventContext } from './event-context';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
 /** Writes events into the outbox inside the caller's transaction: no dual writes. */
 @Injectable()
 export class Outbox {
-  async add(tx: EntityManager, events: Array<DomainEvent<EventType>>): Promise<void> {
+  /**
+   * `causes[i]`, when given, is the event whose trace `events[i]` continues (see `bindEventContext`):
+   * the consumed event it follows from, when a batch handler applies many at once, or the event
+   * itself, bound to the request that made it, when many requests are stored together. Without
+   * it, a row continues the current trace.
+   */
+  async add(tx: EntityManager, events: Array<DomainEvent<EventType>>, causes?: Array<AnyDomainEvent | undefined>): Promise<void> {
     if (events.length === 0) return;
     // The trace context goes with the row, so the relay publishes later under the context that wrote it.
-    const headers = JSON.stringify(currentTraceHeaders());
+    const current = JSON.stringify(currentTraceHeaders());
+    const headersOf = (i: number) => {
+      const cause = causes?.[i] && eventContext(causes[i]);
+      return cause ? JSON.stringify(currentTraceHeaders(cause)) : current;
+    };
     const { sql, params } = valuesList(
-      events.map((event) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event), headers]),
+      events.map((event, i) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event), headersOf(i)]),
     );
     await tx.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value, headers) VALUES ${sql}`, params);
   }

@@ -41,6 +41,9 @@ export const BaseEnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   HOST: z.string().min(1).default('0.0.0.0'),
   MESSAGE_MAX_ATTEMPTS: int(5, 1, 100),
+  // A consumer's fetch waits for this many bytes, or this long, whichever comes first: fuller batches for less work per event.
+  KAFKA_FETCH_MIN_BYTES: int(65536, 1, 10485760),
+  KAFKA_FETCH_MAX_WAIT_MS: int(20, 0, 5000),
 });
 
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
@@ -49,7 +52,7 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 export interface ServiceConfig {
   service: string;
   http: { host: string; port: number };
-  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number };
+  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number; fetchMinBytes: number; fetchMaxWaitMs: number };
   database: { url: string; schema: string; poolSize: number };
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
   messaging: { maxAttempts: number };
@@ -75,6 +78,8 @@ export function serviceConfig(service: string, port: number, env: BaseEnv): Serv
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      fetchMinBytes: env.KAFKA_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS,
     },
     database: { url: env.DATABASE_URL, schema: service, poolSize: env.DATABASE_POOL_SIZE },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
