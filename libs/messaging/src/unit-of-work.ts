@@ -4,23 +4,41 @@ import { context, Context } from '@opentelemetry/api';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from './outbox';
 
-interface Job<T> {
-  work: (tx: EntityManager) => Promise<T>;
-  context: Context;
-  resolve: (value: T) => void;
+/** What one item of a batch came to: its caller gets the value, or the error. */
+export type ItemResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/**
+ * Writes many callers' items in one transaction (typically with multi-row statements) and answers
+ * each, in order. Throwing fails the whole batch; each item is then tried alone.
+ */
+export type BatchWork<I, O> = (tx: EntityManager, items: I[]) => Promise<Array<ItemResult<O>>>;
+
+interface Job<I, O> {
+  item: I;
+  resolve: (value: O) => void;
   reject: (error: unknown) => void;
 }
 
-/** Units of work in one shared transaction at most. */
-const MAX_GROUP = 64;
-/** Shared transactions in flight at once; while they run, the next group gathers. */
-const MAX_GROUPS_IN_FLIGHT = 4;
+interface Unit<T> {
+  work: (tx: EntityManager) => Promise<T>;
+  context: Context;
+}
 
-/** Runs a change and the events it writes to the outbox in one transaction, then wakes the relay. */
+/** Items in one shared transaction at most. */
+const MAX_BATCH = 64;
+/** Shared transactions in flight at once; while they run, the next batch gathers. */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * Runs a change and the events it writes to the outbox in one transaction, then wakes the relay.
+ * Group commit: concurrent callers share one transaction and one commit, and each gets its answer
+ * only after that commit, so durability is unchanged while many concurrent requests cost one WAL
+ * flush. Batches form by themselves: while some are committing, the next one gathers.
+ */
 @Injectable()
 export class UnitOfWork {
-  private readonly queue: Array<Job<unknown>> = [];
-  private groupsInFlight = 0;
+  private readonly queues = new Map<BatchWork<any, any>, Array<Job<any, any>>>();
+  private inFlight = 0;
   private scheduled = false;
 
   constructor(
@@ -35,20 +53,45 @@ export class UnitOfWork {
   }
 
   /**
-   * Group commit: concurrent units of work share one transaction and one commit, each in its own
-   * savepoint, so a failing one is rolled back alone. Every caller gets its answer only after the
-   * shared commit, so durability is unchanged, while many concurrent requests cost one WAL flush.
-   * Groups form by themselves: while some are committing, the next one gathers.
+   * Concurrent units of work share one transaction, each in its own savepoint, so a failing one is
+   * rolled back alone.
    */
   runGrouped<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, context: context.active(), resolve, reject } as Job<unknown>);
+    return this.runBatched(this.eachInSavepoint, { work, context: context.active() }) as Promise<T>;
+  }
+
+  /**
+   * Hands `item` to `batch` together with the items of the other calls with the same `batch` that
+   * are waiting, in one transaction. Should the batch fail as a whole, its items are tried one by
+   * one, so only the callers whose item fails alone get an error.
+   */
+  runBatched<I, O>(batch: BatchWork<I, O>, item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      const queue = this.queues.get(batch) ?? [];
+      queue.push({ item, resolve, reject });
+      this.queues.set(batch, queue);
       this.schedule();
     });
   }
 
+  private readonly eachInSavepoint: BatchWork<Unit<unknown>, unknown> = async (tx, units) => {
+    const results: Array<ItemResult<unknown>> = [];
+    for (const unit of units) {
+      await tx.query('SAVEPOINT unit_of_work');
+      try {
+        const value = await context.with(unit.context, () => unit.work(tx));
+        await tx.query('RELEASE SAVEPOINT unit_of_work');
+        results.push({ ok: true, value });
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT unit_of_work');
+        results.push({ ok: false, error });
+      }
+    }
+    return results;
+  };
+
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.groupsInFlight >= MAX_GROUPS_IN_FLIGHT) return;
+    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.queues.size === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -57,39 +100,41 @@ export class UnitOfWork {
   }
 
   private flush(): void {
-    if (this.queue.length === 0 || this.groupsInFlight >= MAX_GROUPS_IN_FLIGHT) return;
-    const group = this.queue.splice(0, MAX_GROUP);
-    this.groupsInFlight += 1;
-    void this.commitGroup(group).finally(() => {
-      this.groupsInFlight -= 1;
+    const next = this.queues.entries().next();
+    if (next.done || this.inFlight >= MAX_IN_FLIGHT) return;
+    const [batch, queue] = next.value;
+    const jobs = queue.splice(0, MAX_BATCH);
+    // Round robin: what is left of this queue waits behind the others.
+    this.queues.delete(batch);
+    if (queue.length > 0) this.queues.set(batch, queue);
+    this.inFlight += 1;
+    void this.commit(batch, jobs).finally(() => {
+      this.inFlight -= 1;
       this.schedule();
     });
     this.schedule();
   }
 
-  private async commitGroup(group: Array<Job<unknown>>): Promise<void> {
-    let outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>;
+  private async commit<I, O>(batch: BatchWork<I, O>, jobs: Array<Job<I, O>>): Promise<void> {
+    let results: Array<ItemResult<O>>;
     try {
-      outcomes = await this.dataSource.transaction(async (tx) => {
-        const results: typeof outcomes = [];
-        for (const job of group) {
-          await tx.query('SAVEPOINT unit_of_work');
-          try {
-            const value = await context.with(job.context, () => job.work(tx));
-            await tx.query('RELEASE SAVEPOINT unit_of_work');
-            results.push({ ok: true, value });
-          } catch (error) {
-            await tx.query('ROLLBACK TO SAVEPOINT unit_of_work');
-            results.push({ ok: false, error });
-          }
-        }
-        return results;
-      });
+      results = await this.dataSource.transaction((tx) => batch(tx, jobs.map((job) => job.item)));
     } catch (error) {
-      for (const job of group) job.reject(error);
+      if (jobs.length === 1 || batch === (this.eachInSavepoint as BatchWork<unknown, unknown>)) {
+        for (const job of jobs) job.reject(error);
+      } else {
+        // One item may be what failed the batch: each alone, in a savepoint of a shared transaction.
+        for (const job of jobs) this.runGrouped((tx) => single(batch, tx, job.item)).then(job.resolve, job.reject);
+      }
       return;
     }
     this.relay.wake();
-    outcomes.forEach((outcome, index) => (outcome.ok ? group[index].resolve(outcome.value) : group[index].reject(outcome.error)));
+    results.forEach((result, index) => (result.ok ? jobs[index].resolve(result.value) : jobs[index].reject(result.error)));
   }
+}
+
+async function single<I, O>(batch: BatchWork<I, O>, tx: EntityManager, item: I): Promise<O> {
+  const [result] = await batch(tx, [item]);
+  if (!result.ok) throw result.error;
+  return result.value;
 }
