@@ -8,9 +8,8 @@ import { Product } from './product.entity';
 import { PutProductController } from './put-product/put-product.controller';
 import { PutProductService } from './put-product/put-product.service';
 import { Reservation } from './reservation.entity';
-import { PaymentInitiatedHandler } from './reserve-stock/payment-initiated.handler';
 import { ReserveStockService } from './reserve-stock/reserve-stock.service';
-import { PaymentOutcomeHandler } from './settle-reservation/payment-outcome.handler';
+import { StockEventsHandler } from './stock-events.handler';
 import { SettleReservationService } from './settle-reservation/settle-reservation.service';
 
 @Module({})
@@ -31,9 +30,8 @@ export class InventoryModule {
         PutProductService,
         GetProductService,
         ReserveStockService,
-        PaymentInitiatedHandler,
+        StockEventsHandler,
         SettleReservationService,
-        PaymentOutcomeHandler,
       ],
     };
   }
