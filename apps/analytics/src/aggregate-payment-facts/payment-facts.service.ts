@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createEvent, PayloadOf } from '@app/contracts';
-import { Outbox } from '@app/messaging';
-import { annotate } from '@app/telemetry';
+import { AnyDomainEvent, createEvent, DomainEvent } from '@app/contracts';
+import { annotateEvent, Outbox } from '@app/messaging';
+import { valuesList } from '@app/platform';
 import { EntityManager } from 'typeorm';
 import { FinalFact, recordedPayload } from './payment-facts';
 
@@ -10,27 +10,38 @@ import { FinalFact, recordedPayload } from './payment-facts';
 export class PaymentFactsService {
   constructor(private readonly outbox: Outbox) {}
 
-  /** A payment seen again (or after its final status) keeps the row it already has. */
-  async initiated(tx: EntityManager, paymentId: string, payment: PayloadOf<'PaymentInitiated'>): Promise<void> {
+  /** Payments seen again (or after their final status) keep the rows they already have. One statement for all. */
+  async initiated(tx: EntityManager, events: Array<DomainEvent<'PaymentInitiated'>>): Promise<void> {
+    if (events.length === 0) return;
+    const { sql, params } = valuesList(events.map((e) => [e.paymentId, e.payload.createdAt, e.payload.amountPaise]));
     await tx.query(
       `INSERT INTO payment_facts (payment_id, created_at, status, amount_paise)
-       VALUES ($1, $2, 'PENDING', $3)
+       SELECT v.payment_id::uuid, v.created_at::timestamptz, 'PENDING', v.amount_paise::bigint
+         FROM (VALUES ${sql}) AS v (payment_id, created_at, amount_paise)
        ON CONFLICT (payment_id) DO NOTHING`,
-      [paymentId, payment.createdAt, payment.amountPaise],
+      params,
     );
   }
 
   /**
-   * Sets the final status once: only a PENDING row moves, so a second or contradicting final event
+   * Sets the final status of each payment once: only a PENDING row moves, so a second or contradicting final event
    * changes nothing. A final event with no initiated row before it still counts the payment, from
    * the facts its own payload carries. The payment becoming final here is announced (PaymentRecorded)
    * in the same transaction; a final event that changes nothing announces nothing.
    */
-  async finished(tx: EntityManager, paymentId: string, fact: FinalFact): Promise<void> {
-    // RETURNING yields the row only when it was inserted or the PENDING row was updated.
-    const changed: unknown[] = await tx.query(
+  async finished(tx: EntityManager, outcomes: Array<{ event: AnyDomainEvent; fact: FinalFact }>): Promise<void> {
+    // One final event per payment per statement (a row cannot be upserted twice in one); the first counts.
+    const payments = new Set<string>();
+    const firsts = outcomes.filter(({ event }) => !payments.has(event.paymentId) && payments.add(event.paymentId));
+    const { sql, params } = valuesList(
+      firsts.map(({ event, fact }) => [event.paymentId, fact.createdAt, fact.status, fact.failureReason, fact.amountPaise, fact.completedAt, fact.latencyMs]),
+    );
+    // RETURNING yields a row only when it was inserted or the PENDING row was updated.
+    const changed: Array<{ payment_id: string }> = await tx.query(
       `INSERT INTO payment_facts (payment_id, created_at, status, failure_reason, amount_paise, completed_at, latency_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       SELECT v.payment_id::uuid, v.created_at::timestamptz, v.status, v.failure_reason, v.amount_paise::bigint,
+              v.completed_at::timestamptz, v.latency_ms::int
+         FROM (VALUES ${sql}) AS v (payment_id, created_at, status, failure_reason, amount_paise, completed_at, latency_ms)
        ON CONFLICT (payment_id) DO UPDATE
          SET status = EXCLUDED.status,
              failure_reason = EXCLUDED.failure_reason,
@@ -38,10 +49,15 @@ export class PaymentFactsService {
              latency_ms = EXCLUDED.latency_ms
        WHERE payment_facts.status = 'PENDING'
        RETURNING payment_id`,
-      [paymentId, fact.createdAt, fact.status, fact.failureReason, fact.amountPaise, fact.completedAt, fact.latencyMs],
+      params,
     );
-    if (changed.length === 0) return;
-    annotate({ 'analytics.recorded_status': fact.status, 'analytics.latency_ms': fact.latencyMs });
-    await this.outbox.add(tx, [createEvent('PaymentRecorded', paymentId, recordedPayload(fact), 'analytics')]);
+    const recorded = new Set(changed.map((row) => row.payment_id));
+    const announced = firsts.filter((o) => recorded.has(o.event.paymentId));
+    for (const { event, fact } of announced) annotateEvent(event, { 'analytics.recorded_status': fact.status, 'analytics.latency_ms': fact.latencyMs });
+    await this.outbox.add(
+      tx,
+      announced.map(({ event, fact }) => createEvent('PaymentRecorded', event.paymentId, recordedPayload(fact), 'analytics')),
+      announced.map(({ event }) => event),
+    );
   }
 }

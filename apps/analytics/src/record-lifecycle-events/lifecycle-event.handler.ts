@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AnyDomainEvent, EVENT_TYPES } from '@app/contracts';
-import { OnEvent } from '@app/messaging';
+import { OnEventBatch } from '@app/messaging';
 import { EntityManager } from 'typeorm';
 import { LifecycleEventsService } from './lifecycle-events.service';
 
@@ -9,8 +9,8 @@ export class LifecycleEventHandler {
   constructor(private readonly events: LifecycleEventsService) {}
 
   /** Every type in the catalogue, so a new event type is recorded without touching this service. */
-  @OnEvent(...EVENT_TYPES)
-  onEvent(event: AnyDomainEvent, tx: EntityManager): Promise<void> {
-    return this.events.record(tx, event);
+  @OnEventBatch(...EVENT_TYPES)
+  onEvents(events: AnyDomainEvent[], tx: EntityManager): Promise<void> {
+    return this.events.record(tx, events);
   }
 }

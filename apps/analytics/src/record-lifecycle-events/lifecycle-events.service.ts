@@ -1,19 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { AnyDomainEvent } from '@app/contracts';
+import { valuesList } from '@app/platform';
 import { EntityManager } from 'typeorm';
 
 @Injectable()
 export class LifecycleEventsService {
   /**
-   * Keeps the event as it arrived. The runtime's inbox already applies each event id once; the
-   * conflict clause only makes a replay into a rebuilt inbox harmless.
+   * Keeps the events as they arrived, one statement for the lot. The runtime's inbox already
+   * applies each event id once; the conflict clause only makes a replay into a rebuilt inbox harmless.
    */
-  async record(tx: EntityManager, event: AnyDomainEvent): Promise<void> {
+  async record(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { sql, params } = valuesList(
+      events.map((e) => [e.eventId, e.paymentId, e.type, e.schemaVersion, e.occurredAt, e.producer, JSON.stringify(e.payload)]),
+    );
     await tx.query(
       `INSERT INTO lifecycle_events (event_id, payment_id, type, schema_version, occurred_at, producer, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+       SELECT v.event_id::uuid, v.payment_id::uuid, v.type, v.schema_version::int, v.occurred_at::timestamptz, v.producer, v.payload::jsonb
+         FROM (VALUES ${sql}) AS v (event_id, payment_id, type, schema_version, occurred_at, producer, payload)
        ON CONFLICT (event_id) DO NOTHING`,
-      [event.eventId, event.paymentId, event.type, event.schemaVersion, event.occurredAt, event.producer, JSON.stringify(event.payload)],
+      params,
     );
   }
 }
