@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { FailureReason, FraudReason, LineItem } from '@app/contracts';
-import { CursorPosition } from '@app/platform';
+import { CursorPosition, valuesList } from '@app/platform';
 import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
@@ -52,30 +52,27 @@ export interface PaymentFilter {
 export class PaymentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(tx: EntityManager, p: Payment): Promise<void> {
+  /** New payments, one statement for all. */
+  async insert(tx: EntityManager, payments: Payment[]): Promise<void> {
+    if (payments.length === 0) return;
+    const { sql, params } = valuesList(
+      payments.map((p) => [
+        p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt, p.traceId,
+      ]),
+    );
     await tx.query(
       `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)`,
-      [
-        p.id,
-        p.status,
-        p.payerVpa,
-        p.payeeVpa,
-        p.amountPaise,
-        p.currency,
-        p.note,
-        JSON.stringify(p.items),
-        p.stockStatus,
-        p.createdAt,
-        p.updatedAt,
-        p.traceId,
-      ],
+       SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.amount_paise::bigint, v.currency, v.note, v.items::jsonb, v.stock_status,
+              v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id
+         FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id)`,
+      params,
     );
   }
 
-  async exists(tx: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query('SELECT 1 FROM payments WHERE id = $1', [id]);
-    return rows.length > 0;
+  /** Which of these ids are payments. */
+  async existing(tx: EntityManager, ids: string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await tx.query('SELECT id FROM payments WHERE id = ANY($1::uuid[])', [ids]);
+    return new Set(rows.map((row) => row.id));
   }
 
   async findById(id: string): Promise<Payment | null> {
@@ -83,10 +80,14 @@ export class PaymentsRepository {
     return rows.length ? toPayment(rows[0]) : null;
   }
 
-  /** Reads a payment and locks its row until the transaction ends: its facts are applied one at a time. */
-  async lockById(tx: EntityManager, id: string): Promise<Payment | null> {
-    const rows: PaymentRow[] = await tx.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [id]);
-    return rows.length ? toPayment(rows[0]) : null;
+  /**
+   * Reads payments and locks their rows until the transaction ends: their facts are applied one at
+   * a time. Locked in id order, so two transactions locking overlapping sets cannot deadlock.
+   */
+  async lockByIds(tx: EntityManager, ids: string[]): Promise<Payment[]> {
+    if (ids.length === 0) return [];
+    const rows: PaymentRow[] = await tx.query(`SELECT ${COLUMNS} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    return rows.map(toPayment);
   }
 
   /**
@@ -109,14 +110,11 @@ export class PaymentsRepository {
     return rows.map((row) => ({ payment: toPayment(row), now: row.db_now }));
   }
 
-  /** Stores the saga's progress. Only a PENDING row is ever updated: a final payment never changes. */
-  async saveProgress(tx: EntityManager, p: Payment): Promise<void> {
-    const [, updated] = (await tx.query(
-      `UPDATE payments
-          SET status = $2, failure_reason = $3, stock_status = $4, fraud_decision = $5, fraud_score = $6,
-              fraud_reasons = $7, fraud_assessed_at = $8, fraud_source = $9, updated_at = $10, completed_at = $11
-        WHERE id = $1 AND status = 'PENDING'`,
-      [
+  /** Stores the saga's progress, one statement for all. Only a PENDING row is ever updated: a final payment never changes. */
+  async saveProgress(tx: EntityManager, payments: Payment[]): Promise<void> {
+    if (payments.length === 0) return;
+    const { sql, params } = valuesList(
+      payments.map((p) => [
         p.id,
         p.status,
         p.failureReason,
@@ -128,9 +126,20 @@ export class PaymentsRepository {
         p.fraud?.source ?? null,
         p.updatedAt,
         p.completedAt,
-      ],
+      ]),
+    );
+    const [, updated] = (await tx.query(
+      `UPDATE payments p
+          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status,
+              fraud_decision = v.fraud_decision, fraud_score = v.fraud_score::smallint, fraud_reasons = v.fraud_reasons::text[],
+              fraud_assessed_at = v.fraud_assessed_at::timestamptz, fraud_source = v.fraud_source,
+              updated_at = v.updated_at::timestamptz, completed_at = v.completed_at::timestamptz
+         FROM (VALUES ${sql}) AS v (id, status, failure_reason, stock_status, fraud_decision, fraud_score, fraud_reasons,
+                                   fraud_assessed_at, fraud_source, updated_at, completed_at)
+        WHERE p.id = v.id::uuid AND p.status = 'PENDING'`,
+      params,
     )) as [unknown, number];
-    if (updated !== 1) throw new Error(`payment ${p.id} is no longer PENDING`);
+    if (updated !== payments.length) throw new Error(`${payments.length - updated} of ${payments.length} payments are no longer PENDING`);
   }
 
   /**

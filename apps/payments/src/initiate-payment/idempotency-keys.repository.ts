@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { valuesList } from '@app/platform';
 import { PaymentView } from '../payment.view';
 
 /** A payer's use of an Idempotency-Key: the request it was first used with, and the answer given. */
@@ -26,20 +27,28 @@ export class IdempotencyKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Claims the key for this request, with the answer to replay, in the caller's transaction.
-   * False when the payer already used the key. While another transaction that claimed it is
-   * still open, this waits for it to end (the primary key's uniqueness check), so concurrent
-   * requests with one key are answered one after the other.
+   * Claims keys for their requests, with the answers to replay, in the caller's transaction; returns
+   * the payment ids of the records it stored (a key the payer already used is left as it is). While
+   * another transaction that claimed one of the keys is still open, this waits for it to end (the
+   * primary key's uniqueness check), so concurrent requests with one key are answered one after the
+   * other. The keys must be distinct.
    */
-  async claim(tx: EntityManager, record: IdempotencyRecord): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO idempotency_keys (payer_vpa, key, request_hash, status_code, response, payment_id)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
-       ON CONFLICT (payer_vpa, key) DO NOTHING
-       RETURNING 1`,
-      [record.payerVpa, record.key, record.requestHash, record.statusCode, JSON.stringify(record.response), record.paymentId],
+  async claim(tx: EntityManager, records: IdempotencyRecord[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    const { sql, params } = valuesList(
+      records.map((r) => [r.payerVpa, r.key, r.requestHash, r.statusCode, JSON.stringify(r.response), r.paymentId]),
     );
-    return rows.length === 1;
+    // In key order: two batches claiming the same keys take them in the same order.
+    const rows: Array<{ payment_id: string }> = await tx.query(
+      `INSERT INTO idempotency_keys (payer_vpa, key, request_hash, status_code, response, payment_id)
+       SELECT v.payer_vpa, v.key, v.request_hash, v.status_code::int, v.response::jsonb, v.payment_id::uuid
+         FROM (VALUES ${sql}) AS v (payer_vpa, key, request_hash, status_code, response, payment_id)
+        ORDER BY v.payer_vpa, v.key
+       ON CONFLICT (payer_vpa, key) DO NOTHING
+       RETURNING payment_id`,
+      params,
+    );
+    return new Set(rows.map((row) => row.payment_id));
   }
 
   /** The key as the payer used it before, locked until the transaction ends; null if there is none (any more). */

@@ -1,16 +1,17 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Outbox, UnitOfWork } from '@app/messaging';
+import { DomainEvent } from '@app/contracts';
+import { BatchWork, bindEventContext, Outbox, UnitOfWork } from '@app/messaging';
 import { conflict, DomainError } from '@app/platform';
-import { annotate, currentTraceIds } from '@app/telemetry';
+import { annotate, context, currentTraceIds } from '@app/telemetry';
 import { Payment } from '../payment';
 import { paymentInitiated } from '../payment-events';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
 import { PaymentView, toPaymentView } from '../payment.view';
 import { PaymentsRepository } from '../payments.repository';
 import { IDEMPOTENCY_KEY_HEADER, requestHash } from './idempotency-key';
-import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { IdempotencyKeysRepository, IdempotencyRecord } from './idempotency-keys.repository';
 import { InitiatePaymentCommand } from './initiate-payment.dto';
 
 export interface Initiated {
@@ -18,6 +19,17 @@ export interface Initiated {
   /** True when this is the answer to an earlier request with the same Idempotency-Key. */
   replayed: boolean;
 }
+
+/** One request to initiate a payment, as the intake batch sees it. */
+interface Intake {
+  payment: Payment;
+  initiated: DomainEvent<'PaymentInitiated'>;
+  /** The payer's Idempotency-Key, with the answer to replay for it. */
+  key?: IdempotencyRecord;
+}
+
+/** CREATED: the payment was stored; KEY_USED: the payer's key was used before (or by another request of the batch). */
+type IntakeOutcome = 'CREATED' | 'KEY_USED';
 
 @Injectable()
 export class InitiatePaymentService {
@@ -32,7 +44,8 @@ export class InitiatePaymentService {
   /**
    * Stores a PENDING payment, the first step of its timeline and its PaymentInitiated event in one
    * transaction: fraud and inventory take it from there. The payment keeps the id of the trace of
-   * this request, which the whole payment continues (the outbox carries it on).
+   * this request, which the whole payment continues (the outbox carries it on). Concurrent requests
+   * are stored together (group commit, multi-row statements); each is answered after the commit.
    *
    * With an Idempotency-Key (scoped to the payer), the same transaction first claims the key:
    * a retry of the same request gets the first answer again and creates nothing; a different
@@ -42,38 +55,59 @@ export class InitiatePaymentService {
   async initiate(command: InitiatePaymentCommand, idempotencyKey?: string): Promise<Initiated> {
     const payment = newPayment(command);
     const answer = toPaymentView(payment);
-    if (idempotencyKey === undefined) {
-      await this.unitOfWork.runGrouped((tx) => this.create(tx, payment));
+    annotate({ 'payment.id': payment.id });
+    const initiated = paymentInitiated(payment);
+    bindEventContext(initiated, context.active()); // its outbox row continues this request's trace
+    const key =
+      idempotencyKey === undefined
+        ? undefined
+        : { payerVpa: payment.payerVpa, key: idempotencyKey, requestHash: requestHash(command), statusCode: HttpStatus.ACCEPTED, response: answer, paymentId: payment.id };
+    if ((await this.unitOfWork.runBatched(this.store, { payment, initiated, key })) === 'CREATED') {
       return { payment: answer, replayed: false };
     }
-    const hash = requestHash(command);
-    const result = await this.unitOfWork.runGrouped(async (tx) => {
-      const record = { payerVpa: payment.payerVpa, key: idempotencyKey, requestHash: hash, statusCode: HttpStatus.ACCEPTED };
-      // Twice at most: the key can vanish between the two statements only if it was purged as expired.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        if (await this.idempotencyKeys.claim(tx, { ...record, response: answer, paymentId: payment.id })) {
-          await this.create(tx, payment);
-          return { payment: answer, replayed: false };
-        }
-        const earlier = await this.idempotencyKeys.lock(tx, payment.payerVpa, idempotencyKey);
-        if (!earlier) continue;
-        if (earlier.requestHash !== hash) throw keyReused();
-        return { payment: earlier.response, replayed: true };
-      }
-      throw conflict('IDEMPOTENCY_KEY.IN_PROGRESS', `${IDEMPOTENCY_KEY_HEADER} is being used by another request; retry`);
-    });
+    const result = await this.unitOfWork.runGrouped((tx) => this.replay(tx, { payment, initiated, key: key! }));
     annotate({ 'payment.id': result.payment.id, 'idempotency.replayed': result.replayed });
     return result;
   }
 
-  private async create(tx: EntityManager, payment: Payment): Promise<void> {
-    annotate({ 'payment.id': payment.id });
-    const initiated = paymentInitiated(payment);
-    await this.payments.insert(tx, payment);
-    await this.timeline.add(tx, [initiated]);
-    await this.outbox.add(tx, [initiated]);
+  /** Claims the keys of a batch of requests, then stores the payments whose key was free (or that have none). */
+  private readonly store: BatchWork<Intake, IntakeOutcome> = async (tx, intakes) => {
+    const keys = new Set<string>();
+    const firstWithKey = intakes.filter((i) => i.key && !keys.has(keyOf(i.key)) && keys.add(keyOf(i.key)));
+    const claimed = await this.idempotencyKeys.claim(tx, firstWithKey.map((i) => i.key!));
+    const isFresh = (i: Intake) => !i.key || claimed.has(i.payment.id);
+    await this.create(tx, intakes.filter(isFresh));
+    return intakes.map((i) => ({ ok: true, value: isFresh(i) ? 'CREATED' : 'KEY_USED' }));
+  };
+
+  /** The payer used the key before: the first answer again, or 422 for a different request. */
+  private async replay(tx: EntityManager, intake: Required<Intake>): Promise<Initiated> {
+    const { key } = intake;
+    // Twice at most: the key can vanish between the two statements only if it was purged as expired.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const earlier = await this.idempotencyKeys.lock(tx, key.payerVpa, key.key);
+      if (earlier) {
+        if (earlier.requestHash !== key.requestHash) throw keyReused();
+        return { payment: earlier.response, replayed: true };
+      }
+      if ((await this.idempotencyKeys.claim(tx, [key])).size === 1) {
+        await this.create(tx, [intake]);
+        return { payment: key.response, replayed: false };
+      }
+    }
+    throw conflict('IDEMPOTENCY_KEY.IN_PROGRESS', `${IDEMPOTENCY_KEY_HEADER} is being used by another request; retry`);
+  }
+
+  private async create(tx: EntityManager, intakes: Intake[]): Promise<void> {
+    if (intakes.length === 0) return;
+    const events = intakes.map((i) => i.initiated);
+    await this.payments.insert(tx, intakes.map((i) => i.payment));
+    await this.timeline.add(tx, events);
+    await this.outbox.add(tx, events, events);
   }
 }
+
+const keyOf = (record: IdempotencyRecord) => `${record.payerVpa} ${record.key}`;
 
 function newPayment(command: InitiatePaymentCommand): Payment {
   const now = new Date();

@@ -12,9 +12,14 @@ export class RecordTimelineService {
     private readonly timeline: PaymentTimelineRepository,
   ) {}
 
-  /** Puts what another service did after the outcome on the payment's timeline; the payment itself does not change. */
-  async record(tx: EntityManager, event: AnyDomainEvent): Promise<void> {
-    if (!(await this.payments.exists(tx, event.paymentId))) throw new PermanentMessageError(`payment ${event.paymentId} is unknown`);
-    await this.timeline.add(tx, [event]);
+  /**
+   * Puts what other services did after the outcome on the payments' timelines, one statement for
+   * the lot; the payments themselves do not change.
+   */
+  async record(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
+    const known = await this.payments.existing(tx, events.map((e) => e.paymentId));
+    const unknown = events.find((e) => !known.has(e.paymentId));
+    if (unknown) throw new PermanentMessageError(`payment ${unknown.paymentId} is unknown`);
+    await this.timeline.add(tx, events);
   }
 }

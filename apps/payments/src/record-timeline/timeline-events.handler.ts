@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AnyDomainEvent } from '@app/contracts';
-import { OnEvent } from '@app/messaging';
+import { OnEventBatch } from '@app/messaging';
 import { EntityManager } from 'typeorm';
 import { RecordTimelineService } from './record-timeline.service';
 
@@ -9,8 +9,8 @@ import { RecordTimelineService } from './record-timeline.service';
 export class TimelineEventsHandler {
   constructor(private readonly timeline: RecordTimelineService) {}
 
-  @OnEvent('StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded')
-  onEvent(event: AnyDomainEvent, tx: EntityManager): Promise<void> {
-    return this.timeline.record(tx, event);
+  @OnEventBatch('StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded')
+  onEvents(events: AnyDomainEvent[], tx: EntityManager): Promise<void> {
+    return this.timeline.record(tx, events);
   }
 }

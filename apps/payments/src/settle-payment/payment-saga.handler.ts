@@ -1,26 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvent } from '@app/contracts';
-import { OnEvent } from '@app/messaging';
+import { OnEventBatch } from '@app/messaging';
 import { EntityManager } from 'typeorm';
-import { SettlePaymentService } from './settle-payment.service';
+import { SagaEventType, SettlePaymentService } from './settle-payment.service';
 
-/** What fraud and inventory report about a payment; each event is applied once, in its own transaction. */
+/** What fraud and inventory report about payments: each chunk of a Kafka batch is applied at once. */
 @Injectable()
 export class PaymentSagaHandler {
   constructor(private readonly settle: SettlePaymentService) {}
 
-  @OnEvent('FraudAssessed')
-  onFraudAssessed(event: DomainEvent<'FraudAssessed'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordFraudAssessment(tx, event);
-  }
-
-  @OnEvent('StockReserved')
-  onStockReserved(event: DomainEvent<'StockReserved'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordStockReserved(tx, event);
-  }
-
-  @OnEvent('StockRejected')
-  onStockRejected(event: DomainEvent<'StockRejected'>, tx: EntityManager): Promise<void> {
-    return this.settle.recordStockRejected(tx, event);
+  @OnEventBatch('FraudAssessed', 'StockReserved', 'StockRejected')
+  onReports(events: Array<DomainEvent<SagaEventType>>, tx: EntityManager): Promise<void> {
+    return this.settle.recordReports(tx, events);
   }
 }

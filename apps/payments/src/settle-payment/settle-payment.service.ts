@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AnyDomainEvent, DomainEvent } from '@app/contracts';
-import { Outbox, PermanentMessageError } from '@app/messaging';
+import { annotateEvent, Outbox, PermanentMessageError } from '@app/messaging';
 import { annotate } from '@app/telemetry';
 import { EntityManager } from 'typeorm';
 import { DeadlineAction } from '../expire-payments/deadlines';
@@ -20,6 +20,21 @@ type Cause = { event: AnyDomainEvent } | { deadline: DeadlineAction };
  * the same transaction. Every report goes on the payment's timeline, also one that no longer
  * changes the payment.
  */
+/** One thing the saga learns about one payment, and why. */
+interface Report {
+  paymentId: string;
+  cause: Cause;
+  fact: SagaFact;
+  details?: Partial<Payment>;
+}
+
+/**
+ * The saga's decision point: records what fraud and inventory report about payments, and what
+ * their deadlines decide, and once the facts decide a payment, makes it final and announces it in
+ * the same transaction. Every report goes on the payment's timeline, also one that no longer
+ * changes the payment. Reports come in batches (a chunk of a Kafka batch): each statement serves
+ * the whole batch.
+ */
 @Injectable()
 export class SettlePaymentService {
   private readonly logger = new Logger(SettlePaymentService.name);
@@ -30,18 +45,9 @@ export class SettlePaymentService {
     private readonly outbox: Outbox,
   ) {}
 
-  recordFraudAssessment(tx: EntityManager, event: DomainEvent<'FraudAssessed'>): Promise<void> {
-    const assessment = event.payload;
-    const fraud: FraudAssessment = { ...assessment, assessedAt: new Date(assessment.assessedAt), source: 'FRAUD_SERVICE' };
-    return this.record(tx, event.paymentId, { event }, { kind: 'FRAUD_ASSESSED', decision: assessment.decision }, { fraud });
-  }
-
-  recordStockReserved(tx: EntityManager, event: DomainEvent<'StockReserved'>): Promise<void> {
-    return this.record(tx, event.paymentId, { event }, { kind: 'STOCK_RESERVED' });
-  }
-
-  recordStockRejected(tx: EntityManager, event: DomainEvent<'StockRejected'>): Promise<void> {
-    return this.record(tx, event.paymentId, { event }, { kind: 'STOCK_REJECTED' });
+  /** FraudAssessed, StockReserved and StockRejected events, in the order they were consumed. */
+  recordReports(tx: EntityManager, events: Array<DomainEvent<SagaEventType>>): Promise<void> {
+    return this.record(tx, events.map(reportOf));
   }
 
   /**
@@ -50,51 +56,88 @@ export class SettlePaymentService {
    * completes like any approved payment. A real assessment arriving later changes nothing.
    */
   applyDeadline(tx: EntityManager, paymentId: string, action: DeadlineAction): Promise<void> {
-    if (action === 'EXPIRE') return this.record(tx, paymentId, { deadline: action }, { kind: 'EXPIRED' });
+    if (action === 'EXPIRE') return this.record(tx, [{ paymentId, cause: { deadline: action }, fact: { kind: 'EXPIRED' } }]);
     const fraud: FraudAssessment = { decision: 'APPROVED', score: 0, reasons: [], assessedAt: new Date(), source: 'FAIL_OPEN' };
-    return this.record(tx, paymentId, { deadline: action }, { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, { fraud });
+    return this.record(tx, [{ paymentId, cause: { deadline: action }, fact: { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, details: { fraud } }]);
   }
 
-  private async record(tx: EntityManager, paymentId: string, cause: Cause, fact: SagaFact, details: Partial<Payment> = {}): Promise<void> {
-    // The row lock serialises the facts of one payment, which arrive on different topics (and from the sweeper).
-    const payment = await this.payments.lockById(tx, paymentId);
-    if (!payment) throw new PermanentMessageError(`payment ${paymentId} is unknown`);
-    const next = applyFact(sagaStateOf(payment), fact);
-    if (!next) {
-      this.logger.log(`${fact.kind} for ${payment.status} payment ${paymentId} (stock ${payment.stockStatus}) changes nothing`);
-      // The timeline tells what happened; the status machine has ignored it.
-      if ('event' in cause) await this.timeline.add(tx, [cause.event]);
-      return;
-    }
+  /**
+   * Locks every payment concerned (in id order: two batches never deadlock), folds the reports
+   * into them in order, then writes the changed rows, the completion events and the timeline steps
+   * with one statement each.
+   */
+  private async record(tx: EntityManager, reports: Report[]): Promise<void> {
+    // The row locks serialise the facts of one payment, which arrive on different topics (and from the sweeper).
+    const locked = await this.payments.lockByIds(tx, [...new Set(reports.map((r) => r.paymentId))]);
+    const current = new Map(locked.map((p) => [p.id, p]));
+    const changed = new Map<string, Payment>();
+    const completions: Array<{ event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>; cause?: AnyDomainEvent }> = [];
+    const steps: AnyDomainEvent[] = [];
     const now = new Date();
-    const updated: Payment = {
-      ...payment,
-      ...details,
-      status: next.status,
-      failureReason: next.failureReason,
-      stockStatus: next.stockStatus,
-      updatedAt: now,
-      completedAt: next.status === 'PENDING' ? null : now,
-    };
-    await this.payments.saveProgress(tx, updated);
-    if ('deadline' in cause) this.logDeadline(updated, cause.deadline);
-    const completed = paymentCompleted(updated);
-    if (completed) {
-      annotate({ 'payment.status': updated.status, ...(updated.failureReason ? { 'payment.failure_reason': updated.failureReason } : {}) });
-      await this.outbox.add(tx, [completed]);
+    for (const { paymentId, cause, fact, details } of reports) {
+      const event = 'event' in cause ? cause.event : undefined;
+      const payment = current.get(paymentId);
+      if (!payment) throw new PermanentMessageError(`payment ${paymentId} is unknown`);
+      if (event) steps.push(event); // the timeline tells what happened, also what the status machine ignores
+      const next = applyFact(sagaStateOf(payment), fact);
+      if (!next) {
+        this.logger.log(`${fact.kind} for ${payment.status} payment ${paymentId} (stock ${payment.stockStatus}) changes nothing`);
+        continue;
+      }
+      const updated: Payment = {
+        ...payment,
+        ...details,
+        status: next.status,
+        failureReason: next.failureReason,
+        stockStatus: next.stockStatus,
+        updatedAt: now,
+        completedAt: next.status === 'PENDING' ? null : now,
+      };
+      current.set(paymentId, updated);
+      changed.set(paymentId, updated);
+      if ('deadline' in cause) this.logDeadline(updated, cause.deadline);
+      const completed = paymentCompleted(updated);
+      if (completed) {
+        const outcome = { 'payment.status': updated.status, ...(updated.failureReason ? { 'payment.failure_reason': updated.failureReason } : {}) };
+        if (event) annotateEvent(event, outcome);
+        else annotate(outcome);
+        completions.push({ event: completed, cause: event });
+        steps.push(completed);
+      }
     }
-    await this.timeline.add(tx, [...('event' in cause ? [cause.event] : []), ...(completed ? [completed] : [])]);
-    if ('deadline' in cause && cause.deadline === 'FAIL_OPEN') {
-      // No event marks this approval: the timeline shows it as an assessment this service made.
-      await this.timeline.addSteps(tx, [
-        { eventId: randomUUID(), paymentId, step: 'assessed', service: 'payments', occurredAt: now, outcome: 'APPROVED: FAIL_OPEN (no assessment in time)' },
-      ]);
-    }
+    await this.payments.saveProgress(tx, [...changed.values()]);
+    await this.outbox.add(tx, completions.map((c) => c.event), completions.map((c) => c.cause));
+    await this.timeline.add(tx, steps);
+    const failOpen = reports.filter((r) => 'deadline' in r.cause && r.cause.deadline === 'FAIL_OPEN');
+    // No event marks such an approval: the timeline shows it as an assessment this service made.
+    await this.timeline.addSteps(
+      tx,
+      failOpen.map(({ paymentId }) => ({
+        eventId: randomUUID(), paymentId, step: 'assessed', service: 'payments', occurredAt: now, outcome: 'APPROVED: FAIL_OPEN (no assessment in time)',
+      })),
+    );
   }
 
   private logDeadline(payment: Payment, action: DeadlineAction): void {
     if (action === 'EXPIRE') this.logger.log(`payment ${payment.id} expired: not final in time (stock ${payment.stockStatus})`);
     else this.logger.warn(`payment ${payment.id} approved without a fraud assessment (FRAUD_FAILURE_MODE=open), now ${payment.status}`);
+  }
+}
+
+export type SagaEventType = 'FraudAssessed' | 'StockReserved' | 'StockRejected';
+
+function reportOf(event: DomainEvent<SagaEventType>): Report {
+  const cause = { event: event as AnyDomainEvent };
+  switch (event.type) {
+    case 'FraudAssessed': {
+      const { payload } = event as DomainEvent<'FraudAssessed'>;
+      const fraud: FraudAssessment = { ...payload, assessedAt: new Date(payload.assessedAt), source: 'FRAUD_SERVICE' };
+      return { paymentId: event.paymentId, cause, fact: { kind: 'FRAUD_ASSESSED', decision: payload.decision }, details: { fraud } };
+    }
+    case 'StockReserved':
+      return { paymentId: event.paymentId, cause, fact: { kind: 'STOCK_RESERVED' } };
+    case 'StockRejected':
+      return { paymentId: event.paymentId, cause, fact: { kind: 'STOCK_REJECTED' } };
   }
 }
 
