@@ -31,7 +31,8 @@ export function startTelemetry(serviceName: string): void {
         // The exporter's own requests and other outgoing calls outside a trace are noise.
         requireParentforOutgoingSpans: true,
       }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A span per statement; taking a pooled connection is not worth one.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new NestInstrumentation(),
     ],
   });
