@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/*
+ * Keeps the benchmark working: `bench/run.mjs --smoke` measures the three systems for a few seconds
+ * each at a tiny rate, on this run's broker and database server. Only the shape of its result and
+ * that every system finished payments are checked; never how fast (performance is judged from
+ * `npm run bench` on a quiet machine, not from a test on a shared one).
+ */
+const ROOT = resolve(__dirname, '../..');
+const run = promisify(execFile);
+const SYSTEMS = ['ours', 'naive', 'raw'] as const;
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+
+const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+let outDir: string;
+let result: Record<string, any>;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'payments-bench-smoke-test-'));
+  const env = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' };
+  try {
+    await run(process.execPath, [join(ROOT, 'bench/run.mjs'), '--smoke', '--out', outDir], {
+      cwd: ROOT,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 15 * 60_000,
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`bench/run.mjs --smoke failed: ${message}\n${stderr.slice(-6000)}\n${stdout.slice(-2000)}`);
+  }
+  result = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8'));
+}, 16 * 60_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('npm run bench -- --smoke', () => {
+  it.each(SYSTEMS)('reports %s with every figure of the result format', (system) => {
+    const r = result[system];
+    expect(typeof r.completedPerSec).toBe('number');
+    expect(typeof r.acceptedPerSec).toBe('number');
+    for (const p of ['p50', 'p95', 'p99']) expect(isNumberOrNull(r.e2eLatencyMs[p])).toBe(true);
+    for (const p of ['p50', 'p99']) expect(isNumberOrNull(r.httpLatencyMs[p])).toBe(true);
+    for (const service of SERVICES) {
+      expect(typeof r.cpuSeconds[service]).toBe('number');
+      expect(typeof r.peakRssMb[service]).toBe('number');
+    }
+    expect(typeof r.maxConsumerLag).toBe('number');
+    expect(Array.isArray(r.series)).toBe(true);
+  });
+
+  it.each(SYSTEMS)('%s brought payments to a final status', (system) => {
+    expect(result[system].detail.completed).toBeGreaterThan(0);
+    expect(result[system].detail.crashed).toEqual([]);
+  });
+
+  it('describes the machine and the tracing variants', () => {
+    expect(result.machine).toEqual(
+      expect.objectContaining({ cpus: expect.any(Number), memoryGb: expect.any(Number), node: expect.any(String), kafka: expect.any(String), postgres: expect.any(String), date: expect.any(String) }),
+    );
+    expect(Object.keys(result.tracing)).toEqual(expect.arrayContaining(['off', 'ratio10', 'always']));
+    for (const variant of ['off', 'ratio10', 'always']) expect(isNumberOrNull(result.tracing[variant])).toBe(true);
+  });
+
+  it('draws the chart', () => {
+    expect(readFileSync(join(outDir, 'latest.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  });
+});
