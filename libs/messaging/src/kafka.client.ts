@@ -9,6 +9,13 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns at every idempotent producer's creation that bounded retries "may invalidate EoS
+ * guarantees". Here the bound is deliberate: a send that gives up is made again (the relay's rows stay
+ * in the outbox; a dead letter's message stays uncommitted), and consumers apply each event id once.
+ */
+const EXPECTED = /^Limiting retries for the idempotent producer/;
+
 /** One kafkajs client per process, logging through the service's structured logger. */
 export function createKafka(config: ServiceConfig): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -22,6 +29,7 @@ export function createKafka(config: ServiceConfig): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
+      if (EXPECTED.test(message)) return;
       logger[LEVELS[level] ?? 'log'](`${namespace}: ${message} ${JSON.stringify(extra)}`);
     },
   });
