@@ -29,6 +29,8 @@ beforeAll(async () => {
   system = await startSystem(
     testEnv('e2e_tracing', {
       FRAUD_BLOCKED_VPAS: 'mallory@okbank',
+      // Above the 20 s within which every other test here expects its payment final; the expiry test waits it out.
+      PAYMENT_TIMEOUT_S: '20',
       OTEL_TRACES_EXPORTER: '', // the default exporter (Zipkin), pointed at this test's Zipkin
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
       OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -45,7 +47,8 @@ afterAll(async () => {
 
 const newPayer = (name: string) => `${name}.${randomUUID().slice(0, 8)}@okbank`;
 
-async function payWithItems(payerVpa: string) {
+/** Puts a product in stock and asks to pay for one of it; answers the new payment's id. */
+async function initiateWithItems(payerVpa: string): Promise<string> {
   const sku = `TR-${randomUUID().slice(0, 8)}`;
   expect((await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, { name: 'Traced', stock: 5 })).status).toBe(201);
   const created = await call('POST', `${system.urls.payments}/v1/payments`, {
@@ -57,13 +60,19 @@ async function payWithItems(payerVpa: string) {
     items: [{ sku, quantity: 1 }],
   });
   expect(created.status).toBe(202);
-  const payment = await eventually(async () => {
-    const { body } = await call('GET', `${system.urls.payments}/v1/payments/${created.body.id}`);
+  return created.body.id;
+}
+
+/** The payment once it is final. */
+async function finalPayment(id: string, timeoutMs?: number) {
+  return eventually(async () => {
+    const { body } = await call('GET', `${system.urls.payments}/v1/payments/${id}`);
     expect(body.status).not.toBe('PENDING');
     return body;
-  });
-  return { payment, sku };
+  }, timeoutMs);
 }
+
+const payWithItems = async (payerVpa: string) => finalPayment(await initiateWithItems(payerVpa));
 
 /**
  * Waits until the trace in Zipkin passes `check` (its assertions), then returns its spans. Each
@@ -83,7 +92,7 @@ const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
 
 describe('one trace per payment', () => {
   it('holds spans of all five services, with the decision and the outcome, correctly parented', async () => {
-    const { payment } = await payWithItems(newPayer('tracy'));
+    const payment = await payWithItems(newPayer('tracy'));
     expect(payment.status).toBe('SUCCEEDED');
     expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
 
@@ -111,7 +120,7 @@ describe('one trace per payment', () => {
   });
 
   it('shows the release when a payment fails after its stock was reserved', async () => {
-    const { payment } = await payWithItems('mallory@okbank');
+    const payment = await payWithItems('mallory@okbank');
     expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
     await traceOf(payment.traceId, (spans) => {
       expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
@@ -123,7 +132,7 @@ describe('one trace per payment', () => {
 
 describe('the timeline of a payment', () => {
   it('lists the steps across services in order, with a trace URL that opens in the viewer', async () => {
-    const { payment } = await payWithItems(newPayer('tim'));
+    const payment = await payWithItems(newPayer('tim'));
     const timeline = await eventually(async () => {
       const { status, body } = await call('GET', `${system.urls.payments}/v1/payments/${payment.id}/timeline`);
       expect(status).toBe(200);
@@ -151,7 +160,7 @@ describe('trace ids outside the viewer', () => {
   });
 
   it('a log line written while handling a message carries the trace id of the payment', async () => {
-    const { payment } = await payWithItems(newPayer('logan'));
+    const payment = await payWithItems(newPayer('logan'));
     await eventually(() => {
       const lines = readFileSync(join(system.logDir, 'fraud.log'), 'utf8')
         .split('\n')
@@ -161,5 +170,29 @@ describe('trace ids outside the viewer', () => {
       expect(mine.length).toBeGreaterThan(0);
       expect(mine[0].span_id).toMatch(/^[0-9a-f]{16}$/);
     });
+  });
+});
+
+describe('a payment that expires', () => {
+  it('has its expiry, and what follows from it, in its own trace', async () => {
+    // Fraud is down: nobody assesses the payment, and PAYMENT_TIMEOUT_S (20 s here) later it expires.
+    await system.stopService('fraud');
+    try {
+      const payment = await finalPayment(await initiateWithItems(newPayer('exa')), 90000);
+      expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'EXPIRED' });
+
+      await traceOf(payment.traceId, (spans) => {
+        const expiry = tagged(spans, 'payment.deadline.action', 'EXPIRE');
+        expect(expiry.map((s) => [s.localEndpoint.serviceName, s.tags?.['payment.failure_reason']])).toEqual([['payments', 'EXPIRED']]);
+        // Under the request that created the payment, and followed by the release and the notice.
+        const byId = new Map(spans.map((s) => [s.id, s]));
+        expect(byId.get(expiry[0].parentId!)?.localEndpoint.serviceName).toBe('payments');
+        expect(tagged(spans, 'inventory.reservation.outcome', 'RELEASED')).not.toHaveLength(0);
+        expect(spans.filter((s) => s.localEndpoint.serviceName === 'notifications')).not.toHaveLength(0);
+        expect(spans.filter((s) => s.parentId && !byId.has(s.parentId))).toEqual([]);
+      });
+    } finally {
+      await system.startService('fraud');
+    }
   });
 });

@@ -38,6 +38,8 @@ export interface Payment {
   completedAt: Date | null;
   /** The trace of the request that created the payment; null when tracing was off. */
   traceId: string | null;
+  /** That request's W3C `traceparent`, which the payment's deadline continues; null when tracing was off. */
+  traceParent: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

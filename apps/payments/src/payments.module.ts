@@ -16,6 +16,7 @@ import { ListPaymentsController } from './list-payments/list-payments.controller
 import { ListPaymentsService } from './list-payments/list-payments.service';
 import { Payments1763700000100 } from './migrations/1763700000100-payments';
 import { PaymentTimeline1763700000200 } from './migrations/1763700000200-payment-timeline';
+import { PaymentTraceParent1763700000400 } from './migrations/1763700000400-payment-trace-parent';
 import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300-idempotency-and-deadlines';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
@@ -33,7 +34,7 @@ export class PaymentsModule {
         PlatformModule.forRoot({
           config,
           entities: [], // raw SQL through PaymentsRepository
-          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300],
+          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300, PaymentTraceParent1763700000400],
         }),
         MessagingModule.forRoot({ config }),
       ],

@@ -6,7 +6,7 @@ import { CursorPosition, valuesList } from '@app/platform';
 import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
-  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id`;
+  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent`;
 
 interface PaymentRow {
   id: string;
@@ -28,6 +28,7 @@ interface PaymentRow {
   updated_at: Date;
   completed_at: Date | null;
   trace_id: string | null;
+  trace_parent: string | null;
 }
 
 export interface OverdueQuery {
@@ -57,14 +58,14 @@ export class PaymentsRepository {
     if (payments.length === 0) return;
     const { sql, params } = valuesList(
       payments.map((p) => [
-        p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt, p.traceId,
+        p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt, p.traceId, p.traceParent,
       ]),
     );
     await tx.query(
-      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id)
+      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id, trace_parent)
        SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.amount_paise::bigint, v.currency, v.note, v.items::jsonb, v.stock_status,
-              v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id
-         FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id)`,
+              v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
+         FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id, trace_parent)`,
       params,
     );
   }
@@ -198,5 +199,6 @@ function toPayment(row: PaymentRow): Payment {
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
     traceId: row.trace_id,
+    traceParent: row.trace_parent,
   };
 }

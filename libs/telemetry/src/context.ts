@@ -53,3 +53,4 @@ export function endSpan(span: Span, error?: unknown): void {
 }
 
 export { context, SpanKind };
+export type { Span };

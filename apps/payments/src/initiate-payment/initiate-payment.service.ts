@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { DomainEvent } from '@app/contracts';
 import { BatchWork, bindEventContext, Outbox, UnitOfWork } from '@app/messaging';
 import { conflict, DomainError } from '@app/platform';
-import { annotate, context, currentTraceIds } from '@app/telemetry';
+import { annotate, context, currentTraceHeaders, currentTraceIds } from '@app/telemetry';
 import { Payment } from '../payment';
 import { paymentInitiated } from '../payment-events';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
@@ -127,6 +127,7 @@ function newPayment(command: InitiatePaymentCommand): Payment {
     updatedAt: now,
     completedAt: null,
     traceId: currentTraceIds()?.traceId ?? null,
+    traceParent: currentTraceHeaders().traceparent ?? null,
   };
 }
 
