@@ -7,3 +7,4 @@ export * from './http-error.filter';
 export * from './platform.module';
 export * from './cursor';
 export * from './sql';
+export * from './periodic-task';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTask } from '@app/platform';
 import { DEADLINE_SETTINGS, DeadlineSettings } from '../config';
-import { PeriodicTask } from '../periodic-task';
 import { ExpirePaymentsService } from './expire-payments.service';
 
 /**

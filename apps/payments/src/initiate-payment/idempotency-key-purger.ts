@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTask } from '@app/platform';
 import { IDEMPOTENCY_SETTINGS, IdempotencySettings } from '../config';
-import { PeriodicTask } from '../periodic-task';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
