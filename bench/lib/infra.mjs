@@ -83,11 +83,11 @@ export async function migratePeerDatabase(distRoot, database) {
   const require = createRequire(import.meta.url);
   const client = await connect(database);
   try {
-    const { MessagingTables1763700000000 } = require(join(distRoot, 'libs/messaging/src/migrations.js'));
+    const { MESSAGING_MIGRATIONS } = require(join(distRoot, 'libs/messaging/src/migrations.js'));
     for (const service of SERVICES) {
       const dir = join(distRoot, 'apps', service, 'src/migrations');
       const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
-      const classes = [MessagingTables1763700000000, ...files.flatMap((f) => Object.values(require(join(dir, f))))];
+      const classes = [...MESSAGING_MIGRATIONS, ...files.flatMap((f) => Object.values(require(join(dir, f))))];
       await client.query(`CREATE SCHEMA "${service}"`);
       await client.query(`SET search_path TO "${service}"`);
       const runner = { query: (sql, params) => client.query(sql, params).then((r) => r.rows) };

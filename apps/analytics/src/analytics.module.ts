@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { PaymentFactsHandler } from './aggregate-payment-facts/payment-facts.handler';
 import { PaymentFactsService } from './aggregate-payment-facts/payment-facts.service';
@@ -19,7 +19,7 @@ export class AnalyticsModule {
           config,
           // raw SQL only: the tables are append-only records and aggregates, not entities
           entities: [],
-          migrations: [MessagingTables1763700000000, Analytics1763700000100],
+          migrations: [...MESSAGING_MIGRATIONS, Analytics1763700000100],
         }),
         MessagingModule.forRoot({ config }),
       ],

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
 import { AssessPaymentService } from './assess-payment/assess-payment.service';
 import { Assessment } from './assessment.entity';
@@ -19,7 +19,7 @@ export class FraudModule {
         PlatformModule.forRoot({
           config,
           entities: [Assessment],
-          migrations: [MessagingTables1763700000000, Fraud1763700000100],
+          migrations: [...MESSAGING_MIGRATIONS, Fraud1763700000100],
         }),
         MessagingModule.forRoot({ config }),
       ],

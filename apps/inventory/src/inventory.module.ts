@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { GetProductController } from './get-product/get-product.controller';
 import { GetProductService } from './get-product/get-product.service';
@@ -21,7 +21,7 @@ export class InventoryModule {
         PlatformModule.forRoot({
           config,
           entities: [Product, Reservation],
-          migrations: [MessagingTables1763700000000, Inventory1763700000300],
+          migrations: [...MESSAGING_MIGRATIONS, Inventory1763700000300],
         }),
         MessagingModule.forRoot({ config }),
       ],

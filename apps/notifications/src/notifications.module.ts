@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListNotificationsService } from './list-notifications/list-notifications.service';
@@ -17,7 +17,7 @@ export class NotificationsModule {
         PlatformModule.forRoot({
           config,
           entities: [Notification],
-          migrations: [MessagingTables1763700000000, Notifications1763700000100],
+          migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100],
         }),
         MessagingModule.forRoot({ config }),
       ],

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1763700000000 } from '@app/messaging';
+import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
 import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
 import { DeadlineSweeper } from './expire-payments/deadline-sweeper';
@@ -34,7 +34,7 @@ export class PaymentsModule {
         PlatformModule.forRoot({
           config,
           entities: [], // raw SQL through PaymentsRepository
-          migrations: [MessagingTables1763700000000, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300, PaymentTraceParent1763700000400],
+          migrations: [...MESSAGING_MIGRATIONS, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300, PaymentTraceParent1763700000400],
         }),
         MessagingModule.forRoot({ config }),
       ],

@@ -7,3 +7,4 @@ export * from './on-event.decorator';
 export * from './outbox';
 export * from './unit-of-work';
 export * from './failures';
+export * from './inbox-purger';

@@ -4,6 +4,7 @@ import { BROKER_HEALTH } from '@app/platform';
 import { Broker } from './broker';
 import { DeadLetters } from './dead-letters';
 import { EventConsumer } from './event-consumer';
+import { InboxPurger } from './inbox-purger';
 import { createKafka } from './kafka.client';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
@@ -26,6 +27,7 @@ export class MessagingModule {
         UnitOfWork,
         DeadLetters,
         EventConsumer,
+        InboxPurger,
         Broker,
         { provide: BROKER_HEALTH, useExisting: Broker },
       ],

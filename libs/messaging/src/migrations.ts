@@ -34,3 +34,19 @@ export class MessagingTables1763700000000 implements MigrationInterface {
     await runner.query('DROP TABLE outbox');
   }
 }
+
+/** The inbox is purged by age (see InboxPurger). */
+export class InboxRetention1763700000900 implements MigrationInterface {
+  name = 'InboxRetention1763700000900';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('CREATE INDEX processed_events_processed_at ON processed_events (processed_at)');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX processed_events_processed_at');
+  }
+}
+
+/** The messaging tables' migrations, in order: every service runs them before its own. */
+export const MESSAGING_MIGRATIONS = [MessagingTables1763700000000, InboxRetention1763700000900];

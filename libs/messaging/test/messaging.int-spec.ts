@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { createEvent, deadLetterTopic, DomainEvent, Topics } from '@app/contracts';
-import { MessagingModule, MessagingTables1763700000000, OnEvent, OnEventBatch, Outbox, UnitOfWork } from '@app/messaging';
+import { InboxPurger, MessagingModule, MESSAGING_MIGRATIONS, OnEvent, OnEventBatch, Outbox, UnitOfWork } from '@app/messaging';
 import { BaseEnvSchema, parseEnv, PlatformModule, serviceConfig } from '@app/platform';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
@@ -41,7 +41,7 @@ const config = serviceConfig('probe', 0, parseEnv(BaseEnvSchema, env));
 
 @Module({
   imports: [
-    PlatformModule.forRoot({ config, entities: [], migrations: [MessagingTables1763700000000] }),
+    PlatformModule.forRoot({ config, entities: [], migrations: MESSAGING_MIGRATIONS }),
     MessagingModule.forRoot({ config }),
   ],
   providers: [ScriptedHandler, BatchProbe],
@@ -140,6 +140,20 @@ describe('messaging runtime', () => {
     const ids = events.map((e) => e.eventId);
     await eventually(() => expect(probe.calls.flat().filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort()));
     expect(probe.calls.filter((call) => call.some((id) => ids.includes(id)))).toEqual([ids]);
+  });
+
+  it('forgets applied event ids older than INBOX_RETENTION_H, and only those', async () => {
+    const db = service.app.get(DataSource);
+    const hours = config.messaging.inboxRetentionHours;
+    const age = (id: string, h: number) => db.query(`UPDATE processed_events SET processed_at = now() - make_interval(hours => $2) WHERE event_id = $1`, [id, h]);
+    const [old, recent] = [randomUUID(), randomUUID()];
+    await db.query(`INSERT INTO processed_events (event_id, event_type) VALUES ($1, 'FraudAssessed'), ($2, 'FraudAssessed')`, [old, recent]);
+    await age(old, hours + 1);
+    await age(recent, hours - 1);
+
+    expect(await service.app.get(InboxPurger).purgeOnce()).toBeGreaterThanOrEqual(1);
+    const left: Array<{ event_id: string }> = await db.query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [[old, recent]]);
+    expect(left.map((row) => row.event_id)).toEqual([recent]);
   });
 
   it('group commit: concurrent units of work share a commit, and a failing one is rolled back alone', async () => {

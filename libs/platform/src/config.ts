@@ -41,6 +41,8 @@ export const BaseEnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   HOST: z.string().min(1).default('0.0.0.0'),
   MESSAGE_MAX_ATTEMPTS: int(5, 1, 100),
+  // Applied event ids are kept this long for deduplication: at least as long as the topics keep messages.
+  INBOX_RETENTION_H: int(168, 1, 87_600),
   // A consumer's fetch waits for this many bytes, or this long, whichever comes first: fuller batches for less work per event.
   KAFKA_FETCH_MIN_BYTES: int(65536, 1, 10485760),
   KAFKA_FETCH_MAX_WAIT_MS: int(20, 0, 5000),
@@ -55,7 +57,7 @@ export interface ServiceConfig {
   kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number; fetchMinBytes: number; fetchMaxWaitMs: number };
   database: { url: string; schema: string; poolSize: number };
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
-  messaging: { maxAttempts: number };
+  messaging: { maxAttempts: number; inboxRetentionHours: number };
 }
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
@@ -83,6 +85,6 @@ export function serviceConfig(service: string, port: number, env: BaseEnv): Serv
     },
     database: { url: env.DATABASE_URL, schema: service, poolSize: env.DATABASE_POOL_SIZE },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
-    messaging: { maxAttempts: env.MESSAGE_MAX_ATTEMPTS },
+    messaging: { maxAttempts: env.MESSAGE_MAX_ATTEMPTS, inboxRetentionHours: env.INBOX_RETENTION_H },
   };
 }
