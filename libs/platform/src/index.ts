@@ -8,3 +8,4 @@ export * from './platform.module';
 export * from './cursor';
 export * from './sql';
 export * from './periodic-task';
+export * from './retry';
