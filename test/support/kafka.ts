@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Message } from 'kafkajs';
-import { AnyDomainEvent, createEvent, EventCatalog, EventType, PayloadOf } from '@app/contracts';
+import { AnyDomainEvent, createEvent, EventCatalog, EventType, PayloadOf, textHeaders } from '@app/contracts';
 
 /** A raw Kafka client for tests: put events or arbitrary bytes on a topic, read a topic back. */
 export class TestKafka {
@@ -43,8 +43,7 @@ export class TestKafka {
         const timer = setTimeout(resolve, timeoutMs);
         void consumer.run({
           eachMessage: async ({ message }) => {
-            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
-            seen.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
+            seen.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: textHeaders(message.headers) });
             if (until(seen)) {
               clearTimeout(timer);
               resolve();

@@ -3,3 +3,5 @@ export * from './events';
 export * from './money';
 export * from './topics';
 export * from './vpa';
+export * from './dead-letter';
+export * from './headers';

@@ -12,8 +12,3 @@ export const Topics = {
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
-
-/** Where a consuming service parks the messages it can never process. */
-export function deadLetterTopic(service: string): string {
-  return `${service}.dead-letter`;
-}

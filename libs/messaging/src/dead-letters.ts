@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { deadLetterTopic } from '@app/contracts';
+import { deadLetterHeaders, deadLetterTopic } from '@app/contracts';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -44,16 +44,15 @@ export class DeadLetters implements OnApplicationBootstrap, OnApplicationShutdow
         {
           key: message.key,
           value: message.value,
-          headers: {
-            ...message.headers,
-            'dlq-error': error.slice(0, 2000),
-            'dlq-origin-topic': topic,
-            'dlq-origin-partition': String(partition),
-            'dlq-origin-offset': message.offset,
-            'dlq-service': this.options.config.service,
-            'dlq-attempts': String(attempts),
-            'dlq-failed-at': new Date().toISOString(),
-          },
+          headers: deadLetterHeaders(message.headers, {
+            service: this.options.config.service,
+            error,
+            topic,
+            partition,
+            offset: message.offset,
+            attempts,
+            failedAt: new Date(),
+          }),
         },
       ],
     });

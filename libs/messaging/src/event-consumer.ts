@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { AnyDomainEvent, DecodeResult, decodeEvent, EventCatalog, EventType } from '@app/contracts';
+import { AnyDomainEvent, DecodeResult, decodeEvent, EventCatalog, EventType, textHeaders } from '@app/contracts';
 import { annotate, context, contextFromHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { DeadLetters } from './dead-letters';
 import { KAFKA } from './kafka.tokens';
@@ -181,7 +181,7 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
           ? { 'messaging.message.id': decoded.event.eventId, 'payment.id': decoded.event.paymentId, 'event.type': decoded.event.type }
           : {}),
       },
-      contextFromHeaders(textHeaders(message)),
+      contextFromHeaders(textHeaders(message.headers)),
     );
   }
 
@@ -279,15 +279,6 @@ export class EventConsumer implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
   }
-}
-
-function textHeaders(message: KafkaMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = first.toString();
-  }
-  return headers;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, Kafka, logLevel, RecordMetadata } from 'kafkajs';
+import { Admin, Kafka, RecordMetadata } from 'kafkajs';
+import { createKafka } from '@app/messaging';
 import { DlqConfig } from './config';
-import { compareDeadLetters, DeadLetterId, deadLetterTopicOf, formatId, RawDeadLetter, replayHeaders, ReplayPlan, serviceOfTopic } from './dead-letter';
+import { replayHeaders, serviceOfDeadLetterTopic } from '@app/contracts';
+import { compareDeadLetters, DeadLetterId, deadLetterTopicOf, formatId, RawDeadLetter, ReplayPlan } from './dead-letter';
 
 /*
  * The Kafka side of the tool: read dead-letter topics up to their current end without leaving a
@@ -9,16 +11,9 @@ import { compareDeadLetters, DeadLetterId, deadLetterTopicOf, formatId, RawDeadL
  * broker's message, and an unreachable broker fails within seconds, not after a service's retries.
  */
 
-export function createKafka(config: DlqConfig): Kafka {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  return new Kafka({
-    clientId: 'dlq-tool',
-    brokers: config.brokers,
-    connectionTimeout: 3000,
-    requestTimeout: 30000,
-    retry: { initialRetryTime: 300, retries: 3 },
-    logLevel: logLevel.NOTHING,
-  });
+/** A client for an operator: few retries, no log lines of its own (errors are reported by the CLI). */
+export function dlqKafka(config: DlqConfig): Kafka {
+  return createKafka({ clientId: 'dlq-tool', brokers: config.brokers, retries: 3, silent: true });
 }
 
 /** What to read: every dead-letter topic of the prefix, one service's, or just enough to find one id. */
@@ -52,7 +47,7 @@ async function findTargets(admin: Admin, prefix: string, scope: ReadScope): Prom
   const service = scope.id?.service ?? scope.service;
   const existing = await admin.listTopics();
   const topics = existing.filter((topic) => {
-    const owner = serviceOfTopic(prefix, topic);
+    const owner = serviceOfDeadLetterTopic(prefix, topic);
     return owner !== undefined && (service === undefined || owner === service);
   });
   const targets = new Map<string, Target>();
@@ -65,7 +60,7 @@ async function findTargets(admin: Admin, prefix: string, scope: ReadScope): Prom
         if (partition !== scope.id.partition || offset < BigInt(low) || offset >= end) continue;
         end = offset + 1n;
       }
-      if (end > BigInt(low)) targets.set(targetKey(topic, partition), { service: serviceOfTopic(prefix, topic)!, end });
+      if (end > BigInt(low)) targets.set(targetKey(topic, partition), { service: serviceOfDeadLetterTopic(prefix, topic)!, end });
     }
   }
   return targets;

@@ -1,4 +1,4 @@
-import { compareDeadLetters, describeValue, parseId, planReplay, RawDeadLetter, replayHeaders, serviceOfTopic, toRow } from './dead-letter';
+import { compareDeadLetters, describeValue, parseId, planReplay, RawDeadLetter, toRow } from './dead-letter';
 
 const PAYMENT = '5f0c6a3e-8d0b-4a8e-9a39-2d7f1c0b9e11';
 
@@ -43,21 +43,6 @@ describe('dead-letter ids', () => {
   });
 });
 
-describe('serviceOfTopic', () => {
-  it('finds the service of a dead-letter topic of the prefix', () => {
-    expect(serviceOfTopic('r1.dlq.', 'r1.dlq.fraud.dead-letter')).toBe('fraud');
-    expect(serviceOfTopic('', 'notifications.dead-letter')).toBe('notifications');
-  });
-
-  it('ignores event topics and dead-letter topics of other prefixes', () => {
-    expect(serviceOfTopic('r1.dlq.', 'r1.dlq.payments.payment-events')).toBeUndefined();
-    expect(serviceOfTopic('r1.dlq.', 'r2.dlq.fraud.dead-letter')).toBeUndefined();
-    // with no prefix, a prefixed test topic must not pass for a service called "r2.dlq.fraud"
-    expect(serviceOfTopic('', 'r2.dlq.fraud.dead-letter')).toBeUndefined();
-    expect(serviceOfTopic('r1.', 'r1..dead-letter')).toBeUndefined();
-  });
-});
-
 describe('toRow', () => {
   it('reads id, failure and origin from the dlq-* headers and the event from the value', () => {
     expect(toRow(deadLetter())).toEqual({
@@ -94,15 +79,6 @@ describe('describeValue', () => {
     ['{"type":"FraudAssessed"}', 'FraudAssessed', null],
   ])('%p → type %p, payment %p', (value, eventType, paymentId) => {
     expect(describeValue(value === null ? null : Buffer.from(value))).toEqual({ eventType, paymentId });
-  });
-});
-
-describe('replayHeaders', () => {
-  it('keeps the original headers, drops the dlq-* ones and names the dead letter', () => {
-    const headers = replayHeaders(deadLetter({}, { 'dlq-replayed-from': 'fraud:0:3', 'DLQ-Custom': 'x' }).headers, 'fraud:2:17');
-    expect(Object.keys(headers).sort()).toEqual(['dlq-replayed-from', 'traceparent']);
-    expect(headers['dlq-replayed-from']).toBe('fraud:2:17');
-    expect(headers.traceparent).toEqual(Buffer.from('00-abc-def-01'));
   });
 });
 

@@ -1,17 +1,11 @@
-import { IHeaders } from 'kafkajs';
+import { deadLetterTopic, isServiceName, MessageHeaders, readDeadLetterHeaders } from '@app/contracts';
 
 /*
- * What a dead letter is, as libs/messaging/src/dead-letters.ts writes it: the original key, value
- * and headers, plus dlq-* headers naming the error and where the message came from. Pure functions
- * only; reading and writing Kafka is in broker.ts.
+ * Dead letters as the operator tool sees them (their wire format is in libs/contracts): ids,
+ * rows to list, replay plans. Pure functions only; reading and writing Kafka is in broker.ts.
  */
 
-export const DEAD_LETTER_SUFFIX = '.dead-letter';
-export const REPLAYED_FROM_HEADER = 'dlq-replayed-from';
-const DLQ_HEADER_PREFIX = 'dlq-';
-/** Service names never contain a dot, so a topic of another prefix (`r1.x.fraud.dead-letter`) is not taken for one. */
-const SERVICE_PATTERN = /^[A-Za-z0-9_-]+$/;
-
+/** A dead-letter id's service part: a service name (see isServiceName). */
 /** A dead letter's address: the service whose dead-letter topic holds it, the partition and the offset. */
 export interface DeadLetterId {
   service: string;
@@ -26,21 +20,14 @@ export function formatId({ service, partition, offset }: DeadLetterId): string {
 /** Parses `<service>:<partition>:<offset>`, or says what is wrong with it. */
 export function parseId(text: string): DeadLetterId | { error: string } {
   const match = /^([^:]+):(\d+):(\d+)$/.exec(text.trim());
-  if (!match || !SERVICE_PATTERN.test(match[1])) {
+  if (!match || !isServiceName(match[1])) {
     return { error: `"${text}" is not a dead-letter id: expected <service>:<partition>:<offset>, e.g. fraud:0:12` };
   }
   return { service: match[1], partition: Number(match[2]), offset: String(BigInt(match[3])) };
 }
 
 export function deadLetterTopicOf(prefix: string, service: string): string {
-  return `${prefix}${service}${DEAD_LETTER_SUFFIX}`;
-}
-
-/** The service whose dead-letter topic this is, or undefined when it is not one of this prefix. */
-export function serviceOfTopic(prefix: string, topic: string): string | undefined {
-  if (!topic.startsWith(prefix) || !topic.endsWith(DEAD_LETTER_SUFFIX)) return undefined;
-  const service = topic.slice(prefix.length, topic.length - DEAD_LETTER_SUFFIX.length);
-  return SERVICE_PATTERN.test(service) ? service : undefined;
+  return `${prefix}${deadLetterTopic(service)}`;
 }
 
 /** One message read from a dead-letter topic, as kafkajs gives it. */
@@ -50,7 +37,7 @@ export interface RawDeadLetter {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: IHeaders;
+  headers: MessageHeaders;
 }
 
 /** What `list` shows of a dead letter. Unknown fields are null (shown as "-"). */
@@ -69,31 +56,21 @@ export interface DeadLetterRow {
   replayedFrom: string | null;
 }
 
-export function headerText(headers: IHeaders, name: string): string | null {
-  const value = headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? null : first.toString();
-}
-
-const wholeNumber = (text: string | null) => (text !== null && /^\d+$/.test(text) ? text : null);
-
 export function toRow(message: RawDeadLetter): DeadLetterRow {
-  const header = (name: string) => headerText(message.headers, name);
-  const partition = wholeNumber(header('dlq-origin-partition'));
-  const attempts = wholeNumber(header('dlq-attempts'));
+  const facts = readDeadLetterHeaders(message.headers);
   const { eventType, paymentId } = describeValue(message.value);
   return {
     id: formatId(message),
     service: message.service,
-    failedAt: header('dlq-failed-at'),
-    originTopic: header('dlq-origin-topic'),
-    originPartition: partition === null ? null : Number(partition),
-    originOffset: wholeNumber(header('dlq-origin-offset')),
+    failedAt: facts.failedAt,
+    originTopic: facts.originTopic,
+    originPartition: facts.originPartition,
+    originOffset: facts.originOffset,
     eventType,
     paymentId,
-    attempts: attempts === null ? null : Number(attempts),
-    error: header('dlq-error'),
-    replayedFrom: header(REPLAYED_FROM_HEADER),
+    attempts: facts.attempts,
+    error: facts.error,
+    replayedFrom: facts.replayedFrom,
   };
 }
 
@@ -108,12 +85,6 @@ export function describeValue(value: Buffer | null): { eventType: string | null;
   const record = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   const text = (field: unknown) => (typeof field === 'string' && field.length > 0 ? field : null);
   return { eventType: text(record.type), paymentId: text(record.paymentId) };
-}
-
-/** The headers to republish with: the original ones, without the dead-letter bookkeeping, naming the dead letter. */
-export function replayHeaders(headers: IHeaders, id: string): IHeaders {
-  const kept = Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith(DLQ_HEADER_PREFIX));
-  return { ...Object.fromEntries(kept), [REPLAYED_FROM_HEADER]: id };
 }
 
 export interface ReplayPlan {
