@@ -8,3 +8,4 @@ export * from './outbox';
 export * from './unit-of-work';
 export * from './failures';
 export * from './inbox-purger';
+export * from './kafka.client';

@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
-import { ServiceConfig } from '@app/platform';
+import { Kafka, LogEntry, logLevel } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  /** How often kafkajs retries a failed request before it gives up (default 8). */
+  retries?: number;
+  /** No kafkajs log lines at all: for a command-line tool, which reports failures itself. */
+  silent?: boolean;
+}
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -14,23 +22,46 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
  * guarantees". Here the bound is deliberate: a send that gives up is made again (the relay's rows stay
  * in the outbox; a dead letter's message stays uncommitted), and consumers apply each event id once.
  */
-const EXPECTED = /^Limiting retries for the idempotent producer/;
+const NOISE = /^Limiting retries for the idempotent producer/;
 
-/** One kafkajs client per process, logging through the service's structured logger. */
-export function createKafka(config: ServiceConfig): Kafka {
+/**
+ * Broker answers that kafkajs logs as errors although it retries them, and that every fresh broker
+ * gives while its group coordinator loads and while services race to create the same topics. They
+ * are logged at debug level: a request that still fails after its retries fails loudly elsewhere.
+ */
+const EXPECTED_WHILE_STARTING = new Set([
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server does not host this topic-partition',
+  'Topic with this name already exists',
+  'This is not the correct controller for this cluster',
+]);
+
+/** The level a kafkajs log entry is written at. */
+export function kafkaLogLevel(level: logLevel, message: string, extra: Record<string, unknown>): 'error' | 'warn' | 'log' | 'debug' | null {
+  if (NOISE.test(message)) return null;
+  if (typeof extra.error === 'string' && EXPECTED_WHILE_STARTING.has(extra.error)) return 'debug';
+  return LEVELS[level] ?? 'log';
+}
+
+/** The one way this code base makes a kafkajs client: services (logging through Nest) and tools alike. */
+export function createKafka({ clientId, brokers, retries = 8, silent = false }: KafkaClientOptions): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const logger = new Logger('kafkajs');
   return new Kafka({
-    clientId: config.service,
-    brokers: config.kafka.brokers,
+    clientId,
+    brokers,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10000 },
-    logLevel: logLevel.WARN,
-    logCreator: () => ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      if (EXPECTED.test(message)) return;
-      logger[LEVELS[level] ?? 'log'](`${namespace}: ${message} ${JSON.stringify(extra)}`);
-    },
+    retry: { initialRetryTime: 300, retries, maxRetryTime: 10000 },
+    logLevel: silent ? logLevel.NOTHING : logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const at = kafkaLogLevel(level, message, extra);
+        if (at) logger[at](`${namespace}: ${message} ${JSON.stringify(extra)}`);
+      },
   });
 }

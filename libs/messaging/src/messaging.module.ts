@@ -21,7 +21,7 @@ export class MessagingModule {
       imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: KAFKA, useFactory: () => createKafka(options.config) },
+        { provide: KAFKA, useFactory: () => createKafka({ clientId: options.config.service, brokers: options.config.kafka.brokers }) },
         Outbox,
         OutboxRelay,
         UnitOfWork,

@@ -1,5 +1,5 @@
 import { ConfigError } from '@app/platform';
-import { createKafka, readDeadLetters, Replayed, republish } from './broker';
+import { dlqKafka, readDeadLetters, Replayed, republish } from './broker';
 import { parseCommand, USAGE } from './cli';
 import { DlqConfig, loadConfig } from './config';
 import { DeadLetterId, deadLetterTopicOf, DeadLetterRow, formatId, planReplay, toRow } from './dead-letter';
@@ -9,7 +9,7 @@ import { formatJson, formatTable } from './format';
 export class DlqError extends Error {}
 
 export async function listDeadLetters(config: DlqConfig, service?: string): Promise<DeadLetterRow[]> {
-  const messages = await readDeadLetters(createKafka(config), config.topicPrefix, { service });
+  const messages = await readDeadLetters(dlqKafka(config), config.topicPrefix, { service });
   return messages.map(toRow);
 }
 
@@ -26,7 +26,7 @@ export async function replayDeadLetters(
   service?: string,
   onEach?: (replayed: Replayed) => void,
 ): Promise<ReplayResult> {
-  const kafka = createKafka(config);
+  const kafka = dlqKafka(config);
   const messages = await readDeadLetters(kafka, config.topicPrefix, target === 'all' ? { service } : { id: target });
   const chosen = target === 'all' ? messages : messages.filter((message) => formatId(message) === formatId(target));
   if (target !== 'all' && chosen.length === 0) {
