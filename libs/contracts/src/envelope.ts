@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EventCatalog, EventType, PayloadOf } from './events';
+import { currentVersion, describeIssues, EventCatalog, EventType, PayloadOf, upgradePayload } from './events';
 
 /** What every lifecycle event carries, whatever its type. */
 export const EnvelopeSchema = z
@@ -37,7 +37,7 @@ export function createEvent<T extends EventType>(
   return {
     eventId: randomUUID(),
     type,
-    schemaVersion: EventCatalog[type].version,
+    schemaVersion: currentVersion(type),
     paymentId,
     occurredAt: occurredAt.toISOString(),
     producer,
@@ -60,15 +60,7 @@ export function decodeEvent(raw: Buffer | string | null): DecodeResult {
   if (!envelope.success) return { ok: false, error: `envelope: ${describeIssues(envelope.error)}` };
   const { type, schemaVersion } = envelope.data;
   if (!(type in EventCatalog)) return { ok: false, error: `unknown event type ${type}` };
-  const entry = EventCatalog[type as EventType];
-  if (entry.version !== schemaVersion) {
-    return { ok: false, error: `unsupported schemaVersion ${schemaVersion} for ${type}` };
-  }
-  const payload = entry.schema.safeParse(envelope.data.payload);
-  if (!payload.success) return { ok: false, error: `${type} payload: ${describeIssues(payload.error)}` };
-  return { ok: true, event: { ...envelope.data, payload: payload.data } as AnyDomainEvent };
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+  const payload = upgradePayload(type as EventType, schemaVersion, envelope.data.payload);
+  if (!payload.ok) return { ok: false, error: payload.error };
+  return { ok: true, event: { ...envelope.data, payload: payload.payload } as AnyDomainEvent };
 }

@@ -67,26 +67,78 @@ export const PaymentRecordedV1 = z
   .object({ status: z.enum(['SUCCEEDED', 'FAILED']), latencyMs: z.number().int().nonnegative() })
   .strict();
 
-interface CatalogEntry {
-  topic: Topic;
+/**
+ * One version of an event's payload. Every version but the newest says how to `upgrade` its
+ * payload to the next one, so a consumer receives every event in the newest shape (and an event
+ * written before a change is still understood after it).
+ */
+export interface EventVersion {
   version: number;
   schema: z.ZodType;
+  upgrade?: (payload: never) => unknown;
 }
 
+interface CatalogEntry {
+  topic: Topic;
+  /** Oldest first; producers write the last one. */
+  versions: readonly [...EventVersion[], EventVersion];
+}
+
+const v1 = <S extends z.ZodType>(schema: S) => [{ version: 1, schema }] as const;
+
+/** Evolving an event: add its next version at the end of its list, with `upgrade` on the one before. */
 export const EventCatalog = {
-  PaymentInitiated: { topic: Topics.PaymentEvents, version: 1, schema: PaymentInitiatedV1 },
-  PaymentSucceeded: { topic: Topics.PaymentEvents, version: 1, schema: PaymentSucceededV1 },
-  PaymentFailed: { topic: Topics.PaymentEvents, version: 1, schema: PaymentFailedV1 },
-  FraudAssessed: { topic: Topics.FraudEvents, version: 1, schema: FraudAssessedV1 },
-  StockReserved: { topic: Topics.InventoryEvents, version: 1, schema: StockReservedV1 },
-  StockRejected: { topic: Topics.InventoryEvents, version: 1, schema: StockRejectedV1 },
-  StockCommitted: { topic: Topics.InventoryEvents, version: 1, schema: StockCommittedV1 },
-  StockReleased: { topic: Topics.InventoryEvents, version: 1, schema: StockReleasedV1 },
-  PaymentNotified: { topic: Topics.NotificationEvents, version: 1, schema: PaymentNotifiedV1 },
-  PaymentRecorded: { topic: Topics.AnalyticsEvents, version: 1, schema: PaymentRecordedV1 },
+  PaymentInitiated: { topic: Topics.PaymentEvents, versions: v1(PaymentInitiatedV1) },
+  PaymentSucceeded: { topic: Topics.PaymentEvents, versions: v1(PaymentSucceededV1) },
+  PaymentFailed: { topic: Topics.PaymentEvents, versions: v1(PaymentFailedV1) },
+  FraudAssessed: { topic: Topics.FraudEvents, versions: v1(FraudAssessedV1) },
+  StockReserved: { topic: Topics.InventoryEvents, versions: v1(StockReservedV1) },
+  StockRejected: { topic: Topics.InventoryEvents, versions: v1(StockRejectedV1) },
+  StockCommitted: { topic: Topics.InventoryEvents, versions: v1(StockCommittedV1) },
+  StockReleased: { topic: Topics.InventoryEvents, versions: v1(StockReleasedV1) },
+  PaymentNotified: { topic: Topics.NotificationEvents, versions: v1(PaymentNotifiedV1) },
+  PaymentRecorded: { topic: Topics.AnalyticsEvents, versions: v1(PaymentRecordedV1) },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventType = keyof typeof EventCatalog;
-export type PayloadOf<T extends EventType> = z.infer<(typeof EventCatalog)[T]['schema']>;
+
+type Last<A extends readonly unknown[]> = A extends readonly [...unknown[], infer L] ? L : never;
+type CurrentVersion<T extends EventType> = Last<(typeof EventCatalog)[T]['versions']>;
+
+/** The payload of an event type, in its newest version. */
+export type PayloadOf<T extends EventType> = z.infer<CurrentVersion<T> extends { schema: infer S extends z.ZodType } ? S : never>;
 
 export const EVENT_TYPES = Object.keys(EventCatalog) as EventType[];
+
+/** The version producers write. */
+export function currentVersion(type: EventType): number {
+  const { versions } = EventCatalog[type] as CatalogEntry;
+  return versions[versions.length - 1].version;
+}
+
+export type UpgradeResult = { ok: true; payload: unknown } | { ok: false; error: string };
+
+/**
+ * Validates a payload of the given version and brings it to the newest version, validating each
+ * step; says precisely what is wrong otherwise.
+ */
+export function upgradePayload(type: EventType, version: number, payload: unknown): UpgradeResult {
+  return upgradeThrough((EventCatalog[type] as CatalogEntry).versions, type, version, payload);
+}
+
+/** `upgradePayload` over any list of versions (oldest first). */
+export function upgradeThrough(versions: readonly EventVersion[], type: string, version: number, payload: unknown): UpgradeResult {
+  const from = versions.findIndex((v) => v.version === version);
+  if (from < 0) return { ok: false, error: `unsupported schemaVersion ${version} for ${type}` };
+  let current = payload;
+  for (let i = from; i < versions.length; i++) {
+    const parsed = versions[i].schema.safeParse(current);
+    if (!parsed.success) return { ok: false, error: `${type} v${versions[i].version} payload: ${describeIssues(parsed.error)}` };
+    current = i < versions.length - 1 ? versions[i].upgrade!(parsed.data as never) : parsed.data;
+  }
+  return { ok: true, payload: current };
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
