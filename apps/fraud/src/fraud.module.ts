@@ -2,12 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
 import { AssessPaymentService } from './assess-payment/assess-payment.service';
-import { Assessment } from './assessment.entity';
+import { SeenPaymentsRepository } from './assess-payment/seen-payments.repository';
+import { AssessmentsRepository } from './assessments.repository';
 import { FRAUD_SETTINGS, FraudConfig } from './config';
+import { FraudEventsController } from './fraud-events.controller';
 import { GetAssessmentController } from './get-assessment/get-assessment.controller';
-import { FraudEventsHandler } from './fraud-events.handler';
 import { GetAssessmentService } from './get-assessment/get-assessment.service';
-import { KnownPayeesService } from './known-payees/known-payees.service';
+import { KnownPayeesRepository } from './known-payees/known-payees.repository';
 import { Fraud1763700000100 } from './migrations/1763700000100-fraud';
 
 @Module({})
@@ -16,20 +17,17 @@ export class FraudModule {
     return {
       module: FraudModule,
       imports: [
-        PlatformModule.forRoot({
-          config,
-          entities: [Assessment],
-          migrations: [...MESSAGING_MIGRATIONS, Fraud1763700000100],
-        }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Fraud1763700000100] }),
         MessagingModule.forRoot({ config }),
       ],
-      controllers: [GetAssessmentController],
+      controllers: [GetAssessmentController, FraudEventsController],
       providers: [
         { provide: FRAUD_SETTINGS, useValue: config.fraud },
         AssessPaymentService,
-        FraudEventsHandler,
-        KnownPayeesService,
         GetAssessmentService,
+        AssessmentsRepository,
+        SeenPaymentsRepository,
+        KnownPayeesRepository,
       ],
     };
   }

@@ -4,13 +4,14 @@ import { PlatformModule, ServiceConfig } from '@app/platform';
 import { GetProductController } from './get-product/get-product.controller';
 import { GetProductService } from './get-product/get-product.service';
 import { Inventory1763700000300 } from './migrations/1763700000300-inventory';
-import { Product } from './product.entity';
+import { ProductsRepository } from './products.repository';
 import { PutProductController } from './put-product/put-product.controller';
 import { PutProductService } from './put-product/put-product.service';
-import { Reservation } from './reservation.entity';
+import { ReservationsRepository } from './reservations.repository';
 import { ReserveStockService } from './reserve-stock/reserve-stock.service';
-import { StockEventsHandler } from './stock-events.handler';
 import { SettleReservationService } from './settle-reservation/settle-reservation.service';
+import { StockEventsController } from './stock-events.controller';
+import { StockEventsService } from './stock-events.service';
 
 @Module({})
 export class InventoryModule {
@@ -18,20 +19,18 @@ export class InventoryModule {
     return {
       module: InventoryModule,
       imports: [
-        PlatformModule.forRoot({
-          config,
-          entities: [Product, Reservation],
-          migrations: [...MESSAGING_MIGRATIONS, Inventory1763700000300],
-        }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Inventory1763700000300] }),
         MessagingModule.forRoot({ config }),
       ],
-      controllers: [PutProductController, GetProductController],
+      controllers: [PutProductController, GetProductController, StockEventsController],
       providers: [
         PutProductService,
         GetProductService,
+        StockEventsService,
         ReserveStockService,
-        StockEventsHandler,
         SettleReservationService,
+        ProductsRepository,
+        ReservationsRepository,
       ],
     };
   }

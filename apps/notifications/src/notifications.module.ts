@@ -4,8 +4,8 @@ import { PlatformModule, ServiceConfig } from '@app/platform';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListNotificationsService } from './list-notifications/list-notifications.service';
 import { Notifications1763700000100 } from './migrations/1763700000100-notifications';
-import { Notification } from './notification.entity';
-import { PaymentOutcomeHandler } from './send-notifications/payment-outcome.handler';
+import { NotificationsRepository } from './notifications.repository';
+import { PaymentOutcomeController } from './send-notifications/payment-outcome.controller';
 import { SendNotificationsService } from './send-notifications/send-notifications.service';
 
 @Module({})
@@ -14,15 +14,11 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forRoot({
-          config,
-          entities: [Notification],
-          migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100],
-        }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100] }),
         MessagingModule.forRoot({ config }),
       ],
-      controllers: [ListNotificationsController],
-      providers: [SendNotificationsService, PaymentOutcomeHandler, ListNotificationsService],
+      controllers: [ListNotificationsController, PaymentOutcomeController],
+      providers: [SendNotificationsService, ListNotificationsService, NotificationsRepository],
     };
   }
 }

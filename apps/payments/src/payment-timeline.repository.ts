@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { AnyDomainEvent } from '@app/contracts';
-import { valuesList } from '@app/platform';
+import { Database, valuesList } from '@app/platform';
 import { stepOf, TimelineRow, TimelineStep } from './get-timeline/timeline-steps';
 
 interface TimelineRecord {
@@ -18,12 +16,11 @@ type NewStep = Omit<TimelineRow, 'occurredAt'> & { paymentId: string; occurredAt
 /** The payment_timeline table: one step per lifecycle event of a payment, whichever service produced it. */
 @Injectable()
 export class PaymentTimelineRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
-  /** Adds the steps these events mark, in the caller's transaction; an event already there is not added twice. */
-  async add(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
+  /** Adds the steps these events mark; an event already there is not added twice. */
+  async add(events: AnyDomainEvent[]): Promise<void> {
     await this.addSteps(
-      tx,
       events.map((event) => ({
         eventId: event.eventId,
         paymentId: event.paymentId,
@@ -35,12 +32,12 @@ export class PaymentTimelineRepository {
   }
 
   /** Adds steps that no event marks (a decision this service took on its own), keyed like events. */
-  async addSteps(tx: EntityManager, steps: NewStep[]): Promise<void> {
+  async addSteps(steps: NewStep[]): Promise<void> {
     if (steps.length === 0) return;
     const { sql, params } = valuesList(
       steps.map((step) => [step.eventId, step.paymentId, step.step, step.service, step.occurredAt, step.outcome]),
     );
-    await tx.query(
+    await this.db.query(
       `INSERT INTO payment_timeline (event_id, payment_id, step, service, occurred_at, outcome) VALUES ${sql}
        ON CONFLICT (event_id) DO NOTHING`,
       params,
@@ -48,7 +45,7 @@ export class PaymentTimelineRepository {
   }
 
   async listOf(paymentId: string): Promise<TimelineRow[]> {
-    const rows: TimelineRecord[] = await this.dataSource.query(
+    const rows = await this.db.query<TimelineRecord>(
       'SELECT event_id, step, service, occurred_at, outcome FROM payment_timeline WHERE payment_id = $1',
       [paymentId],
     );

@@ -21,8 +21,8 @@ import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
-import { TimelineEventsHandler } from './record-timeline/timeline-events.handler';
-import { PaymentSagaHandler } from './settle-payment/payment-saga.handler';
+import { TimelineEventsController } from './record-timeline/timeline-events.controller';
+import { PaymentSagaController } from './settle-payment/payment-saga.controller';
 import { SettlePaymentService } from './settle-payment/settle-payment.service';
 
 @Module({})
@@ -33,12 +33,12 @@ export class PaymentsModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          entities: [], // raw SQL through PaymentsRepository
           migrations: [...MESSAGING_MIGRATIONS, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300, PaymentTraceParent1763700000400],
         }),
         MessagingModule.forRoot({ config }),
       ],
-      controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController, GetTimelineController],
+      // The event handlers are controllers too: Nest hands their @EventPattern methods to the messaging runtime.
+      controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController, GetTimelineController, PaymentSagaController, TimelineEventsController],
       providers: [
         { provide: TIMELINE_SETTINGS, useValue: config.timeline },
         { provide: DEADLINE_SETTINGS, useValue: config.deadlines },
@@ -51,9 +51,7 @@ export class PaymentsModule {
         GetPaymentService,
         ListPaymentsService,
         SettlePaymentService,
-        PaymentSagaHandler,
         RecordTimelineService,
-        TimelineEventsHandler,
         GetTimelineService,
         ExpirePaymentsService,
         DeadlineSweeper,

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { FailureReason, FraudReason, LineItem } from '@app/contracts';
-import { CursorPosition, valuesList } from '@app/platform';
+import { CursorPosition, Database, valuesList } from '@app/platform';
 import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
@@ -48,20 +46,20 @@ export interface PaymentFilter {
   limit: number;
 }
 
-/** The payments table, in raw parameterised SQL. */
+/** The payments table, in raw parameterised SQL, in the transaction of the unit of work running now. */
 @Injectable()
 export class PaymentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** New payments, one statement for all. */
-  async insert(tx: EntityManager, payments: Payment[]): Promise<void> {
+  async insert(payments: Payment[]): Promise<void> {
     if (payments.length === 0) return;
     const { sql, params } = valuesList(
       payments.map((p) => [
         p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt, p.traceId, p.traceParent,
       ]),
     );
-    await tx.query(
+    await this.db.query(
       `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id, trace_parent)
        SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.amount_paise::bigint, v.currency, v.note, v.items::jsonb, v.stock_status,
               v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
@@ -71,13 +69,13 @@ export class PaymentsRepository {
   }
 
   /** Which of these ids are payments. */
-  async existing(tx: EntityManager, ids: string[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await tx.query('SELECT id FROM payments WHERE id = ANY($1::uuid[])', [ids]);
+  async existing(ids: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM payments WHERE id = ANY($1::uuid[])', [ids]);
     return new Set(rows.map((row) => row.id));
   }
 
   async findById(id: string): Promise<Payment | null> {
-    const rows: PaymentRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
+    const rows = await this.db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
     return rows.length ? toPayment(rows[0]) : null;
   }
 
@@ -85,9 +83,9 @@ export class PaymentsRepository {
    * Reads payments and locks their rows until the transaction ends: their facts are applied one at
    * a time. Locked in id order, so two transactions locking overlapping sets cannot deadlock.
    */
-  async lockByIds(tx: EntityManager, ids: string[]): Promise<Payment[]> {
+  async lockByIds(ids: string[]): Promise<Payment[]> {
     if (ids.length === 0) return [];
-    const rows: PaymentRow[] = await tx.query(`SELECT ${COLUMNS} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    const rows = await this.db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
     return rows.map(toPayment);
   }
 
@@ -96,8 +94,8 @@ export class PaymentsRepository {
    * transaction holds (another instance's sweep, or a fact being applied): each is handled once.
    * Each comes with `now`, the database clock (at millisecond precision) its age was measured against.
    */
-  async lockOverdue(tx: EntityManager, overdue: OverdueQuery): Promise<Array<{ payment: Payment; now: Date }>> {
-    const rows: Array<PaymentRow & { db_now: Date }> = await tx.query(
+  async lockOverdue(overdue: OverdueQuery): Promise<Array<{ payment: Payment; now: Date }>> {
+    const rows = await this.db.query<PaymentRow & { db_now: Date }>(
       `SELECT ${COLUMNS}, clock.now AS db_now
          FROM payments, (SELECT date_trunc('milliseconds', now()) AS now) clock
         WHERE status = 'PENDING'
@@ -112,7 +110,7 @@ export class PaymentsRepository {
   }
 
   /** Stores the saga's progress, one statement for all. Only a PENDING row is ever updated: a final payment never changes. */
-  async saveProgress(tx: EntityManager, payments: Payment[]): Promise<void> {
+  async saveProgress(payments: Payment[]): Promise<void> {
     if (payments.length === 0) return;
     const { sql, params } = valuesList(
       payments.map((p) => [
@@ -129,7 +127,7 @@ export class PaymentsRepository {
         p.completedAt,
       ]),
     );
-    const [, updated] = (await tx.query(
+    const updated = await this.db.execute(
       `UPDATE payments p
           SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status,
               fraud_decision = v.fraud_decision, fraud_score = v.fraud_score::smallint, fraud_reasons = v.fraud_reasons::text[],
@@ -139,7 +137,7 @@ export class PaymentsRepository {
                                    fraud_assessed_at, fraud_source, updated_at, completed_at)
         WHERE p.id = v.id::uuid AND p.status = 'PENDING'`,
       params,
-    )) as [unknown, number];
+    );
     if (updated !== payments.length) throw new Error(`${payments.length - updated} of ${payments.length} payments are no longer PENDING`);
   }
 
@@ -167,7 +165,7 @@ export class PaymentsRepository {
     } else {
       sql = `SELECT ${COLUMNS} FROM payments ${where(conditions)} ${order}`;
     }
-    const rows: PaymentRow[] = await this.dataSource.query(sql, params);
+    const rows = await this.db.query<PaymentRow>(sql, params);
     return rows.map(toPayment);
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopic, EventCatalog } from '@app/contracts';
-import { BrokerHealth } from '@app/platform';
-import { EventConsumer } from './event-consumer';
+import { BrokerHealth, retrying } from '@app/platform';
+import { KafkaEventTransport } from './event-transport';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -18,7 +18,7 @@ export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-    private readonly consumer: EventConsumer,
+    private readonly transport: KafkaEventTransport,
   ) {
     this.admin = kafka.admin();
   }
@@ -33,7 +33,7 @@ export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth
   }
 
   async check(): Promise<{ ok: boolean; detail?: string }> {
-    if (this.consumer.failure) return { ok: false, detail: `consumer stopped: ${this.consumer.failure}` };
+    if (this.transport.failure) return { ok: false, detail: `consumer stopped: ${this.transport.failure}` };
     try {
       await withTimeout(this.admin.describeCluster(), 2000);
       return { ok: true };
@@ -52,28 +52,30 @@ export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth
     const { config } = this.options;
     const logical = new Set<string>([...Object.values(EventCatalog).map((e) => e.topic), deadLetterTopic(config.service)]);
     const wanted = [...logical].map((name) => topicName(config, name));
-    for (let attempt = 1; ; attempt++) {
+    const missing = async () => {
       const existing = new Set(await this.admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
-      let created = false;
-      try {
-        created = await this.admin.createTopics({
+      return wanted.filter((topic) => !existing.has(topic));
+    };
+    await retrying(
+      async () => {
+        const absent = await missing();
+        if (absent.length === 0) return;
+        const created = await this.admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: config.kafka.partitions,
-            replicationFactor: config.kafka.replicationFactor,
-          })),
+          topics: absent.map((topic) => ({ topic, numPartitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor })),
         });
-        if (created) this.logger.log(`created topics ${missing.join(', ')}`);
-      } catch (error) {
-        if (attempt >= TOPIC_ATTEMPTS) throw error;
-        this.logger.warn(`creating topics ${missing.join(', ')} (attempt ${attempt}): ${(error as Error).message}; looking again`);
-      }
-      if (attempt >= TOPIC_ATTEMPTS) throw new Error(`topics still missing after ${attempt} attempts: ${missing.join(', ')}`);
-      if (!created) await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
+        if (created) this.logger.log(`created topics ${absent.join(', ')}`);
+        // Created by us or by a service starting beside us: done once the metadata lists them all.
+        const still = await missing();
+        if (still.length > 0) throw new Error(`topics not listed yet: ${still.join(', ')}`);
+      },
+      {
+        initialDelayMs: 200,
+        maxDelayMs: 2000,
+        maxAttempts: TOPIC_ATTEMPTS,
+        onRetry: (error, attempt) => this.logger.debug(`topics (attempt ${attempt}): ${(error as Error).message}; looking again`),
+      },
+    );
   }
 }
 

@@ -1,6 +1,5 @@
 import { DomainError } from '@app/platform';
-import { classifyFailure } from './failures';
-import { PermanentMessageError } from './on-event.decorator';
+import { classifyFailure, PermanentMessageError } from './failures';
 
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
 

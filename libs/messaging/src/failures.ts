@@ -1,5 +1,12 @@
 import { DomainError } from '@app/platform';
-import { PermanentMessageError } from './on-event.decorator';
+
+/** A failure that retrying cannot mend: the message goes straight to the dead-letter topic. */
+export class PermanentMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentMessageError';
+  }
+}
 
 /** SQLSTATE classes and codes that mean "the database cannot do it now", not "it can never be done". */
 const TRANSIENT_SQLSTATE = /^(08|53|57P0|58)|^(40001|40P01|55P03|55006)$/;

@@ -1,7 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PeriodicTask } from '@app/platform';
+import { Database, PeriodicTask } from '@app/platform';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -19,7 +17,7 @@ export class InboxPurger implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly task = new PeriodicTask(this.logger, PURGE_EVERY_MS, async () => (await this.purgeOnce()) === INBOX_PURGE_BATCH);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -34,12 +32,12 @@ export class InboxPurger implements OnApplicationBootstrap, BeforeApplicationShu
   /** Deletes up to INBOX_PURGE_BATCH ids past the retention (by the database clock); returns how many went. */
   async purgeOnce(): Promise<number> {
     const hours = this.options.config.messaging.inboxRetentionHours;
-    const [, deleted] = (await this.dataSource.query(
+    const deleted = await this.db.execute(
       `DELETE FROM processed_events
         WHERE event_id IN (
           SELECT event_id FROM processed_events WHERE processed_at < now() - make_interval(hours => $1) LIMIT $2)`,
       [hours, INBOX_PURGE_BATCH],
-    )) as [unknown, number];
+    );
     if (deleted > 0) this.logger.log(`forgot ${deleted} applied event ids older than ${hours} h`);
     return deleted;
   }

@@ -1,9 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { BROKER_HEALTH } from '@app/platform';
+import { BROKER_HEALTH, EVENT_TRANSPORT } from '@app/platform';
 import { Broker } from './broker';
 import { DeadLetters } from './dead-letters';
-import { EventConsumer } from './event-consumer';
+import { EventApplier } from './event-applier';
+import { KafkaEventTransport } from './event-transport';
 import { InboxPurger } from './inbox-purger';
 import { createKafka } from './kafka.client';
 import { KAFKA } from './kafka.tokens';
@@ -11,14 +11,16 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { Outbox, OutboxRelay } from './outbox';
 import { UnitOfWork } from './unit-of-work';
 
-/** The messaging runtime, written once: outbox and relay, the idempotent consumer, dead letters. */
+/**
+ * The messaging runtime, written once: outbox and relay, the event transport (Nest's
+ * `@EventPattern` handlers, applied exactly once in chunked transactions), dead letters.
+ */
 @Global()
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     return {
       module: MessagingModule,
-      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka({ clientId: options.config.service, brokers: options.config.kafka.brokers }) },
@@ -26,12 +28,14 @@ export class MessagingModule {
         OutboxRelay,
         UnitOfWork,
         DeadLetters,
-        EventConsumer,
+        EventApplier,
+        KafkaEventTransport,
+        { provide: EVENT_TRANSPORT, useExisting: KafkaEventTransport },
         InboxPurger,
         Broker,
         { provide: BROKER_HEALTH, useExisting: Broker },
       ],
-      exports: [Outbox, UnitOfWork, BROKER_HEALTH, KAFKA, MESSAGING_OPTIONS],
+      exports: [Outbox, UnitOfWork, BROKER_HEALTH, EVENT_TRANSPORT, KAFKA, MESSAGING_OPTIONS],
     };
   }
 }

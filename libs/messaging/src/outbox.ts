@@ -1,26 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
-import { DataSource, EntityManager } from 'typeorm';
-import { AnyDomainEvent, DomainEvent, EventCatalog, EventType } from '@app/contracts';
-import { valuesList } from '@app/platform';
-import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Span } from '@opentelemetry/api';
+import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { AnyDomainEvent, DomainEvent, EventCatalog, EventType } from '@app/contracts';
+import { Database, PeriodicTask, valuesList } from '@app/platform';
+import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { eventContext } from './event-context';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
-/** Writes events into the outbox inside the caller's transaction: no dual writes. */
+/** Writes events into the outbox inside the current transaction: no dual writes. */
 @Injectable()
 export class Outbox {
+  constructor(private readonly db: Database) {}
+
   /**
    * `causes[i]`, when given, is the event whose trace `events[i]` continues (see `bindEventContext`):
    * the consumed event it follows from, when a batch handler applies many at once, or the event
    * itself, bound to the request that made it, when many requests are stored together. Without
    * it, a row continues the current trace.
    */
-  async add(tx: EntityManager, events: Array<DomainEvent<EventType>>, causes?: Array<AnyDomainEvent | undefined>): Promise<void> {
+  async add(events: Array<DomainEvent<EventType>>, causes?: Array<AnyDomainEvent | undefined>): Promise<void> {
     if (events.length === 0) return;
+    this.db.requireTransaction('Outbox.add');
     // The trace context goes with the row, so the relay publishes later under the context that wrote it.
     const current = JSON.stringify(currentTraceHeaders());
     const headersOf = (i: number) => {
@@ -30,7 +31,7 @@ export class Outbox {
     const { sql, params } = valuesList(
       events.map((event, i) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event), headersOf(i)]),
     );
-    await tx.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value, headers) VALUES ${sql}`, params);
+    await this.db.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value, headers) VALUES ${sql}`, params);
   }
 }
 
@@ -49,15 +50,16 @@ interface OutboxRow {
  * broker acknowledged. One relay per schema publishes at a time (an advisory lock), so the order
  * of one payment's events is kept even with several instances. If the process dies after the
  * broker's ack but before the delete, the rows are published again: consumers dedupe by event id.
+ * It runs whenever a transaction that wrote to the outbox commits (`wake`), and every
+ * `relayPollMs` for rows written by other instances; failed rounds back off.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private producer: Producer;
-  private running = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private pendingWake = false;
+  private readonly producer: Producer;
+  private readonly task: PeriodicTask;
+  private readonly batchSize: number;
+  private started = false;
   /**
    * Fault injection for the fault suite: FAILPOINT=relay-crash-after-send kills the process after the
    * broker acknowledged a batch and before its rows are deleted, the worst moment for an outbox.
@@ -65,63 +67,44 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly crashAfterSend = process.env.FAILPOINT === 'relay-crash-after-send';
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly db: Database,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.batchSize = options.relayBatchSize ?? 500;
+    this.task = new PeriodicTask(this.logger, { intervalMs: options.relayPollMs ?? 250, maxBackoffMs: 5000 }, async () => (await this.drainOnce()) >= this.batchSize);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
-    this.running = true;
-    this.loop = this.run();
+    this.started = true;
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake();
-    await this.loop;
+  /** Stops the relay after one last round, so that what was written before is published (see KafkaEventTransport). */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.task.stop();
     await this.drainOnce().catch((error) => this.logger.warn(`final outbox drain failed: ${error}`));
     await this.producer.disconnect();
   }
 
   /** Called after a transaction that wrote to the outbox commits. */
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
-  }
-
-  private async run(): Promise<void> {
-    const batchSize = this.options.relayBatchSize ?? 500;
-    let failures = 0;
-    while (this.running) {
-      try {
-        const published = await this.drainOnce();
-        failures = 0;
-        if (published >= batchSize) continue;
-      } catch (error) {
-        failures += 1;
-        this.logger.warn(`outbox relay round failed (attempt ${failures}): ${(error as Error).message}`);
-        await this.sleep(Math.min(200 * 2 ** failures, 5000));
-        continue;
-      }
-      await this.sleep(this.options.relayPollMs ?? 250);
-    }
+    this.task.wake();
   }
 
   /** Publishes one batch; returns how many rows went out. */
   async drainOnce(): Promise<number> {
-    this.pendingWake = false;
-    const batchSize = this.options.relayBatchSize ?? 500;
     const { schema } = this.options.config.database;
-    return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox:${schema}`]);
+    return this.db.transaction(async () => {
+      const [{ locked }] = await this.db.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox:${schema}`]);
       if (!locked) return 0;
-      const rows: OutboxRow[] = await tx.query(
+      const rows = await this.db.query<OutboxRow>(
         'SELECT id, event_id, topic, message_key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1',
-        [batchSize],
+        [this.batchSize],
       );
       if (rows.length === 0) return 0;
       const { topicMessages, spans } = this.prepare(rows);
@@ -132,8 +115,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         throw error;
       }
       spans.forEach((span) => endSpan(span));
-      if (this.crashAfterSend) process.kill(process.pid, 'SIGKILL'); // fault injection, see below
-      await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      if (this.crashAfterSend) process.kill(process.pid, 'SIGKILL'); // fault injection, see above
+      await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
   }
@@ -172,20 +155,4 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), spans };
   }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingWake || !this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        done();
-      };
-    });
-  }
 }
-

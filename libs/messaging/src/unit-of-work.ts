@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { context, Context } from '@opentelemetry/api';
-import { DataSource, EntityManager } from 'typeorm';
+import { Database } from '@app/platform';
 import { OutboxRelay } from './outbox';
 
 /** What one item of a batch came to: its caller gets the value, or the error. */
 export type ItemResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 /**
- * Writes many callers' items in one transaction (typically with multi-row statements) and answers
- * each, in order. Throwing fails the whole batch; each item is then tried alone.
+ * Writes many callers' items in the current transaction (typically with multi-row statements) and
+ * answers each, in order. Throwing fails the whole batch; each item is then tried alone.
  */
-export type BatchWork<I, O> = (tx: EntityManager, items: I[]) => Promise<Array<ItemResult<O>>>;
+export type BatchWork<I, O> = (items: I[]) => Promise<Array<ItemResult<O>>>;
 
 interface Job<I, O> {
   item: I;
@@ -20,7 +19,7 @@ interface Job<I, O> {
 }
 
 interface Unit<T> {
-  work: (tx: EntityManager) => Promise<T>;
+  work: () => Promise<T>;
   context: Context;
 }
 
@@ -42,12 +41,13 @@ export class UnitOfWork {
   private scheduled = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly relay: OutboxRelay,
   ) {}
 
-  async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(work);
+  /** Runs `work` in a transaction of its own; what it writes to the outbox is published after the commit. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
     this.relay.wake();
     return result;
   }
@@ -56,7 +56,7 @@ export class UnitOfWork {
    * Concurrent units of work share one transaction, each in its own savepoint, so a failing one is
    * rolled back alone.
    */
-  runGrouped<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  runGrouped<T>(work: () => Promise<T>): Promise<T> {
     return this.runBatched(this.eachInSavepoint, { work, context: context.active() }) as Promise<T>;
   }
 
@@ -74,16 +74,16 @@ export class UnitOfWork {
     });
   }
 
-  private readonly eachInSavepoint: BatchWork<Unit<unknown>, unknown> = async (tx, units) => {
+  private readonly eachInSavepoint: BatchWork<Unit<unknown>, unknown> = async (units) => {
     const results: Array<ItemResult<unknown>> = [];
     for (const unit of units) {
-      await tx.query('SAVEPOINT unit_of_work');
+      await this.db.query('SAVEPOINT unit_of_work');
       try {
-        const value = await context.with(unit.context, () => unit.work(tx));
-        await tx.query('RELEASE SAVEPOINT unit_of_work');
+        const value = await context.with(unit.context, () => unit.work());
+        await this.db.query('RELEASE SAVEPOINT unit_of_work');
         results.push({ ok: true, value });
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT unit_of_work');
+        await this.db.query('ROLLBACK TO SAVEPOINT unit_of_work');
         results.push({ ok: false, error });
       }
     }
@@ -118,13 +118,13 @@ export class UnitOfWork {
   private async commit<I, O>(batch: BatchWork<I, O>, jobs: Array<Job<I, O>>): Promise<void> {
     let results: Array<ItemResult<O>>;
     try {
-      results = await this.dataSource.transaction((tx) => batch(tx, jobs.map((job) => job.item)));
+      results = await this.db.transaction(() => batch(jobs.map((job) => job.item)));
     } catch (error) {
       if (jobs.length === 1 || batch === (this.eachInSavepoint as BatchWork<unknown, unknown>)) {
         for (const job of jobs) job.reject(error);
       } else {
         // One item may be what failed the batch: each alone, in a savepoint of a shared transaction.
-        for (const job of jobs) this.runGrouped((tx) => single(batch, tx, job.item)).then(job.resolve, job.reject);
+        for (const job of jobs) this.runGrouped(() => single(batch, job.item)).then(job.resolve, job.reject);
       }
       return;
     }
@@ -133,8 +133,8 @@ export class UnitOfWork {
   }
 }
 
-async function single<I, O>(batch: BatchWork<I, O>, tx: EntityManager, item: I): Promise<O> {
-  const [result] = await batch(tx, [item]);
+async function single<I, O>(batch: BatchWork<I, O>, item: I): Promise<O> {
+  const [result] = await batch([item]);
   if (!result.ok) throw result.error;
   return result.value;
 }

@@ -1,37 +1,45 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Controller, Module } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { createEvent, deadLetterTopic, DomainEvent, Topics } from '@app/contracts';
-import { InboxPurger, MessagingModule, MESSAGING_MIGRATIONS, OnEvent, OnEventBatch, Outbox, UnitOfWork } from '@app/messaging';
-import { BaseEnvSchema, parseEnv, PlatformModule, serviceConfig } from '@app/platform';
+import { InboxPurger, KafkaEventContext, MessagingModule, MESSAGING_MIGRATIONS, Outbox, UnitOfWork } from '@app/messaging';
+import { BaseEnvSchema, Database, parseEnv, PlatformModule, serviceConfig } from '@app/platform';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 
-/** A handler whose behaviour each test scripts per payment id. */
-@Injectable()
+/** A handler of one event whose behaviour each test scripts per payment id. */
+@Controller()
 class ScriptedHandler {
   readonly calls = new Map<string, number>();
   readonly failuresBeforeSuccess = new Map<string, number>();
+  /** Per payment: was the handler inside a transaction, and where did @Ctx() say the event came from. */
+  readonly seen = new Map<string, { inTransaction: boolean; topic: string; offsets: string[] }>();
 
-  @OnEvent('FraudAssessed')
-  async handle(event: DomainEvent<'FraudAssessed'>, tx: EntityManager): Promise<void> {
+  constructor(private readonly db: Database) {}
+
+  @EventPattern('FraudAssessed')
+  async handle(@Payload() event: DomainEvent<'FraudAssessed'>, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const calls = (this.calls.get(event.paymentId) ?? 0) + 1;
     this.calls.set(event.paymentId, calls);
-    await tx.query('SELECT 1');
+    await this.db.query('SELECT 1');
+    this.seen.set(event.paymentId, { inTransaction: this.db.inTransaction, topic: ctx.getTopic(), offsets: ctx.getMessages().map((m) => m.offset) });
     if (calls <= (this.failuresBeforeSuccess.get(event.paymentId) ?? 0)) throw new Error(`scripted failure ${calls}`);
   }
 }
 
 /** A handler of whole chunks: records each call's events. */
-@Injectable()
+@Controller()
 class BatchProbe {
   readonly calls: string[][] = [];
 
-  @OnEventBatch('StockReserved', 'StockRejected')
-  async handle(events: Array<DomainEvent<'StockReserved' | 'StockRejected'>>, tx: EntityManager): Promise<void> {
-    await tx.query('SELECT 1');
+  constructor(private readonly db: Database) {}
+
+  @EventPattern(['StockReserved', 'StockRejected'], { batch: true })
+  async handle(@Payload() events: Array<DomainEvent<'StockReserved' | 'StockRejected'>>): Promise<void> {
+    await this.db.query('SELECT 1');
     this.calls.push(events.map((e) => e.eventId));
   }
 }
@@ -41,10 +49,10 @@ const config = serviceConfig('probe', 0, parseEnv(BaseEnvSchema, env));
 
 @Module({
   imports: [
-    PlatformModule.forRoot({ config, entities: [], migrations: MESSAGING_MIGRATIONS }),
+    PlatformModule.forRoot({ config, migrations: MESSAGING_MIGRATIONS }),
     MessagingModule.forRoot({ config }),
   ],
-  providers: [ScriptedHandler, BatchProbe],
+  controllers: [ScriptedHandler, BatchProbe],
 })
 class ProbeModule {}
 
@@ -53,6 +61,18 @@ let service: RunningService;
 let handler: ScriptedHandler;
 
 const assessed = () => ({ decision: 'APPROVED' as const, score: 0, reasons: [], assessedAt: new Date().toISOString() });
+
+/**
+ * Puts a poison message on the payment's partition and waits until it is dead-lettered: whatever
+ * the consumer did with the payment's earlier messages is done by then, and any dead letter of
+ * theirs precedes it on the same dead-letter partition (dead letters keep the original key).
+ */
+async function deadLettersBefore(paymentId: string): Promise<string[]> {
+  const marker = `marker ${randomUUID()}`;
+  await kafka.send(Topics.FraudEvents, [{ key: paymentId, value: marker }]);
+  const parked = await kafka.read(deadLetterTopic('probe'), (m) => m.some((x) => x.value === marker));
+  return parked.filter((m) => m.key === paymentId && m.value !== marker).map((m) => m.headers['dlq-error']);
+}
 
 beforeAll(async () => {
   service = await startServiceApp({ config, title: 'probe', description: '', module: ProbeModule });
@@ -65,6 +85,12 @@ afterAll(async () => {
 });
 
 describe('messaging runtime', () => {
+  it('hands an @EventPattern handler its event through @Payload() and its origin through @Ctx(), inside the transaction', async () => {
+    const paymentId = randomUUID();
+    await kafka.publish('FraudAssessed', paymentId, assessed());
+    await eventually(() => expect(handler.seen.get(paymentId)).toEqual({ inTransaction: true, topic: kafka.topic(Topics.FraudEvents), offsets: [expect.stringMatching(/^\d+$/)] }));
+  });
+
   it('applies a redelivered event once', async () => {
     const paymentId = randomUUID();
     const event = await kafka.publish('FraudAssessed', paymentId, assessed());
@@ -80,8 +106,7 @@ describe('messaging runtime', () => {
     handler.failuresBeforeSuccess.set(paymentId, 2);
     await kafka.publish('FraudAssessed', paymentId, assessed());
     await eventually(() => expect(handler.calls.get(paymentId)).toBe(3));
-    const parked = await kafka.read(deadLetterTopic('probe'), () => false, 1500);
-    expect(parked.filter((m) => m.key === paymentId)).toEqual([]);
+    expect(await deadLettersBefore(paymentId)).toEqual([]);
   });
 
   it('dead-letters after the last attempt, with the error and origin, and moves on', async () => {
@@ -143,7 +168,7 @@ describe('messaging runtime', () => {
   });
 
   it('forgets applied event ids older than INBOX_RETENTION_H, and only those', async () => {
-    const db = service.app.get(DataSource);
+    const db = service.app.get(Database);
     const hours = config.messaging.inboxRetentionHours;
     const age = (id: string, h: number) => db.query(`UPDATE processed_events SET processed_at = now() - make_interval(hours => $2) WHERE event_id = $1`, [id, h]);
     const [old, recent] = [randomUUID(), randomUUID()];
@@ -152,7 +177,7 @@ describe('messaging runtime', () => {
     await age(recent, hours - 1);
 
     expect(await service.app.get(InboxPurger).purgeOnce()).toBeGreaterThanOrEqual(1);
-    const left: Array<{ event_id: string }> = await db.query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [[old, recent]]);
+    const left = await db.query<{ event_id: string }>('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [[old, recent]]);
     expect(left.map((row) => row.event_id)).toEqual([recent]);
   });
 
@@ -162,8 +187,8 @@ describe('messaging runtime', () => {
     const ids = Array.from({ length: 12 }, () => randomUUID());
     const results = await Promise.allSettled(
       ids.map((id, index) =>
-        uow.runGrouped(async (tx) => {
-          await outbox.add(tx, [createEvent('FraudAssessed', id, assessed(), 'probe')]);
+        uow.runGrouped(async () => {
+          await outbox.add([createEvent('FraudAssessed', id, assessed(), 'probe')]);
           if (index === 4) throw new Error('this one fails');
           return id;
         }),
@@ -180,19 +205,19 @@ describe('messaging runtime', () => {
     const outbox = service.app.get(Outbox);
     const events = Array.from({ length: 30 }, () => createEvent('FraudAssessed', paymentId, assessed(), 'probe'));
     for (let i = 0; i < events.length; i += 10) {
-      await uow.run((tx) => outbox.add(tx, events.slice(i, i + 10)));
+      await uow.run(() => outbox.add(events.slice(i, i + 10)));
     }
     await expect(
-      uow.run(async (tx) => {
-        await outbox.add(tx, [createEvent('FraudAssessed', paymentId, assessed(), 'probe')]);
+      uow.run(async () => {
+        await outbox.add([createEvent('FraudAssessed', paymentId, assessed(), 'probe')]);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
+    // Committed after the rollback: were the rolled-back event published, it would come before this one.
+    const marker = createEvent('FraudAssessed', paymentId, assessed(), 'probe');
+    await uow.run(() => outbox.add([marker]));
 
-    const published = await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length >= 30);
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a wrongly published extra
-    const again = await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length > 30, 1500);
-    expect(published.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
-    expect(again).toHaveLength(30);
+    const published = await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.some((x) => x.eventId === marker.eventId));
+    expect(published.map((e) => e.eventId)).toEqual([...events, marker].map((e) => e.eventId));
   });
 });

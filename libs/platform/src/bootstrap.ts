@@ -1,5 +1,6 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
@@ -8,6 +9,12 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
+
+/**
+ * Provided by the messaging runtime: the transport through which the service's `@EventPattern`
+ * handlers receive events. A service that has one consumes as soon as it is created.
+ */
+export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
 export interface ServiceDefinition {
   config: ServiceConfig;
@@ -47,7 +54,22 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   app.enableShutdownHooks();
   await runMigrations(app.get(DataSource), config.database.schema);
   documentApi(app, definition);
+  await app.init();
+  const transport = optionalProvider<CustomTransportStrategy>(app, EVENT_TRANSPORT);
+  if (transport) {
+    // Sharing the application's filters, pipes and guards: a global guard must let events (context type 'rpc') pass.
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
   return app;
+}
+
+function optionalProvider<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function documentApi(app: INestApplication, { title, description, config }: ServiceDefinition): void {

@@ -2,20 +2,17 @@ import { Client } from 'pg';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { ServiceConfig } from './config';
 
-type EntityList = MixedList<string | Function>;
-
-/** TypeORM options for a service: its own schema, migrations only (never synchronize). */
-export function dataSourceOptions(
-  config: ServiceConfig,
-  entities: EntityList,
-  migrations: MixedList<Function>,
-): DataSourceOptions {
+/**
+ * TypeORM options for a service: its own schema, migrations only (never synchronize), and no
+ * entities: TypeORM provides the pool and runs the migrations; SQL is in repositories (Database).
+ */
+export function dataSourceOptions(config: ServiceConfig, migrations: MixedList<Function>): DataSourceOptions {
   const { url, schema, poolSize } = config.database;
   return {
     type: 'postgres',
     url,
     schema,
-    entities,
+    entities: [],
     migrations,
     migrationsTableName: 'schema_migrations',
     synchronize: false,

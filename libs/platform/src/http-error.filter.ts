@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ZodValidationException } from 'nestjs-zod';
+import { Observable, throwError } from 'rxjs';
 import { ZodError } from 'zod';
 import { DomainError, ErrorKind } from './errors';
 
@@ -36,12 +37,18 @@ export function badRequest(errors: FieldError[]) {
   };
 }
 
-/** The one place where errors become HTTP responses. */
+/**
+ * The one place where errors become HTTP responses. The event transport shares the application's
+ * filters (see createService): an event handler's error goes back to it as it was thrown, and the
+ * transport decides retry or dead letter by its kind (Nest's own filter would make it a bare
+ * "Internal server error").
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') return throwError(() => exception);
     const reply = host.switchToHttp().getResponse();
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -9,3 +9,4 @@ export * from './cursor';
 export * from './sql';
 export * from './periodic-task';
 export * from './retry';
+export * from './transactions';

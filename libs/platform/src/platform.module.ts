@@ -10,13 +10,13 @@ import { dataSourceOptions } from './database';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
+import { Database } from './transactions';
 import { shutdownTelemetry } from '@app/telemetry';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface PlatformOptions {
   config: ServiceConfig;
-  entities: MixedList<Function>;
   migrations: MixedList<Function>;
 }
 
@@ -32,12 +32,12 @@ export class PlatformModule implements OnApplicationShutdown {
     await shutdownTelemetry();
   }
 
-  static forRoot({ config, entities, migrations }: PlatformOptions): DynamicModule {
+  static forRoot({ config, migrations }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        TypeOrmModule.forRoot(dataSourceOptions(config, entities, migrations)),
+        TypeOrmModule.forRoot(dataSourceOptions(config, migrations)),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
@@ -45,8 +45,9 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        Database,
       ],
-      exports: [SERVICE_CONFIG],
+      exports: [SERVICE_CONFIG, Database],
     };
   }
 }

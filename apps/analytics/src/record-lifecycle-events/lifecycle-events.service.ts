@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AnyDomainEvent } from '@app/contracts';
-import { valuesList } from '@app/platform';
-import { EntityManager } from 'typeorm';
+import { LifecycleEventsRepository } from './lifecycle-events.repository';
 
 @Injectable()
 export class LifecycleEventsService {
-  /**
-   * Keeps the events as they arrived, one statement for the lot. The runtime's inbox already
-   * applies each event id once; the conflict clause only makes a replay into a rebuilt inbox harmless.
-   */
-  async record(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const { sql, params } = valuesList(
-      events.map((e) => [e.eventId, e.paymentId, e.type, e.schemaVersion, e.occurredAt, e.producer, JSON.stringify(e.payload)]),
-    );
-    await tx.query(
-      `INSERT INTO lifecycle_events (event_id, payment_id, type, schema_version, occurred_at, producer, payload)
-       SELECT v.event_id::uuid, v.payment_id::uuid, v.type, v.schema_version::int, v.occurred_at::timestamptz, v.producer, v.payload::jsonb
-         FROM (VALUES ${sql}) AS v (event_id, payment_id, type, schema_version, occurred_at, producer, payload)
-       ON CONFLICT (event_id) DO NOTHING`,
-      params,
-    );
+  constructor(private readonly events: LifecycleEventsRepository) {}
+
+  /** Keeps the events as they arrived, in the chunk's transaction. */
+  record(events: AnyDomainEvent[]): Promise<void> {
+    return this.events.insert(events);
   }
 }

@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { notFound } from '@app/platform';
-import { Assessment } from '../assessment.entity';
+import { AssessmentsRepository } from '../assessments.repository';
 
 const PaymentId = z.uuid();
 
 @Injectable()
 export class GetAssessmentService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly assessments: AssessmentsRepository) {}
 
   /** The verdict on one payment; a malformed id cannot have one, so it is a 404 like an unknown one. */
   async get(paymentId: string) {
-    const assessment = PaymentId.safeParse(paymentId).success
-      ? await this.dataSource.getRepository(Assessment).findOneBy({ paymentId })
-      : null;
+    const assessment = PaymentId.safeParse(paymentId).success ? await this.assessments.find(paymentId) : null;
     if (!assessment) throw notFound('ASSESSMENT.NOT_FOUND', `no fraud assessment for payment ${paymentId}`);
     return {
       paymentId: assessment.paymentId,

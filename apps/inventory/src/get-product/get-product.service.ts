@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { notFound } from '@app/platform';
-import { Product, ProductView, toProductView } from '../product.entity';
+import { ProductView, toProductView } from '../product';
+import { ProductsRepository } from '../products.repository';
 
 @Injectable()
 export class GetProductService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly products: ProductsRepository) {}
 
   async get(sku: string): Promise<ProductView> {
-    const product = await this.dataSource.getRepository(Product).findOneBy({ sku });
+    const product = await this.products.find(sku);
     if (!product) throw notFound('PRODUCT.NOT_FOUND', `no product with sku ${sku}`);
     return toProductView(product);
   }

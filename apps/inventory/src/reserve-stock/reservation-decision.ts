@@ -1,5 +1,5 @@
 import { LineItem, PayloadOf } from '@app/contracts';
-import { StockRow } from '../stock-rows';
+import { ProductStock } from '../product';
 
 export type StockRejection = Pick<PayloadOf<'StockRejected'>, 'reason' | 'skus'>;
 
@@ -20,7 +20,7 @@ export function totalsBySku(items: LineItem[]): LineItem[] {
  * An unknown sku is reported before a short one, since no amount of waiting makes it reservable;
  * the rejection names every offending sku of that kind.
  */
-export function decideReservation(items: LineItem[], products: StockRow[]): ReservationDecision {
+export function decideReservation(items: LineItem[], products: ProductStock[]): ReservationDecision {
   const bySku = new Map(products.map((p) => [p.sku, p]));
   const totals = totalsBySku(items);
   const unknown = totals.filter((t) => !bySku.has(t.sku)).map((t) => t.sku);

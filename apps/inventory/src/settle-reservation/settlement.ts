@@ -1,4 +1,4 @@
-import { ReservationStatus } from '../reservation.entity';
+import { ReservationStatus } from '../reservation';
 
 export type PaymentOutcome = 'SUCCEEDED' | 'FAILED';
 

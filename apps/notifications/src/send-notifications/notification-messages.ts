@@ -1,5 +1,5 @@
 import { formatPaise, PayloadOf } from '@app/contracts';
-import { NotificationType } from '../notification.entity';
+import { NotificationType } from '../notification';
 
 export interface PlannedNotification {
   recipientVpa: string;

@@ -1,35 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { AnyDomainEvent, createEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox } from '@app/messaging';
-import { valuesList } from '@app/platform';
-import { NotificationType } from '../notification.entity';
-import { notifiedPayload, PlannedNotification } from './notification-messages';
+import { NotificationType } from '../notification';
+import { NotificationsRepository } from '../notifications.repository';
+import { failedNotifications, notifiedPayload, succeededNotifications } from './notification-messages';
+
+export type PaymentOutcome = DomainEvent<'PaymentSucceeded'> | DomainEvent<'PaymentFailed'>;
 
 @Injectable()
 export class SendNotificationsService {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly notifications: NotificationsRepository,
+  ) {}
 
   /**
    * Stores the notifications of the payments of a chunk and announces those it stored, in the
-   * caller's transaction, with one statement each. The unique (payment, recipient, type) key makes
+   * chunk's transaction, with one statement each. The unique (payment, recipient, type) key makes
    * a second delivery of the same outcome a no-op even if the event id differs: nothing is stored,
    * so nothing is announced either.
    */
-  async send(tx: EntityManager, outcomes: Array<{ event: AnyDomainEvent; planned: PlannedNotification[] }>): Promise<void> {
-    const { sql, params } = valuesList(
-      outcomes.flatMap(({ event, planned }) => planned.map((n) => [randomUUID(), event.paymentId, n.recipientVpa, n.type, n.message])),
-    );
-    const rows: Array<{ payment_id: string; recipient_vpa: string; type: NotificationType }> = await tx.query(
-      `INSERT INTO notifications (id, payment_id, recipient_vpa, type, message)
-       SELECT v.id::uuid, v.payment_id::uuid, v.recipient_vpa, v.type, v.message FROM (VALUES ${sql}) AS v (id, payment_id, recipient_vpa, type, message)
-       ON CONFLICT (payment_id, recipient_vpa, type) DO NOTHING
-       RETURNING payment_id, recipient_vpa, type`,
-      params,
+  async send(events: PaymentOutcome[]): Promise<void> {
+    const outcomes = events.map((event) => ({
+      event,
+      planned: event.type === 'PaymentSucceeded' ? succeededNotifications(event.payload) : failedNotifications(event.payload),
+    }));
+    const rows = await this.notifications.insertNew(
+      outcomes.flatMap(({ event, planned }) => planned.map((n) => ({ id: randomUUID(), paymentId: event.paymentId, ...n }))),
     );
     const stored = new Map<string, Array<{ recipientVpa: string; type: NotificationType }>>();
-    for (const row of rows) stored.set(row.payment_id, [...(stored.get(row.payment_id) ?? []), { recipientVpa: row.recipient_vpa, type: row.type }]);
+    for (const row of rows) stored.set(row.paymentId, [...(stored.get(row.paymentId) ?? []), { recipientVpa: row.recipientVpa, type: row.type }]);
     const announced: Array<{ event: AnyDomainEvent; notified: DomainEvent<'PaymentNotified'> }> = [];
     for (const { event, planned } of outcomes) {
       const payload = notifiedPayload(planned, stored.get(event.paymentId) ?? []);
@@ -39,6 +40,6 @@ export class SendNotificationsService {
       annotateEvent(event, { 'notification.count': types.length, ...(types.length ? { 'notification.types': types.join(',') } : {}) });
       if (payload) announced.push({ event, notified: createEvent('PaymentNotified', event.paymentId, payload, 'notifications') });
     }
-    await this.outbox.add(tx, announced.map((a) => a.notified), announced.map((a) => a.event));
+    await this.outbox.add(announced.map((a) => a.notified), announced.map((a) => a.event));
   }
 }

@@ -1,15 +1,16 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '@app/platform';
 import { DEADLINE_SETTINGS, DeadlineSettings } from '../config';
 import { ExpirePaymentsService } from './expire-payments.service';
 
 /**
  * Sweeps for payments past a deadline every EXPIRY_SWEEP_MS, in every instance (SKIP LOCKED shares
- * the work). Starts once the app is up; on shutdown it finishes the sweep in flight before the
- * outbox relay (in an imported module, so stopped after this one) publishes what it wrote.
+ * the work). Starts once the app is up. Stops in onModuleDestroy, which Nest runs before any
+ * beforeApplicationShutdown: the sweep in flight is over before the messaging runtime drains the
+ * outbox one last time, so what it wrote is published.
  */
 @Injectable()
-export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task: PeriodicTask;
 
   constructor(@Inject(DEADLINE_SETTINGS) settings: DeadlineSettings, expirePayments: ExpirePaymentsService) {
@@ -20,7 +21,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
     this.task.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.task.stop();
   }
 }

@@ -30,8 +30,8 @@ export class ExpirePaymentsService {
     const { paymentTimeoutMs, fraudFailureMode } = this.settings;
     const spans: Span[] = [];
     try {
-      const full = await this.unitOfWork.run(async (tx) => {
-        const overdue = await this.payments.lockOverdue(tx, {
+      const full = await this.unitOfWork.run(async () => {
+        const overdue = await this.payments.lockOverdue({
           olderThanMs: sweepHorizonMs(this.settings),
           expiredAfterMs: paymentTimeoutMs,
           failOpen: fraudFailureMode === 'open',
@@ -42,7 +42,7 @@ export class ExpirePaymentsService {
           if (!action) continue;
           const [span, spanContext] = deadlineSpan(payment, action);
           spans.push(span);
-          await context.with(spanContext, () => this.settle.applyDeadline(tx, payment.id, action));
+          await context.with(spanContext, () => this.settle.applyDeadline(payment.id, action));
         }
         return overdue.length === SWEEP_BATCH;
       });

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '@app/platform';
 import { IDEMPOTENCY_SETTINGS, IdempotencySettings } from '../config';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -11,7 +11,7 @@ const PURGE_BATCH = 5000;
  * for that long), in batches, at boot and then every ten minutes. Any instance may do it.
  */
 @Injectable()
-export class IdempotencyKeyPurger implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IdempotencyKeyPurger implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyKeyPurger.name);
   private readonly task: PeriodicTask;
 
@@ -27,7 +27,8 @@ export class IdempotencyKeyPurger implements OnApplicationBootstrap, BeforeAppli
     this.task.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
+  // Before any beforeApplicationShutdown: no purge is left running while the runtime shuts down.
+  onModuleDestroy(): Promise<void> {
     return this.task.stop();
   }
 }

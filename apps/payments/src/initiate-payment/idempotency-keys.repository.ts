@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { valuesList } from '@app/platform';
+import { Database, valuesList } from '@app/platform';
 import { PaymentView } from '../payment.view';
 
 /** A payer's use of an Idempotency-Key: the request it was first used with, and the answer given. */
@@ -24,22 +22,22 @@ interface IdempotencyRow {
 /** The idempotency_keys table, in raw parameterised SQL. */
 @Injectable()
 export class IdempotencyKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
-   * Claims keys for their requests, with the answers to replay, in the caller's transaction; returns
+   * Claims keys for their requests, with the answers to replay, in the current transaction; returns
    * the payment ids of the records it stored (a key the payer already used is left as it is). While
    * another transaction that claimed one of the keys is still open, this waits for it to end (the
    * primary key's uniqueness check), so concurrent requests with one key are answered one after the
    * other. The keys must be distinct.
    */
-  async claim(tx: EntityManager, records: IdempotencyRecord[]): Promise<Set<string>> {
+  async claim(records: IdempotencyRecord[]): Promise<Set<string>> {
     if (records.length === 0) return new Set();
     const { sql, params } = valuesList(
       records.map((r) => [r.payerVpa, r.key, r.requestHash, r.statusCode, JSON.stringify(r.response), r.paymentId]),
     );
     // In key order: two batches claiming the same keys take them in the same order.
-    const rows: Array<{ payment_id: string }> = await tx.query(
+    const rows = await this.db.query<{ payment_id: string }>(
       `INSERT INTO idempotency_keys (payer_vpa, key, request_hash, status_code, response, payment_id)
        SELECT v.payer_vpa, v.key, v.request_hash, v.status_code::int, v.response::jsonb, v.payment_id::uuid
          FROM (VALUES ${sql}) AS v (payer_vpa, key, request_hash, status_code, response, payment_id)
@@ -52,8 +50,8 @@ export class IdempotencyKeysRepository {
   }
 
   /** The key as the payer used it before, locked until the transaction ends; null if there is none (any more). */
-  async lock(tx: EntityManager, payerVpa: string, key: string): Promise<IdempotencyRecord | null> {
-    const rows: IdempotencyRow[] = await tx.query(
+  async lock(payerVpa: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows = await this.db.query<IdempotencyRow>(
       `SELECT request_hash, status_code, response, payment_id FROM idempotency_keys WHERE payer_vpa = $1 AND key = $2 FOR UPDATE`,
       [payerVpa, key],
     );
@@ -64,12 +62,11 @@ export class IdempotencyKeysRepository {
 
   /** Deletes up to `limit` keys older than `hours` (by the database clock); returns how many went. */
   async purgeOlderThan(hours: number, limit: number): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(
+    return this.db.execute(
       `DELETE FROM idempotency_keys
         WHERE (payer_vpa, key) IN (
           SELECT payer_vpa, key FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
       [hours, limit],
-    )) as [unknown, number];
-    return deleted;
+    );
   }
 }

@@ -1,6 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { DomainEvent } from '@app/contracts';
 import { BatchWork, bindEventContext, Outbox, UnitOfWork } from '@app/messaging';
 import { conflict, DomainError } from '@app/platform';
@@ -65,45 +64,45 @@ export class InitiatePaymentService {
     if ((await this.unitOfWork.runBatched(this.store, { payment, initiated, key })) === 'CREATED') {
       return { payment: answer, replayed: false };
     }
-    const result = await this.unitOfWork.runGrouped((tx) => this.replay(tx, { payment, initiated, key: key! }));
+    const result = await this.unitOfWork.runGrouped(() => this.replay({ payment, initiated, key: key! }));
     annotate({ 'payment.id': result.payment.id, 'idempotency.replayed': result.replayed });
     return result;
   }
 
   /** Claims the keys of a batch of requests, then stores the payments whose key was free (or that have none). */
-  private readonly store: BatchWork<Intake, IntakeOutcome> = async (tx, intakes) => {
+  private readonly store: BatchWork<Intake, IntakeOutcome> = async (intakes) => {
     const keys = new Set<string>();
     const firstWithKey = intakes.filter((i) => i.key && !keys.has(keyOf(i.key)) && keys.add(keyOf(i.key)));
-    const claimed = await this.idempotencyKeys.claim(tx, firstWithKey.map((i) => i.key!));
+    const claimed = await this.idempotencyKeys.claim(firstWithKey.map((i) => i.key!));
     const isFresh = (i: Intake) => !i.key || claimed.has(i.payment.id);
-    await this.create(tx, intakes.filter(isFresh));
+    await this.create(intakes.filter(isFresh));
     return intakes.map((i) => ({ ok: true, value: isFresh(i) ? 'CREATED' : 'KEY_USED' }));
   };
 
   /** The payer used the key before: the first answer again, or 422 for a different request. */
-  private async replay(tx: EntityManager, intake: Required<Intake>): Promise<Initiated> {
+  private async replay(intake: Required<Intake>): Promise<Initiated> {
     const { key } = intake;
     // Twice at most: the key can vanish between the two statements only if it was purged as expired.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const earlier = await this.idempotencyKeys.lock(tx, key.payerVpa, key.key);
+      const earlier = await this.idempotencyKeys.lock(key.payerVpa, key.key);
       if (earlier) {
         if (earlier.requestHash !== key.requestHash) throw keyReused();
         return { payment: earlier.response, replayed: true };
       }
-      if ((await this.idempotencyKeys.claim(tx, [key])).size === 1) {
-        await this.create(tx, [intake]);
+      if ((await this.idempotencyKeys.claim([key])).size === 1) {
+        await this.create([intake]);
         return { payment: key.response, replayed: false };
       }
     }
     throw conflict('IDEMPOTENCY_KEY.IN_PROGRESS', `${IDEMPOTENCY_KEY_HEADER} is being used by another request; retry`);
   }
 
-  private async create(tx: EntityManager, intakes: Intake[]): Promise<void> {
+  private async create(intakes: Intake[]): Promise<void> {
     if (intakes.length === 0) return;
     const events = intakes.map((i) => i.initiated);
-    await this.payments.insert(tx, intakes.map((i) => i.payment));
-    await this.timeline.add(tx, events);
-    await this.outbox.add(tx, events, events);
+    await this.payments.insert(intakes.map((i) => i.payment));
+    await this.timeline.add(events);
+    await this.outbox.add(events, events);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AnyDomainEvent } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
@@ -16,10 +15,10 @@ export class RecordTimelineService {
    * Puts what other services did after the outcome on the payments' timelines, one statement for
    * the lot; the payments themselves do not change.
    */
-  async record(tx: EntityManager, events: AnyDomainEvent[]): Promise<void> {
-    const known = await this.payments.existing(tx, events.map((e) => e.paymentId));
+  async record(events: AnyDomainEvent[]): Promise<void> {
+    const known = await this.payments.existing(events.map((e) => e.paymentId));
     const unknown = events.find((e) => !known.has(e.paymentId));
     if (unknown) throw new PermanentMessageError(`payment ${unknown.paymentId} is unknown`);
-    await this.timeline.add(tx, events);
+    await this.timeline.add(events);
   }
 }

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { AnyDomainEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox, PermanentMessageError } from '@app/messaging';
 import { annotate } from '@app/telemetry';
-import { EntityManager } from 'typeorm';
 import { DeadlineAction } from '../expire-payments/deadlines';
 import { FraudAssessment, Payment } from '../payment';
 import { paymentCompleted } from '../payment-events';
@@ -14,12 +13,6 @@ import { applyFact, SagaFact, SagaState } from './payment-saga';
 /** What made the saga move: an event from another service, or a deadline this service saw pass. */
 type Cause = { event: AnyDomainEvent } | { deadline: DeadlineAction };
 
-/**
- * The saga's decision point: records what fraud and inventory report about a payment, and what
- * its deadlines decide, and once the facts decide it, makes the payment final and announces it in
- * the same transaction. Every report goes on the payment's timeline, also one that no longer
- * changes the payment.
- */
 /** One thing the saga learns about one payment, and why. */
 interface Report {
   paymentId: string;
@@ -46,8 +39,8 @@ export class SettlePaymentService {
   ) {}
 
   /** FraudAssessed, StockReserved and StockRejected events, in the order they were consumed. */
-  recordReports(tx: EntityManager, events: Array<DomainEvent<SagaEventType>>): Promise<void> {
-    return this.record(tx, events.map(reportOf));
+  recordReports(events: Array<DomainEvent<SagaEventType>>): Promise<void> {
+    return this.record(events.map(reportOf));
   }
 
   /**
@@ -55,10 +48,10 @@ export class SettlePaymentService {
    * approves it without an assessment (score 0, no reasons, marked FAIL_OPEN), after which it
    * completes like any approved payment. A real assessment arriving later changes nothing.
    */
-  applyDeadline(tx: EntityManager, paymentId: string, action: DeadlineAction): Promise<void> {
-    if (action === 'EXPIRE') return this.record(tx, [{ paymentId, cause: { deadline: action }, fact: { kind: 'EXPIRED' } }]);
+  applyDeadline(paymentId: string, action: DeadlineAction): Promise<void> {
+    if (action === 'EXPIRE') return this.record([{ paymentId, cause: { deadline: action }, fact: { kind: 'EXPIRED' } }]);
     const fraud: FraudAssessment = { decision: 'APPROVED', score: 0, reasons: [], assessedAt: new Date(), source: 'FAIL_OPEN' };
-    return this.record(tx, [{ paymentId, cause: { deadline: action }, fact: { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, details: { fraud } }]);
+    return this.record([{ paymentId, cause: { deadline: action }, fact: { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, details: { fraud } }]);
   }
 
   /**
@@ -66,9 +59,9 @@ export class SettlePaymentService {
    * into them in order, then writes the changed rows, the completion events and the timeline steps
    * with one statement each.
    */
-  private async record(tx: EntityManager, reports: Report[]): Promise<void> {
+  private async record(reports: Report[]): Promise<void> {
     // The row locks serialise the facts of one payment, which arrive on different topics (and from the sweeper).
-    const locked = await this.payments.lockByIds(tx, [...new Set(reports.map((r) => r.paymentId))]);
+    const locked = await this.payments.lockByIds([...new Set(reports.map((r) => r.paymentId))]);
     const current = new Map(locked.map((p) => [p.id, p]));
     const changed = new Map<string, Payment>();
     const completions: Array<{ event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>; cause?: AnyDomainEvent }> = [];
@@ -105,13 +98,12 @@ export class SettlePaymentService {
         steps.push(completed);
       }
     }
-    await this.payments.saveProgress(tx, [...changed.values()]);
-    await this.outbox.add(tx, completions.map((c) => c.event), completions.map((c) => c.cause));
-    await this.timeline.add(tx, steps);
+    await this.payments.saveProgress([...changed.values()]);
+    await this.outbox.add(completions.map((c) => c.event), completions.map((c) => c.cause));
+    await this.timeline.add(steps);
     const failOpen = reports.filter((r) => 'deadline' in r.cause && r.cause.deadline === 'FAIL_OPEN');
     // No event marks such an approval: the timeline shows it as an assessment this service made.
     await this.timeline.addSteps(
-      tx,
       failOpen.map(({ paymentId }) => ({
         eventId: randomUUID(), paymentId, step: 'assessed', service: 'payments', occurredAt: now, outcome: 'APPROVED: FAIL_OPEN (no assessment in time)',
       })),

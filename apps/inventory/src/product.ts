@@ -1,24 +1,16 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-@Entity('products')
-export class Product {
-  @PrimaryColumn('text')
+/** A product and its stock. */
+export interface Product {
   sku: string;
-
-  @Column('text')
   name: string;
-
   /** On hand: what is in the warehouse, including what is reserved. */
-  @Column('integer')
   stock: number;
-
   /** Held for payments that are not final yet. */
-  @Column('integer')
   reserved: number;
-
-  @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
 }
+
+/** What reserving and settling need to know about a product. */
+export type ProductStock = Pick<Product, 'sku' | 'stock' | 'reserved'>;
 
 export interface ProductView {
   sku: string;

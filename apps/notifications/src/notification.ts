@@ -1,0 +1,12 @@
+export const NotificationTypes = ['PAYMENT_SENT', 'PAYMENT_RECEIVED', 'PAYMENT_FAILED'] as const;
+export type NotificationType = (typeof NotificationTypes)[number];
+
+/** One message to one recipient about one payment. */
+export interface Notification {
+  id: string;
+  paymentId: string;
+  recipientVpa: string;
+  type: NotificationType;
+  message: string;
+  createdAt: Date;
+}

@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** The transaction that the code running now belongs to, if any. */
+const current = new AsyncLocalStorage<EntityManager>();
+
+/**
+ * The service's database, as repositories see it: `query` runs in the transaction of the unit of
+ * work that is running (an HTTP request's, or a chunk of events'), and on the pool outside one.
+ * Nothing passes a transaction from hand to hand: whoever opens one (`transaction`, the messaging
+ * runtime, `UnitOfWork`) binds it to everything that runs inside, so a repository cannot write
+ * beside it by mistake.
+ */
+@Injectable()
+export class Database {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Parameterised SQL in the current transaction (or on the pool); rows as the driver returns them. */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> {
+    return this.manager.query(sql, params) as Promise<Row[]>;
+  }
+
+  /** Like `query`, for statements whose affected-row count matters (DELETE, UPDATE): `[rows, count]`. */
+  async execute(sql: string, params?: unknown[]): Promise<number> {
+    const result = (await this.manager.query(sql, params)) as unknown;
+    return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+  }
+
+  /** True inside a transaction opened by `transaction` or `within`. */
+  get inTransaction(): boolean {
+    return current.getStore() !== undefined;
+  }
+
+  /** Fails unless running inside a transaction: for writes that must commit with something else (the outbox). */
+  requireTransaction(what: string): void {
+    if (!this.inTransaction) throw new Error(`${what} must run inside a transaction (Database.transaction or UnitOfWork)`);
+  }
+
+  /** Runs `work` in a new transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((tx) => current.run(tx, work));
+  }
+
+  /** Runs `work` inside a transaction opened elsewhere (for runtimes that open one for many units). */
+  within<T>(tx: EntityManager, work: () => Promise<T>): Promise<T> {
+    return current.run(tx, work);
+  }
+
+  private get manager(): EntityManager {
+    return current.getStore() ?? this.dataSource.manager;
+  }
+}
