@@ -13,7 +13,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY libs libs
 COPY apps apps
 COPY tools tools
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+# --omit=optional too: @nestjs/platform-express (with Express) is both a dev dependency (the
+# benchmark's naive peer) and an optional peer of Nest, and npm keeps such packages unless both are
+# omitted. No service needs an optional dependency (the only other one is pg-cloudflare).
+RUN npm run build && npm prune --omit=dev --omit=optional --ignore-scripts
 
 # --- runtime: compiled code and production dependencies only ---------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim
