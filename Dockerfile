@@ -19,6 +19,7 @@ COPY tools tools
 RUN npm run build && npm prune --omit=dev --omit=optional --ignore-scripts
 
 # --- runtime: compiled code and production dependencies only ---------------------------------
+# (no pino-pretty: a service started here with LOG_FORMAT=pretty refuses to start, exit 78)
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app

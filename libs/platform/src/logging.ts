@@ -1,6 +1,35 @@
 import { Params } from 'nestjs-pino';
 import { currentTraceIds } from '@app/telemetry';
-import { ServiceConfig } from './config';
+import { ConfigError, ServiceConfig } from './config';
+
+/** Where a package would be loaded from, or undefined when it is not installed. */
+export type ModuleResolver = (name: string) => string | undefined;
+
+const resolveInstalled: ModuleResolver = (name) => {
+  try {
+    return require.resolve(name);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The pino transport for LOG_FORMAT. `pretty` needs pino-pretty, a development dependency that a
+ * production install (the Docker image) leaves out: refused here, at boot, as a configuration
+ * error, rather than failing later inside pino's worker thread with a stack trace.
+ */
+export function logTransport(format: ServiceConfig['log']['format'], resolve: ModuleResolver = resolveInstalled) {
+  if (format !== 'pretty') return undefined;
+  const target = resolve('pino-pretty');
+  if (!target) {
+    throw new ConfigError([
+      'LOG_FORMAT: "pretty" needs pino-pretty, a development dependency that is not installed here; ' +
+        'set LOG_FORMAT=json (the default) or install the development dependencies (npm ci)',
+    ]);
+  }
+  // The resolved path, so that pino loads exactly the module found here.
+  return { target, options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } };
+}
 
 /** Structured JSON logs (pretty only when asked for), one line per event, never the note or secrets. */
 export function loggerParams(config: ServiceConfig): Params {
@@ -19,10 +48,7 @@ export function loggerParams(config: ServiceConfig): Params {
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'], remove: true },
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-      transport:
-        config.log.format === 'pretty'
-          ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } }
-          : undefined,
+      transport: logTransport(config.log.format),
     },
   };
 }
