@@ -1,6 +1,6 @@
 import { BaseEnvSchema, parseEnv, port, ServiceConfig, serviceConfig } from '@app/platform';
 
-const EnvSchema = BaseEnvSchema.extend({ ANALYTICS_PORT: port(3004) });
+export const EnvSchema = BaseEnvSchema.extend({ ANALYTICS_PORT: port(3004) });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = parseEnv(EnvSchema, env);

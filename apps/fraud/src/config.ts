@@ -18,7 +18,7 @@ export interface FraudConfig extends ServiceConfig {
 
 export const FRAUD_SETTINGS = Symbol('FRAUD_SETTINGS');
 
-const EnvSchema = BaseEnvSchema.extend({
+export const EnvSchema = BaseEnvSchema.extend({
   FRAUD_PORT: port(3001),
   FRAUD_BLOCKED_VPAS: z
     .string()

@@ -1,6 +1,6 @@
 import { BaseEnvSchema, parseEnv, port, ServiceConfig, serviceConfig } from '@app/platform';
 
-const EnvSchema = BaseEnvSchema.extend({ NOTIFICATIONS_PORT: port(3002) });
+export const EnvSchema = BaseEnvSchema.extend({ NOTIFICATIONS_PORT: port(3002) });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = parseEnv(EnvSchema, env);

@@ -37,7 +37,7 @@ export const TIMELINE_SETTINGS = Symbol('TIMELINE_SETTINGS');
 export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');
 export const IDEMPOTENCY_SETTINGS = Symbol('IDEMPOTENCY_SETTINGS');
 
-const EnvSchema = BaseEnvSchema.extend({
+export const EnvSchema = BaseEnvSchema.extend({
   PAYMENTS_PORT: port(3000),
   // The local Zipkin that `npm start` runs; Jaeger's would be http://127.0.0.1:16686/trace/{traceId}.
   TRACE_VIEWER_URL: z

@@ -6,7 +6,7 @@ export interface DlqConfig {
 }
 
 /** Only the Kafka part of the services' environment: a bad DATABASE_URL must not stop an operator reading the broker. */
-const EnvSchema = BaseEnvSchema.pick({ KAFKA_BROKERS: true, KAFKA_TOPIC_PREFIX: true });
+export const EnvSchema = BaseEnvSchema.pick({ KAFKA_BROKERS: true, KAFKA_TOPIC_PREFIX: true });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DlqConfig {
   const parsed = parseEnv(EnvSchema, env);
