@@ -1,0 +1,22 @@
+// Lint: ESLint with typescript-eslint's type-aware rules (floating promises, unsafe `any`, misused
+// promises) over the TypeScript, and the recommended rules over the scripts. Formatting is
+// Prettier's (eslint-config-prettier turns off the rules it owns). `npm test` runs both.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bench/results/**', 'coverage/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  prettier,
+);
