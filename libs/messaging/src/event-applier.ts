@@ -50,9 +50,11 @@ export class EventApplier {
    * the chunk is rolled back and its messages are applied one by one, each with its own retries
    * and dead-lettering, so one bad message never holds back the others. `stopping` ends retries.
    */
-  async applyBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, handlers: EventHandlers, stopping: AbortSignal) {
+  async applyBatch(payload: EachBatchPayload, handlers: EventHandlers, stopping: AbortSignal) {
+    const { batch } = payload;
     const source = { topic: batch.topic, partition: batch.partition };
-    const halted = () => !isRunning() || isStale();
+    const halted = () => !payload.isRunning() || payload.isStale();
+    const heartbeat = () => payload.heartbeat();
     for (let start = 0; start < batch.messages.length; start += CHUNK_SIZE) {
       if (halted()) break;
       const chunk = batch.messages.slice(start, start + CHUNK_SIZE).map((message) => ({ message, decoded: decodeEvent(message.value) }));
@@ -63,7 +65,7 @@ export class EventApplier {
           if (halted()) return;
           await this.applyOne(source, message, decoded, handlers, heartbeat, stopping);
         }
-        resolveOffset(message.offset);
+        payload.resolveOffset(message.offset);
       }
       await heartbeat();
       this.relay.wake();

@@ -36,6 +36,8 @@ const MAX_IN_FLIGHT = 4;
  */
 @Injectable()
 export class UnitOfWork {
+  // One queue per batch function; each one's jobs have that function's item and result types.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly queues = new Map<BatchWork<any, any>, Array<Job<any, any>>>();
   private inFlight = 0;
   private scheduled = false;

@@ -36,7 +36,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
-    parseJson(request, body as string, (error, value) =>
+    void parseJson(request, body as string, (error, value) =>
       error ? done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined) : done(null, value),
     );
   });

@@ -1,12 +1,15 @@
 import { Client } from 'pg';
-import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
 import { ServiceConfig } from './config';
 
 /**
  * TypeORM options for a service: its own schema, migrations only (never synchronize), and no
  * entities: TypeORM provides the pool and runs the migrations; SQL is in repositories (Database).
  */
-export function dataSourceOptions(config: ServiceConfig, migrations: MixedList<Function>): DataSourceOptions {
+/** A TypeORM migration, as services list theirs. */
+export type MigrationClass = new () => MigrationInterface;
+
+export function dataSourceOptions(config: ServiceConfig, migrations: MigrationClass[]): DataSourceOptions {
   const { url, schema, poolSize } = config.database;
   return {
     type: 'postgres',
@@ -34,8 +37,8 @@ export async function prepareDatabase(url: string, schema: string): Promise<void
   try {
     const { rowCount } = await adminClient.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) {
-      await adminClient.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((error) => {
-        if (error.code !== '42P04' && error.code !== '23505') throw error; // created concurrently
+      await adminClient.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((error: unknown) => {
+        if (!hasCode(error, '42P04', '23505')) throw error; // created concurrently
       });
     }
   } finally {
@@ -44,8 +47,8 @@ export async function prepareDatabase(url: string, schema: string): Promise<void
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error) => {
-      if (error.code !== '23505' && error.code !== '42P06') throw error;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error: unknown) => {
+      if (!hasCode(error, '23505', '42P06')) throw error; // created concurrently
     });
   } finally {
     await client.end();
@@ -63,4 +66,10 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/** Whether a driver error carries one of these SQLSTATE codes. */
+function hasCode(error: unknown, ...codes: string[]): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && codes.includes(code);
 }

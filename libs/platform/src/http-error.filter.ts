@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ZodValidationException } from 'nestjs-zod';
+import type { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { ZodError } from 'zod';
 import { DomainError, ErrorKind } from './errors';
@@ -49,7 +50,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     if (host.getType() === 'rpc') return throwError(() => exception);
-    const reply = host.switchToHttp().getResponse();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     reply.status(status).send(body);

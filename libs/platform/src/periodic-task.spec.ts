@@ -22,9 +22,9 @@ function runs(n: number) {
 describe('PeriodicTask', () => {
   it('runs at once, and again without pausing while the job has more to do', async () => {
     const seen = runs(3);
-    const task = new PeriodicTask(quiet, HOUR, async () => {
+    const task = new PeriodicTask(quiet, HOUR, () => {
       seen.tick();
-      return seen.count() < 3;
+      return Promise.resolve(seen.count() < 3);
     });
     task.start();
     await seen.done; // an hour's pause between runs would time this test out
@@ -35,10 +35,10 @@ describe('PeriodicTask', () => {
   it('runs again when woken, instead of waiting out its interval', async () => {
     const seen = runs(2);
     const first = runs(1);
-    const task = new PeriodicTask(quiet, HOUR, async () => {
+    const task = new PeriodicTask(quiet, HOUR, () => {
       first.tick();
       seen.tick();
-      return false;
+      return Promise.resolve(false);
     });
     task.start();
     await first.done;
@@ -50,11 +50,10 @@ describe('PeriodicTask', () => {
 
   it('keeps a wake-up that came during a run, so it runs again right after', async () => {
     const seen = runs(2);
-    let task!: PeriodicTask;
-    task = new PeriodicTask(quiet, HOUR, async () => {
+    const task: PeriodicTask = new PeriodicTask(quiet, HOUR, () => {
       seen.tick();
       if (seen.count() === 1) task.wake();
-      return false;
+      return Promise.resolve(false);
     });
     task.start();
     await seen.done;
@@ -64,10 +63,9 @@ describe('PeriodicTask', () => {
   it('retries a failing job with backoff and goes on once it succeeds', async () => {
     const seen = runs(3);
     const warn = jest.fn();
-    const task = new PeriodicTask({ warn } as unknown as Logger, { intervalMs: 1, maxBackoffMs: 2 }, async () => {
+    const task = new PeriodicTask({ warn } as unknown as Logger, { intervalMs: 1, maxBackoffMs: 2 }, () => {
       seen.tick();
-      if (seen.count() < 3) throw new Error('database down');
-      return false;
+      return seen.count() < 3 ? Promise.reject(new Error('database down')) : Promise.resolve(false);
     });
     task.start();
     await seen.done;
@@ -78,9 +76,9 @@ describe('PeriodicTask', () => {
 
   it('stops during a pause without waiting it out, and runs no more', async () => {
     const seen = runs(1);
-    const task = new PeriodicTask(quiet, HOUR, async () => {
+    const task = new PeriodicTask(quiet, HOUR, () => {
       seen.tick();
-      return false;
+      return Promise.resolve(false);
     });
     task.start();
     await seen.done;

@@ -4,9 +4,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
-import { MixedList } from 'typeorm';
 import { ServiceConfig } from './config';
-import { dataSourceOptions } from './database';
+import { dataSourceOptions, MigrationClass } from './database';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
@@ -17,7 +16,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface PlatformOptions {
   config: ServiceConfig;
-  migrations: MixedList<Function>;
+  migrations: MigrationClass[];
 }
 
 /**

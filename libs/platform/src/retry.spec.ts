@@ -2,10 +2,9 @@ import { backoffDelay, retrying } from './retry';
 
 const failing = (failures: number, value = 'done') => {
   let calls = 0;
-  const work = jest.fn(async (attempt: number) => {
+  const work = jest.fn((attempt: number) => {
     calls += 1;
-    if (calls <= failures) throw new Error(`failure ${attempt}`);
-    return value;
+    return calls <= failures ? Promise.reject(new Error(`failure ${attempt}`)) : Promise.resolve(value);
   });
   return work;
 };

@@ -19,7 +19,7 @@ export class Database {
 
   /** Parameterised SQL in the current transaction (or on the pool); rows as the driver returns them. */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> {
-    return this.manager.query(sql, params) as Promise<Row[]>;
+    return this.manager.query<Row[]>(sql, params);
   }
 
   /** Like `query`, for statements whose affected-row count matters (DELETE, UPDATE): `[rows, count]`. */

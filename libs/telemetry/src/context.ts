@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   Attributes,
   context,
@@ -46,8 +47,9 @@ export function startSpan(name: string, kind: SpanKind, attributes: Attributes, 
 /** Ends a span, marking it failed when an error is given. */
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {
-    span.recordException(error instanceof Error ? error : new Error(String(error)));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    const failure = error instanceof Error ? error : new Error(inspect(error));
+    span.recordException(failure);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
   }
   span.end();
 }

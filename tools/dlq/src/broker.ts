@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, Kafka, RecordMetadata } from 'kafkajs';
+import { Admin, Batch, Kafka, RecordMetadata } from 'kafkajs';
 import { createKafka } from '@app/messaging';
 import { DlqConfig } from './config';
 import { replayHeaders, serviceOfDeadLetterTopic } from '@app/contracts';
-import { compareDeadLetters, DeadLetterId, deadLetterTopicOf, formatId, RawDeadLetter, ReplayPlan } from './dead-letter';
+import { compareDeadLetters, DeadLetterId, formatId, RawDeadLetter, ReplayPlan } from './dead-letter';
 
 /*
  * The Kafka side of the tool: read dead-letter topics up to their current end without leaving a
@@ -86,22 +86,24 @@ async function consumeUntil(kafka: Kafka, admin: Admin, prefix: string, targets:
         timeoutMs,
       );
       consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+      const collect = (batch: Batch) => {
+        const key = targetKey(batch.topic, batch.partition);
+        const target = targets.get(key);
+        if (!target || !pending.has(key)) return;
+        for (const message of batch.messages) {
+          if (BigInt(message.offset) >= target.end) break;
+          const { partition } = batch;
+          seen.push({ service: target.service, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+        }
+        // lastOffset() also counts what kafkajs skips (control records, compacted gaps)
+        if (BigInt(batch.lastOffset()) + 1n >= target.end) pending.delete(key);
+        if (pending.size === 0) resolve();
+      };
       void consumer
         .run({
           autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            const key = targetKey(batch.topic, batch.partition);
-            const target = targets.get(key);
-            if (!target || !pending.has(key)) return;
-            for (const message of batch.messages) {
-              if (BigInt(message.offset) >= target.end) break;
-              const { partition } = batch;
-              seen.push({ service: target.service, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
-            }
-            // lastOffset() also counts what kafkajs skips (control records, compacted gaps)
-            if (BigInt(batch.lastOffset()) + 1n >= target.end) pending.delete(key);
-            if (pending.size === 0) resolve();
-          },
+          // nothing to wait for: kafkajs just wants a promise
+          eachBatch: ({ batch }) => Promise.resolve(collect(batch)),
         })
         .catch(reject);
     });
