@@ -42,12 +42,13 @@ export class TestKafka {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         void consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             seen.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: textHeaders(message.headers) });
             if (until(seen)) {
               clearTimeout(timer);
               resolve();
             }
+            return Promise.resolve();
           },
         });
       });

@@ -33,7 +33,7 @@ function loadCompose(): Compose {
 }
 
 function composeValidator() {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/compose-spec/compose_spec.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/compose-spec/compose_spec.json'), 'utf8')) as Record<string, unknown>;
   // The vendored schema names its draft with the old "$schema" URL and uses draft-04 style "id"
   // annotations, which Ajv rejects; both carry no validation rules.
   delete schema.$schema;

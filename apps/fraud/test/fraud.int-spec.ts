@@ -145,7 +145,7 @@ describe('fraud service', () => {
     const second = await startFraud();
     try {
       // Wait until both instances share the group's partitions, so the burst really is split.
-      const admin = (service.app.get(KAFKA) as Kafka).admin();
+      const admin = service.app.get<Kafka>(KAFKA).admin();
       await admin.connect();
       try {
         const groupId = `${env.KAFKA_TOPIC_PREFIX}fraud`;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { AnyDomainEvent, createEvent, deadLetterTopic, LineItem, Topics } from '@app/contracts';
-import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
