@@ -24,6 +24,12 @@ const bodyOf = (payer: string, extra: Record<string, unknown> = {}) => ({
 });
 const keyed = (key: string) => ({ 'Idempotency-Key': key });
 
+/** How many payments the service has stored, whoever asked for them. */
+async function paymentCount(): Promise<number> {
+  const [{ n }] = await service.app.get(DataSource).query('SELECT count(*)::int AS n FROM payments');
+  return n;
+}
+
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
@@ -113,16 +119,22 @@ describe('an Idempotency-Key', () => {
   });
 
   describe('that is malformed', () => {
-    it.each([[''], ['k'.repeat(256)], ['caf\u00e9']])('is rejected with 400 naming Idempotency-Key (%j)', async (key) => {
-      // fetch refuses non-Latin-1 header values; send the UTF-8 bytes as Latin-1 characters instead
-      const raw = Buffer.from(key, 'utf8').toString('latin1');
-      const answer = await api.post(bodyOf('badkey@okbank'), keyed(raw));
+    const malformed = [[''], ['k'.repeat(256)], ['caf\u00e9']];
+    // fetch refuses non-Latin-1 header values; send the UTF-8 bytes as Latin-1 characters instead
+    const postWith = (key: string) => api.post(bodyOf('badkey@okbank'), keyed(Buffer.from(key, 'utf8').toString('latin1')));
+
+    it.each(malformed)('is rejected with 400 naming Idempotency-Key (%j)', async (key) => {
+      const answer = await postWith(key);
       expect(answer.status).toBe(400);
       expect(answer.body.message).toContain('Idempotency-Key');
     });
 
     it('and none of them created a payment', async () => {
-      expect(await api.listOf('badkey@okbank')).toEqual([]);
+      // Sent here, not left to the cases above: the count before and after is about these requests alone.
+      const before = await paymentCount();
+      const statuses = (await Promise.all(malformed.map(([key]) => postWith(key)))).map((answer) => answer.status);
+      expect(await paymentCount()).toBe(before);
+      expect(statuses).toEqual([400, 400, 400]);
     });
   });
 
