@@ -54,6 +54,8 @@ export class FaultSystem {
     readonly logDir: string,
   ) {
     this.db = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+    // An idle client the server dropped (e.g. PostgreSQL restarted) is replaced by the pool; a query that fails still fails.
+    this.db.on('error', () => undefined);
     this.kafka = new Kafka({ clientId: `faults-${name}`, brokers: [broker.brokers], logLevel: logLevel.NOTHING, retry: { retries: 10 } });
     this.admin = this.kafka.admin();
   }
