@@ -3,7 +3,7 @@ import { sleep } from './support/broker';
 import { CONSUMES, messageCount } from './support/invariants';
 import { injectPoison, publishLateOutcomes, readTopic, Republisher } from './support/kafka-faults';
 import { Ledger } from './support/load';
-import { runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
+import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
 /*
@@ -13,6 +13,7 @@ import { FaultSystem, SERVICES } from './support/system';
  * - every event delivered twice, a batch delivered in reverse order, and late contradicting
  *   outcomes for final payments;
  * - poison messages on every event topic: each consumer dead-letters exactly those and goes on.
+ * PAYMENT_TIMEOUT_S is 120 s: far longer than any of these faults, so none explains an expiry.
  */
 jest.setTimeout(SCENARIO_TIMEOUT_MS);
 
@@ -30,17 +31,21 @@ afterAll(async () => {
 describe.each(['fraud', 'payments'] as const)('the %s relay killed after the broker acknowledged, before the rows were deleted', (service) => {
   it('publishes the rows again after the restart, and every consumer dedupes them', async () => {
     let left = 0;
+    let explained = 0;
     await runScenario(system, ledger, `relay-crash-${service}`, {
       fault: async (stream) => {
         await stream.whenSent(50);
-        await system.kill(service, 'SIGTERM'); // a clean stop first: the crash comes from the failpoint alone
-        await system.start(service, { env: { FAILPOINT: 'relay-crash-after-send' }, ready: false });
-        const exit = await system.exited(service, 0, 120000);
-        expect(exit.signal).toBe('SIGKILL'); // the process killed itself at the failpoint
-        // What the broker acknowledged and the outbox still holds: it will be published twice.
-        left = (await system.db.query(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
-        await system.start(service);
+        explained = await outage(system, stream, async () => {
+          await system.kill(service, 'SIGTERM'); // a clean stop first: the crash comes from the failpoint alone
+          await system.start(service, { env: { FAILPOINT: 'relay-crash-after-send' }, ready: false });
+          const exit = await system.exited(service, 0, 120000);
+          expect(exit.signal).toBe('SIGKILL'); // the process killed itself at the failpoint
+          // What the broker acknowledged and the outbox still holds: it will be published twice.
+          left = (await system.db.query(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
+          await system.start(service);
+        });
       },
+      expiries: () => explained,
     });
     expect(left).toBeGreaterThan(0);
     console.log(`[faults] relay-crash-${service}: ${left} outbox rows were acknowledged by the broker before the crash, published again after it`);
@@ -64,6 +69,7 @@ describe('every event delivered twice, a batch in reverse order, late contradict
           reversed = await republisher.republishReversed(30);
         },
         extraGroups: [republisher.group],
+        expiries: 0, // every service keeps running
       });
     } finally {
       await republisher.stop();
@@ -83,6 +89,7 @@ describe('poison messages on every event topic', () => {
         await stream.whenSent(100);
         injected = await injectPoison(system, ledger);
       },
+      expiries: 0, // every service keeps running
     });
 
     // The counts are among the invariants; here, what each dead-letter topic holds and why.

@@ -1,7 +1,8 @@
+import { eventually } from '../support/eventually';
 import { sleep } from './support/broker';
 import { Ledger, postPayment } from './support/load';
-import { runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
-import { FaultSystem } from './support/system';
+import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
+import { FaultSystem, SERVICES } from './support/system';
 
 /*
  * Processes dying under a stream of payments, on one system, one scenario after another, the
@@ -15,6 +16,9 @@ import { FaultSystem } from './support/system';
  *   idempotency keys and end with exactly one payment each;
  * - two instances of inventory and of fraud, one of each killed: the survivors take over the
  *   partitions.
+ * PAYMENT_TIMEOUT_S is 120 s, far longer than each fault (a restart takes seconds; a killed
+ * instance's partitions move within the 30 s session timeout), so none explains an expiry; a test of
+ * the check itself shows that it fails a system whose fraud does not answer in time.
  */
 jest.setTimeout(SCENARIO_TIMEOUT_MS);
 
@@ -31,32 +35,41 @@ afterAll(async () => {
 
 describe.each(['fraud', 'inventory', 'notifications', 'analytics'] as const)('kill -9 of %s mid-stream', (service) => {
   it('then restarted: every payment final once, every effect once', async () => {
+    let explained = 0;
     await runScenario(system, ledger, `kill9-${service}`, {
       fault: async (stream) => {
         await stream.whenSent(75);
-        expect((await system.kill(service, 'SIGKILL')).signal).toBe('SIGKILL');
-        await sleep(3000);
-        await system.start(service);
+        explained = await outage(system, stream, async () => {
+          expect((await system.kill(service, 'SIGKILL')).signal).toBe('SIGKILL');
+          await sleep(3000);
+          await system.start(service);
+        });
       },
+      expiries: () => explained,
     });
   });
 });
 
 describe('a rolling restart: each service stopped with SIGTERM and started again, one after another', () => {
   it('loses nothing: each stops gracefully, every payment final once, every effect once', async () => {
+    let explained = 0;
     await runScenario(system, ledger, 'rolling-restart', {
       durationMs: 30000,
       rate: 20,
       fault: async (stream) => {
         await stream.whenSent(40);
-        for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'payments'] as const) {
-          const exit = await system.kill(service, 'SIGTERM');
-          expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
-            service, forced: false, signal: 'SIGTERM', code: 0,
-          });
-          await system.start(service);
-        }
+        // One outage from the first stop to the last start: a payment may wait on several services in turn.
+        explained = await outage(system, stream, async () => {
+          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'payments'] as const) {
+            const exit = await system.kill(service, 'SIGTERM');
+            expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
+              service, forced: false, signal: 'SIGTERM', code: 0,
+            });
+            await system.start(service);
+          }
+        });
       },
+      expiries: () => explained,
     });
   });
 });
@@ -64,15 +77,19 @@ describe('a rolling restart: each service stopped with SIGTERM and started again
 describe('kill -9 of payments with requests in flight', () => {
   it('clients retrying with their idempotency keys end with exactly one payment each', async () => {
     const scenario = 'kill9-payments';
+    let explained = 0;
     await runScenario(system, ledger, scenario, {
       fault: async (stream) => {
         await stream.whenSent(75);
         // Forty requests at once: when the first is answered, others are between commit and answer.
         await stream.burst(40);
-        expect((await system.kill('payments', 'SIGKILL')).signal).toBe('SIGKILL');
-        await sleep(2000);
-        await system.start('payments');
+        explained = await outage(system, stream, async () => {
+          expect((await system.kill('payments', 'SIGKILL')).signal).toBe('SIGKILL');
+          await sleep(2000);
+          await system.start('payments');
+        });
       },
+      expiries: () => explained,
     });
 
     // The documented behaviour, for every request of the scenario (retried or not): the same key with
@@ -86,6 +103,43 @@ describe('kill -9 of payments with requests in flight', () => {
     expect(differing).toEqual([]);
     const [{ n }] = (await system.db.query('SELECT count(*)::int AS n FROM payments.payments')).rows;
     expect(n).toBe(ledger.requests.length);
+  });
+});
+
+describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', () => {
+  it('fails the scenario: its payments all expire, and a fault shorter than the timeout explains none', async () => {
+    const scenario = 'fraud-silent';
+    const failedBefore = system.failed;
+    for (const service of SERVICES) if (!system.isRunning(service)) await system.start(service); // whatever ran before
+    // The shortest timeout that makes the point, for payments (whose sweeper expires) and this scenario only.
+    await system.kill('payments', 'SIGTERM');
+    await system.start('payments', { env: { PAYMENT_TIMEOUT_S: '2', EXPIRY_SWEEP_MS: '200' } });
+    for (const instance of [0, 1]) if (system.isRunning('fraud', instance)) await system.kill('fraud', 'SIGTERM', instance);
+    try {
+      const check = runScenario(system, ledger, scenario, {
+        rate: 25,
+        durationMs: 400, // ten plain payments
+        fault: async (stream) => {
+          await stream.done;
+          const ids = stream.requests.map((r) => r.paymentId);
+          // Fraud comes back only once every payment has expired, as a fraud that never answers would leave them.
+          await eventually(async () => {
+            const { rows } = await system.db.query(`SELECT failure_reason FROM payments.payments WHERE id = ANY($1::uuid[])`, [ids]);
+            expect(rows.map((r: { failure_reason: string | null }) => r.failure_reason)).toEqual(ids.map(() => 'EXPIRED'));
+          }, 60000, 200);
+          await system.start('fraud');
+        },
+        expiries: 0, // what every scenario above states: its fault is far shorter than the timeout
+      });
+      // The only violation: everything else about an expired payment (release, notice, analytics) holds.
+      const onlyExpiries = `${scenario}: 1 invariant violation\\(s\\):\n  ${scenario}: (\\d+) of its \\1 payments ended EXPIRED, its fault explains at most 0 `;
+      await expect(check).rejects.toThrow(new RegExp(onlyExpiries));
+    } finally {
+      system.failed = failedBefore; // the failure was the expected one: no reason to keep the logs for it
+      if (!system.isRunning('fraud')) await system.start('fraud');
+      await system.kill('payments', 'SIGTERM');
+      await system.start('payments');
+    }
   });
 });
 
@@ -104,6 +158,8 @@ describe('two instances of inventory and of fraud, one of each killed with kill 
         expect((await system.kill('inventory', 'SIGKILL', 0)).signal).toBe('SIGKILL');
         expect((await system.kill('fraud', 'SIGKILL', 1)).signal).toBe('SIGKILL');
       },
+      // The survivors take the partitions over within the 30 s session timeout, far below PAYMENT_TIMEOUT_S.
+      expiries: 0,
     });
     expect(await members('inventory')).toBe(1);
     expect(await members('fraud')).toBe(1);

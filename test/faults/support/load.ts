@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sleep } from './broker';
 
-/** What a payment must end as, given how it was made (EXPIRED is always a valid end as well). */
+/** What a payment must end as, given how it was made (or EXPIRED, as often as the scenario's fault explains). */
 export type Expected = 'SUCCEEDED' | 'FRAUD_REJECTED' | 'OUT_OF_STOCK' | 'SUCCEEDED_OR_OUT_OF_STOCK';
 
 export interface PaymentBody {

@@ -16,6 +16,26 @@ export interface ScenarioOptions {
   extraGroups?: Array<[string, string[]]>;
   /** After the stream has ended and before the drain. */
   afterStream?: (stream: LoadStream) => Promise<void>;
+  /**
+   * How many of the scenario's payments its fault can explain ending EXPIRED: every scenario says
+   * (0 for a fault far shorter than PAYMENT_TIMEOUT_S; see `outage`). Asked once the stream has ended.
+   */
+  expiries: number | (() => number);
+}
+
+/** The system's payment timeout, in ms (PAYMENT_TIMEOUT_S of its environment). */
+const paymentTimeoutMs = (system: FaultSystem) => Number(system.env.PAYMENT_TIMEOUT_S) * 1000;
+
+/**
+ * Runs `work`, a time in which some part of the system cannot finish payments, and answers how many
+ * expiries it explains. A payment normally ends within a second or two, so only an outage of at least
+ * PAYMENT_TIMEOUT_S makes one wait that long; then any payment sent before the outage was over may
+ * have, so the bound is all of them. A shorter outage explains none.
+ */
+export async function outage(system: FaultSystem, stream: LoadStream, work: () => Promise<void>): Promise<number> {
+  const started = Date.now();
+  await work();
+  return Date.now() - started >= paymentTimeoutMs(system) ? stream.sent : 0;
 }
 
 /** One scenario: products of its own, a stream, the fault mid-stream, recovery, drain, invariants. */
@@ -44,5 +64,6 @@ async function run(system: FaultSystem, ledger: Ledger, name: string, options: S
     await stream.done; // the stream's own bounded retries end it, whatever the fault did
   }
   await options.afterStream?.(stream);
-  return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups });
+  const explainedExpiries = typeof options.expiries === 'number' ? options.expiries : options.expiries();
+  return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups, explainedExpiries });
 }
