@@ -1,5 +1,4 @@
 import { deadLetterTopic } from '@app/contracts';
-import { sleep } from './support/broker';
 import { CONSUMES, messageCount } from './support/invariants';
 import { injectPoison, publishLateOutcomes, readTopic, Republisher } from './support/kafka-faults';
 import { Ledger } from './support/load';
@@ -64,8 +63,11 @@ describe('every event delivered twice, a batch in reverse order, late contradict
           await stream.whenSent(150);
           late = await publishLateOutcomes(system, 40);
         },
-        afterStream: async () => {
-          await sleep(2000); // let the republisher see the stream's last events
+        afterStream: async (stream) => {
+          // The last payments' events must have been read before they are reversed: wait until the
+          // republisher has read every outcome of the stream (each comes after its payment's initiation).
+          const ids = stream.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
+          await republisher.sawOutcomesOf(ids, Number(system.env.PAYMENT_TIMEOUT_S) * 1000 + 60000);
           reversed = await republisher.republishReversed(30);
         },
         extraGroups: [republisher.group],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Producer } from 'kafkajs';
 import { AnyDomainEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
+import { eventually } from '../../support/eventually';
 import { Ledger } from './load';
 import { FaultSystem } from './system';
 
@@ -23,6 +24,8 @@ export class Republisher {
   readonly groupId: string;
   readonly topics: string[];
   readonly seen: SeenMessage[] = [];
+  /** Payments whose outcome (PaymentSucceeded or PaymentFailed) it has read. */
+  private readonly outcomes = new Set<string>();
   copies = 0;
   private readonly consumer: Consumer;
   private readonly producer: Producer;
@@ -51,8 +54,14 @@ export class Republisher {
         await this.producer.send({ topic: batch.topic, acks: -1, messages });
         this.copies += messages.length;
         for (const m of originals) this.seen.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value, headers: m.headers ?? {} });
+        for (const m of originals) if (m.key && isOutcome(m.value)) this.outcomes.add(m.key.toString());
       },
     });
+  }
+
+  /** Resolves once it has read the outcome of each of these payments (bounded: every payment ends by its deadline). */
+  async sawOutcomesOf(paymentIds: string[], timeoutMs: number): Promise<void> {
+    await eventually(() => expect(paymentIds.filter((id) => !this.outcomes.has(id))).toEqual([]), timeoutMs, 200);
   }
 
   /**
@@ -75,6 +84,15 @@ export class Republisher {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+}
+
+function isOutcome(value: Buffer | null): boolean {
+  try {
+    const type = (JSON.parse(value?.toString() ?? '') as { type?: string }).type;
+    return type === 'PaymentSucceeded' || type === 'PaymentFailed';
+  } catch {
+    return false; // not an event: not an outcome
   }
 }
 
