@@ -1,6 +1,6 @@
 import { eventually } from '../support/eventually';
 import { sleep } from './support/broker';
-import { Ledger, postPayment } from './support/load';
+import { Ledger, paymentIdOf, postPayment } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -98,7 +98,7 @@ describe('kill -9 of payments with requests in flight', () => {
     expect(requests.filter((r) => r.attempts > 1).length).toBeGreaterThan(0); // the kill did hit requests
     const answers = await inBatches(requests, 10, (r) => postPayment(system.url('payments'), r));
     const differing = requests
-      .map((r, i) => ({ note: r.body.note, first: r.paymentId, again: answers[i].status === 202 ? answers[i].body.id : answers[i].status }))
+      .map((r, i) => ({ note: r.body.note, first: r.paymentId, again: answers[i].status === 202 ? paymentIdOf(answers[i].body) : answers[i].status }))
       .filter((a) => a.again !== a.first);
     expect(differing).toEqual([]);
     const [{ n }] = (await system.db.query('SELECT count(*)::int AS n FROM payments.payments')).rows;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { retrying } from '@app/platform';
 import { sleep } from './broker';
 
 /** What a payment must end as, given how it was made (or EXPIRED, as often as the scenario's fault explains). */
@@ -175,29 +176,40 @@ export class LoadStream {
     return sending;
   }
 
+  /**
+   * Sends the request until it gets an answer that is not worth retrying: a 202, or a client
+   * error other than 409 (the key is in use by an attempt still running). Network errors, 5xx and
+   * 409 are retried with the same Idempotency-Key, with jittered backoff, for `retryForMs`.
+   */
   private async send(request: PaymentRequest): Promise<void> {
     const deadline = Date.now() + (this.options.retryForMs ?? 150000);
-    for (;;) {
-      request.attempts += 1;
-      const answer = await postPayment(this.options.target(), request);
-      if (answer.status === 202) {
-        request.status = 202;
-        request.paymentId = answer.body?.id;
-        return;
-      }
-      if (answer.status !== 'network' && answer.status < 500 && answer.status !== 409) {
-        request.status = answer.status;
-        request.error = JSON.stringify(answer.body).slice(0, 300);
-        return;
-      }
-      request.retriedOn.push(answer.status);
-      if (Date.now() > deadline) {
-        request.error = `gave up after ${request.attempts} attempts`;
-        return;
-      }
-      await sleep(Math.min(100 * 2 ** Math.min(request.attempts, 5), 2000) * (0.5 + Math.random()));
+    try {
+      const answer = await retrying(
+        async () => {
+          request.attempts += 1;
+          const answer = await postPayment(this.options.target(), request);
+          const { status, body } = answer;
+          if (status === 'network' || status >= 500 || status === 409) {
+            request.retriedOn.push(status);
+            throw new Error(`answered ${status}`);
+          }
+          return { status, body };
+        },
+        { initialDelayMs: 200, maxDelayMs: 2000, jitter: true, retryIf: () => Date.now() <= deadline },
+      );
+      request.status = answer.status;
+      if (answer.status === 202) request.paymentId = paymentIdOf(answer.body);
+      else request.error = JSON.stringify(answer.body).slice(0, 300);
+    } catch {
+      request.error = `gave up after ${request.attempts} attempts`;
     }
   }
+}
+
+/** The payment id of an answer's body, if it names one. */
+export function paymentIdOf(body: unknown): string | undefined {
+  const id = (body as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** One POST /v1/payments with the request's key and body. */
@@ -210,7 +222,7 @@ export async function postPayment(url: string, request: Pick<PaymentRequest, 'ke
       signal: AbortSignal.timeout(10000),
     });
     const text = await response.text();
-    let body: any;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
