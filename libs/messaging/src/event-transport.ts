@@ -81,7 +81,9 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crash = payload.restart ? undefined : payload.error.message;
-      this.log.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
+      // kafkajs restarts the consumer after a retriable failure (a coordinator still loading, say)
+      if (payload.restart) this.log.warn(`consumer restarting after: ${payload.error.message}`);
+      else this.log.error(`consumer stopped: ${payload.error.message}`);
     });
     this.consumer = consumer;
     await consumer.connect();

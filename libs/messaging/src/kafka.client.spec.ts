@@ -11,6 +11,15 @@ describe('kafkajs log levels', () => {
     expect(kafkaLogLevel(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', { error: 'The group coordinator is not available' })).toBe('debug');
     expect(kafkaLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic with this name already exists' })).toBe('debug');
     expect(kafkaLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', { error: 'This server does not host this topic-partition' })).toBe('debug');
+    expect(kafkaLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' })).toBe('debug');
+    expect(kafkaLogLevel(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', { error: 'The group is rebalancing, so a rejoin is needed' })).toBe('debug');
+  });
+
+  it('shows a consumer restarting by itself after such an answer as a warning', () => {
+    const crash = "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group";
+    expect(kafkaLogLevel(logLevel.ERROR, crash, { groupId: 'fraud' })).toBe('warn');
+    expect(kafkaLogLevel(logLevel.ERROR, 'Restarting the consumer in 300ms', { retryTime: 300 })).toBe('warn');
+    expect(kafkaLogLevel(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError: something else', {})).toBe('error');
   });
 
   it('drops the warning about bounded retries of idempotent producers', () => {

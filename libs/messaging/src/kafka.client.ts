@@ -25,12 +25,16 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 const NOISE = /^Limiting retries for the idempotent producer/;
 
 /**
- * Broker answers that kafkajs logs as errors although it retries them, and that every fresh broker
- * gives while its group coordinator loads and while services race to create the same topics. They
- * are logged at debug level: a request that still fails after its retries fails loudly elsewhere.
+ * Broker answers that kafkajs logs as errors although it retries them: a fresh broker's group
+ * coordinator loading, services racing to create the same topics, a group rebalancing as members
+ * come and go. They are logged at debug level: a request that still fails after its retries fails
+ * loudly elsewhere.
  */
-const EXPECTED_WHILE_STARTING = new Set([
+const EXPECTED_ANSWERS = new Set([
   'The group coordinator is not available',
+  "The coordinator is loading and hence can't process requests for this group",
+  'The group is rebalancing, so a rejoin is needed',
+  'Topic creation errors',
   'This is not the correct coordinator for this group',
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
   'This server does not host this topic-partition',
@@ -38,10 +42,15 @@ const EXPECTED_WHILE_STARTING = new Set([
   'This is not the correct controller for this cluster',
 ]);
 
+/** A consumer that crashed on one of those answers and restarts by itself: a warning, not an error. */
+const RESTARTING = /^(Crash: KafkaJS\w+: (.+)|Restarting the consumer in \d+ms)$/;
+
 /** The level a kafkajs log entry is written at. */
 export function kafkaLogLevel(level: logLevel, message: string, extra: Record<string, unknown>): 'error' | 'warn' | 'log' | 'debug' | null {
   if (NOISE.test(message)) return null;
-  if (typeof extra.error === 'string' && EXPECTED_WHILE_STARTING.has(extra.error)) return 'debug';
+  if (typeof extra.error === 'string' && EXPECTED_ANSWERS.has(extra.error)) return 'debug';
+  const restarting = RESTARTING.exec(message);
+  if (restarting && (restarting[2] === undefined || EXPECTED_ANSWERS.has(restarting[2]))) return 'warn';
   return LEVELS[level] ?? 'log';
 }
 
