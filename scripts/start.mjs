@@ -21,8 +21,11 @@ import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { buildIsStale, ensureDeps, REPO_ROOT } from './ensure-deps.mjs';
-import { probeKafka, startKafka, DEFAULT_PORT as KAFKA_PORT } from './kafka.mjs';
-import { startZipkin, DEFAULT_PORT as ZIPKIN_PORT } from './zipkin.mjs';
+import { startKafka } from './lib/kafka-broker.mjs';
+import { DEFAULT_PORT as KAFKA_PORT } from './lib/kafka-config.mjs';
+import { probeKafka } from './lib/kafka-protocol.mjs';
+import { DEFAULT_PORT as ZIPKIN_PORT } from './lib/zipkin-config.mjs';
+import { startZipkin } from './lib/zipkin-server.mjs';
 
 export const SERVICES = [
   { name: 'payments', port: 3000, color: 'blue' },

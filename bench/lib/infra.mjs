@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { freePort, KAFKA_VERSION, startKafka } from '../../scripts/kafka.mjs';
-import { startZipkin } from '../../scripts/zipkin.mjs';
+import { startKafka } from '../../scripts/lib/kafka-broker.mjs';
+import { KAFKA_VERSION } from '../../scripts/lib/kafka-config.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { startZipkin } from '../../scripts/lib/zipkin-server.mjs';
 
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
 export const TOPICS = [

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, spawnWatchdog, tailFile } from '../../scripts/kafka.mjs';
+import { tailFile } from '../../scripts/lib/log-files.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { spawnWatchdog } from '../../scripts/lib/processes.mjs';
 import { SERVICES } from './infra.mjs';
 
 /** Settings that would change a system's configuration are never inherited from the caller. */

@@ -4,7 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startKafka } from '../../scripts/kafka.mjs';
+import { startKafka } from '../../scripts/lib/kafka-broker.mjs';
+import { freePort } from '../../scripts/lib/ports.mjs';
 
 export default async function globalSetup(globalConfig) {
   const wantsInfra = !(globalConfig.selectProjects?.length === 1 && globalConfig.selectProjects[0] === 'unit');
