@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { startKafka } from '../../scripts/lib/kafka-broker.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 
-export default async function globalSetup(globalConfig) {
-  const wantsInfra = !(globalConfig.selectProjects?.length === 1 && globalConfig.selectProjects[0] === 'unit');
+export default async function globalSetup() {
   process.env.TEST_RUN_ID = `r${Date.now().toString(36)}${process.pid.toString(36)}`;
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-  if (!wantsInfra || process.env.KAFKA_BROKERS) return;
+  if (process.env.KAFKA_BROKERS) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'payments-test-kafka-'));
   const kafka = await startKafka({ port: await freePort(), controllerPort: await freePort(), dataDir, quiet: true, stopWithParent: true });
   globalThis.__TEST_KAFKA__ = kafka;
