@@ -1,5 +1,6 @@
 /** Three tiers: unit tests beside the source, integration tests per service on the real broker and
- * database, and end-to-end tests that run the five services as separate processes. */
+ * database, and end-to-end tests that run the five services as separate processes. Beside them, the
+ * unit tests of scripts/. */
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
@@ -23,5 +24,9 @@ module.exports = {
     { ...withInfra, displayName: 'integration', testMatch: ['<rootDir>/apps/*/test/**/*.int-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts', '<rootDir>/tools/*/test/**/*.int-spec.ts'] },
     { ...withInfra, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...withInfra, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
+    // scripts/ is plain ES modules that Node runs as they are (before `npm install`, too), so their
+    // tests load them as they are: Jest's native ESM, no transform. It needs
+    // NODE_OPTIONS=--experimental-vm-modules, which the `test` and `test:unit` scripts set.
+    { displayName: 'scripts', testEnvironment: 'node', transform: {}, testMatch: ['<rootDir>/scripts/**/*.spec.mjs'] },
   ],
 };
