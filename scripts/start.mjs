@@ -11,27 +11,37 @@
 // KAFKA_BROKERS = use that cluster instead of a local broker; KAFKA_PORT = port of the local broker
 // (9092); ZIPKIN_PORT = port of the local Zipkin (9411); OTEL_TRACES_EXPORTER,
 // OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, OTEL_EXPORTER_ZIPKIN_ENDPOINT or OTEL_SDK_DISABLED=true = traces
-// go where those say (no local Zipkin); LOG_FORMAT = json | pretty (default: pretty on a terminal,
-// json otherwise).
+// go where those say (no local Zipkin). Logs: the services always write JSON lines; on a terminal
+// this script shows each as one readable line (lib/log-format.mjs), unless LOG_FORMAT=json; piped
+// or redirected, the JSON lines pass as they are.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIsStale, ensureDeps, REPO_ROOT } from './ensure-deps.mjs';
+import { formatLogLine, logOutput } from './lib/log-format.mjs';
+import { FormattedLogOutput, pipeFormatted } from './lib/log-output.mjs';
 import { SERVICES, entryOf, portOf, say, tcpReachable, waitUntilReady } from './lib/services.mjs';
 import { Stopper } from './lib/stopper.mjs';
 
 const RESTART_TRIES = 8; // with exponential backoff (1 s, 2 s, ... 128 s): about 4 minutes of retries
 const EX_CONFIG = 78; // what runService exits with on an invalid environment
 
-/** Runs a command with inherited stdio; resolves to its exit code. `track` receives the child (to kill it). */
-function run(cmd, args, { env = process.env, track = () => {} } = {}) {
+/**
+ * Runs a command; resolves to its exit code. `track` receives the child (to kill it). Its output
+ * is inherited, or with `format` piped through it line by line.
+ */
+function run(cmd, args, { env = process.env, track = () => {}, format } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: format ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
     track(child);
+    if (format) {
+      pipeFormatted(child.stdout, process.stdout, format);
+      pipeFormatted(child.stderr, process.stderr, format);
+    }
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? signal));
+    child.once('close', (code, signal) => resolve(code ?? signal));
   });
 }
 
@@ -40,9 +50,6 @@ function npm(args, options) {
   return cli && /npm-cli\.js$/.test(cli) ? run(process.execPath, [cli, ...args], options) : run('npm', args, options);
 }
 
-/** Pretty logs for a human at a terminal, JSON lines otherwise (an explicit LOG_FORMAT wins). */
-const logFormat = () => process.env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json');
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(argv, stopper) {
@@ -50,6 +57,7 @@ async function main(argv, stopper) {
   if (only && !SERVICES.some((s) => s.name === only)) {
     throw new Error(`unknown service "${only}"; one of: ${SERVICES.map((s) => s.name).join(', ')}`);
   }
+  const output = logOutput({ isTTY: process.stdout.isTTY, logFormat: process.env.LOG_FORMAT });
   ensureDeps();
   if (buildIsStale()) {
     say('sources changed since the last build: npm run build');
@@ -65,17 +73,21 @@ async function main(argv, stopper) {
     return false;
   });
   if (services.length === 0) throw new Error('no service to start');
-  return only ? runOne(services[0], stopper) : runAll(services, stopper);
+  return only ? runOne(services[0], stopper, output) : runAll(services, stopper, output);
 }
 
+/** How this run shows a log line at a terminal (the prefix of runAll already names the service). */
+const formatter = (options) => (line) => formatLogLine(line, { color: !process.env.NO_COLOR, ...options });
+
 /** `npm run start:<service>`: the service in the foreground, signals passed on, its exit code ours. */
-async function runOne(service, stopper) {
-  const env = { ...process.env, LOG_FORMAT: logFormat() };
-  const code = await run(process.execPath, [entryOf(service)], { env, track: (child) => stopper.track(child) });
+async function runOne(service, stopper, output) {
+  const env = { ...process.env, LOG_FORMAT: 'json' };
+  const format = output === 'pretty' ? formatter() : undefined;
+  const code = await run(process.execPath, [entryOf(service)], { env, format, track: (child) => stopper.track(child) });
   return typeof code === 'number' ? code : stopper.stopping ? 0 : 1;
 }
 
-async function runAll(services, stopper) {
+async function runAll(services, stopper, output) {
   const busy = [];
   for (const s of services) if (await tcpReachable(portOf(s))) busy.push(`${s.name} (${portOf(s)})`);
   if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} — is the system already running?`);
@@ -92,7 +104,7 @@ async function runAll(services, stopper) {
   const { map, share } = await import('rxjs');
   const logger = new Logger({ prefixFormat: 'name' });
   logger.prefixLength = Math.max(...services.map((s) => s.name.length));
-  const env = { LOG_FORMAT: logFormat(), KAFKA_BROKERS: brokers, ...traceEnv };
+  const env = { LOG_FORMAT: 'json', KAFKA_BROKERS: brokers, ...traceEnv };
   const { commands, result } = createConcurrently(
     services.map((s) => ({
       name: s.name, prefixColor: s.color, env, command: `exec "${process.execPath}" ${entryOf(s)}`,
@@ -103,7 +115,7 @@ async function runAll(services, stopper) {
       cwd: REPO_ROOT,
       controllers: [
         new LogError({ logger }),
-        new LogOutput({ logger }),
+        output === 'pretty' ? new FormattedLogOutput({ logger, format: formatter({ service: false }) }) : new LogOutput({ logger }),
         new LogExit({ logger }),
         // shared: the restart controller subscribes several times, the policy must run once per exit
         { handle: (cmds) => ({ commands: cmds.map((c) => withClose(c, c.close.pipe(map(exitPolicy(c, stopper)), share()))) }) },
