@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
 import { testEnv } from '../support/env';
+import { getPayment, getTimeline, Payment, postPayment } from './support/api';
 import { call } from './support/client';
 import { publishedEventsOf } from './support/events';
 import { RunningSystem, SERVICES, startSystem } from './support/system';
@@ -59,7 +60,7 @@ const newPayer = (name: string) => `${name}.${randomUUID().slice(0, 8)}@okbank`;
 async function initiateWithItems(payerVpa: string): Promise<string> {
   const sku = `TR-${randomUUID().slice(0, 8)}`;
   expect((await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, { name: 'Traced', stock: 5 })).status).toBe(201);
-  const created = await call('POST', `${system.urls.payments}/v1/payments`, {
+  const created = await postPayment(`${system.urls.payments}/v1/payments`, {
     payerVpa,
     payeeVpa: 'shop@okbank',
     amount: '42.00',
@@ -72,15 +73,21 @@ async function initiateWithItems(payerVpa: string): Promise<string> {
 }
 
 /** The payment once it is final (as it is by its deadline: a slow one fails on its status, EXPIRED). */
-async function finalPayment(id: string) {
+async function finalPayment(id: string): Promise<Payment> {
   return eventually(async () => {
-    const { body } = await call('GET', `${system.urls.payments}/v1/payments/${id}`);
+    const { body } = await getPayment(`${system.urls.payments}/v1/payments/${id}`);
     expect(body.status).not.toBe('PENDING');
     return body;
   }, FINAL_WITHIN_MS, 200);
 }
 
 const payWithItems = async (payerVpa: string) => finalPayment(await initiateWithItems(payerVpa));
+
+/** The payment's trace id, which it has (tracing is on here). */
+function traceIdOf(payment: Payment): string {
+  if (payment.traceId === null) throw new Error(`payment ${payment.id} has no trace id`);
+  return payment.traceId;
+}
 
 /**
  * Waits until the trace in Zipkin passes `check` (its assertions), then returns its spans. Each
@@ -104,7 +111,7 @@ describe('one trace per payment', () => {
     expect(payment.status).toBe('SUCCEEDED');
     expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
 
-    const spans = await traceOf(payment.traceId, (spans) => {
+    const spans = await traceOf(traceIdOf(payment), (spans) => {
       expect(new Set(spans.map((s) => s.localEndpoint.serviceName))).toEqual(new Set(SERVICES));
       expect(tagged(spans, 'fraud.decision', 'APPROVED').map((s) => s.localEndpoint.serviceName)).toContain('fraud');
       expect(tagged(spans, 'payment.status', 'SUCCEEDED').map((s) => s.localEndpoint.serviceName)).toContain('payments');
@@ -130,7 +137,7 @@ describe('one trace per payment', () => {
   it('shows the release when a payment fails after its stock was reserved', async () => {
     const payment = await payWithItems('mallory@okbank');
     expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
-    await traceOf(payment.traceId, (spans) => {
+    await traceOf(traceIdOf(payment), (spans) => {
       expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
       expect(tagged(spans, 'payment.failure_reason', 'FRAUD_REJECTED')).not.toHaveLength(0);
       expect(tagged(spans, 'inventory.reservation.outcome', 'RELEASED')).not.toHaveLength(0);
@@ -165,22 +172,22 @@ describe('the timeline of a payment', () => {
     // The timeline trails the topics (payments records other services' events as it consumes them):
     // retried until the two agree, and each read of the topics goes up to their ends at that moment.
     const timeline = await eventually(async () => {
-      const { status, body } = await call('GET', `${system.urls.payments}/v1/payments/${payment.id}/timeline`);
+      const { status, body } = await getTimeline(`${system.urls.payments}/v1/payments/${payment.id}/timeline`);
       expect(status).toBe(200);
       // One step per event, however often it was delivered (a redelivery keeps its event id).
       const events = new Map((await publishedEventsOf(env, payment.id)).map((e) => [e.eventId, e]));
       const fromEvents: Step[] = [...events.values()].map((e) => ({ step: STEP_OF[e.type], service: e.producer, at: new Date(e.occurredAt).toISOString() }));
-      const shown: Step[] = body.steps.map(({ step, service, at }: Step) => ({ step, service, at }));
+      const shown: Step[] = body.steps.map(({ step, service, at }) => ({ step, service, at }));
       expect(shown.sort(byStepAndTime)).toEqual(fromEvents.sort(byStepAndTime));
       // and the events are those of a payment that succeeded with its stock: each once
       expect(shown.map((s) => s.step).sort()).toEqual(['assessed', 'committed', 'initiated', 'notified', 'recorded', 'reserved', 'succeeded']);
       return body;
     }, 30000, 500);
     expect(timeline.traceId).toBe(payment.traceId);
-    expect(new Set(timeline.steps.map((s: Step) => s.service))).toEqual(new Set(SERVICES));
+    expect(new Set(timeline.steps.map((s) => s.service))).toEqual(new Set(SERVICES));
 
     expect(timeline.traceUrl).toBe(`${zipkin.url}/zipkin/traces/${payment.traceId}`);
-    expect((await fetch(timeline.traceUrl)).status).toBe(200);
+    expect((await fetch(timeline.traceUrl!)).status).toBe(200);
   });
 });
 
@@ -212,7 +219,7 @@ describe('a payment that expires', () => {
       const payment = await finalPayment(await initiateWithItems(newPayer('exa')));
       expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'EXPIRED' });
 
-      await traceOf(payment.traceId, (spans) => {
+      await traceOf(traceIdOf(payment), (spans) => {
         const expiry = tagged(spans, 'payment.deadline.action', 'EXPIRE');
         expect(expiry.map((s) => [s.localEndpoint.serviceName, s.tags?.['payment.failure_reason']])).toEqual([['payments', 'EXPIRED']]);
         // Under the request that created the payment, and followed by the release and the notice.

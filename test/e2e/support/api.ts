@@ -1,0 +1,73 @@
+import { Answer, call } from './client';
+
+// The resources of the contract (shared/spec/payments.md) as the tests read them. The helpers below
+// type a body by its endpoint and do not check it: each test asserts the fields it relies on, and a
+// body of an error status is whatever the service sent (read the status first).
+
+export interface Payment {
+  id: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  failureReason: string | null;
+  payerVpa: string;
+  payeeVpa: string;
+  amount: string;
+  currency: string;
+  note: string | null;
+  items: Array<{ sku: string; quantity: number }>;
+  /** null until assessed */
+  fraud: { decision: 'APPROVED' | 'REJECTED'; score: number; reasons: string[] } | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  /** null when tracing was off */
+  traceId: string | null;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface Notification {
+  id: string;
+  paymentId: string;
+  recipientVpa: string;
+  type: string;
+  message: string;
+  createdAt: string;
+}
+
+export interface Summary {
+  initiated: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+  failuresByReason: Record<string, number>;
+  succeededVolume: string;
+  latencyMs: { p50: number; p95: number; p99: number };
+}
+
+export interface Timeline {
+  paymentId: string;
+  traceId: string | null;
+  traceUrl: string | null;
+  steps: Array<{ step: string; service: string; at: string; outcome: string | null }>;
+}
+
+const typed = async <T>(answer: Promise<Answer>): Promise<Answer<T>> => {
+  const { status, body } = await answer;
+  return { status, body: body as T };
+};
+
+/** POST /v1/payments: 202 with the payment. */
+export const postPayment = (url: string, body: unknown) => typed<Payment>(call('POST', url, body));
+/** GET /v1/payments/:id: 200 with the payment. */
+export const getPayment = (url: string) => typed<Payment>(call('GET', url));
+/** GET /v1/payments?…: 200 with a page of payments. */
+export const getPayments = (url: string) => typed<Page<Payment>>(call('GET', url));
+/** GET /v1/payments/:id/timeline: 200 with the timeline. */
+export const getTimeline = (url: string) => typed<Timeline>(call('GET', url));
+/** GET /v1/notifications?vpa=…: 200 with a page of notifications. */
+export const getNotifications = (url: string) => typed<Page<Notification>>(call('GET', url));
+/** GET /v1/analytics/summary: 200 with the summary. */
+export const getSummary = (url: string) => typed<Summary>(call('GET', url));
