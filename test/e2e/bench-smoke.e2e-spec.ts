@@ -17,8 +17,25 @@ const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'
 
 const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
+/** A system's figures in latest.json, as bench/README.md describes them (the tests check that they are). */
+interface SystemFigures {
+  completedPerSec: number;
+  acceptedPerSec: number;
+  e2eLatencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  httpLatencyMs: { p50: number | null; p99: number | null };
+  cpuSeconds: Record<string, number>;
+  peakRssMb: Record<string, number>;
+  maxConsumerLag: number;
+  series: unknown[];
+  detail: { completed: number; crashed: unknown[] };
+}
+type BenchResult = Record<(typeof SYSTEMS)[number], SystemFigures> & {
+  machine: Record<string, unknown>;
+  tracing: { off: number | null; ratio10: number | null; always: number | null };
+};
+
 let outDir: string;
-let result: Record<string, any>;
+let result: BenchResult;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'payments-bench-smoke-test-'));
@@ -32,9 +49,9 @@ beforeAll(async () => {
     });
   } catch (error) {
     const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`bench/run.mjs --smoke failed: ${message}\n${stderr.slice(-6000)}\n${stdout.slice(-2000)}`);
+    throw new Error(`bench/run.mjs --smoke failed: ${message}\n${stderr.slice(-6000)}\n${stdout.slice(-2000)}`, { cause: error });
   }
-  result = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8'));
+  result = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as BenchResult;
 }, 16 * 60_000);
 
 afterAll(() => {
@@ -46,8 +63,8 @@ describe('npm run bench -- --smoke', () => {
     const r = result[system];
     expect(typeof r.completedPerSec).toBe('number');
     expect(typeof r.acceptedPerSec).toBe('number');
-    for (const p of ['p50', 'p95', 'p99']) expect(isNumberOrNull(r.e2eLatencyMs[p])).toBe(true);
-    for (const p of ['p50', 'p99']) expect(isNumberOrNull(r.httpLatencyMs[p])).toBe(true);
+    for (const p of ['p50', 'p95', 'p99'] as const) expect(isNumberOrNull(r.e2eLatencyMs[p])).toBe(true);
+    for (const p of ['p50', 'p99'] as const) expect(isNumberOrNull(r.httpLatencyMs[p])).toBe(true);
     for (const service of SERVICES) {
       expect(typeof r.cpuSeconds[service]).toBe('number');
       expect(typeof r.peakRssMb[service]).toBe('number');
@@ -66,7 +83,7 @@ describe('npm run bench -- --smoke', () => {
       expect.objectContaining({ cpus: expect.any(Number), memoryGb: expect.any(Number), node: expect.any(String), kafka: expect.any(String), postgres: expect.any(String), date: expect.any(String) }),
     );
     expect(Object.keys(result.tracing)).toEqual(expect.arrayContaining(['off', 'ratio10', 'always']));
-    for (const variant of ['off', 'ratio10', 'always']) expect(isNumberOrNull(result.tracing[variant])).toBe(true);
+    for (const variant of ['off', 'ratio10', 'always'] as const) expect(isNumberOrNull(result.tracing[variant])).toBe(true);
   });
 
   it('draws the chart', () => {
