@@ -40,7 +40,7 @@ describe.each(['fraud', 'payments'] as const)('the %s relay killed after the bro
           const exit = await system.exited(service, 0, 120000);
           expect(exit.signal).toBe('SIGKILL'); // the process killed itself at the failpoint
           // What the broker acknowledged and the outbox still holds: it will be published twice.
-          left = (await system.db.query(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
+          left = (await system.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
           await system.start(service);
         });
       },

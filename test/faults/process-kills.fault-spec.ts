@@ -101,7 +101,7 @@ describe('kill -9 of payments with requests in flight', () => {
       .map((r, i) => ({ note: r.body.note, first: r.paymentId, again: answers[i].status === 202 ? paymentIdOf(answers[i].body) : answers[i].status }))
       .filter((a) => a.again !== a.first);
     expect(differing).toEqual([]);
-    const [{ n }] = (await system.db.query('SELECT count(*)::int AS n FROM payments.payments')).rows;
+    const [{ n }] = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments.payments')).rows;
     expect(n).toBe(ledger.requests.length);
   });
 });
@@ -124,8 +124,8 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
           const ids = stream.requests.map((r) => r.paymentId);
           // Fraud comes back only once every payment has expired, as a fraud that never answers would leave them.
           await eventually(async () => {
-            const { rows } = await system.db.query(`SELECT failure_reason FROM payments.payments WHERE id = ANY($1::uuid[])`, [ids]);
-            expect(rows.map((r: { failure_reason: string | null }) => r.failure_reason)).toEqual(ids.map(() => 'EXPIRED'));
+            const { rows } = await system.db.query<{ failure_reason: string | null }>(`SELECT failure_reason FROM payments.payments WHERE id = ANY($1::uuid[])`, [ids]);
+            expect(rows.map((r) => r.failure_reason)).toEqual(ids.map(() => 'EXPIRED'));
           }, 60000, 200);
           await system.start('fraud');
         },

@@ -1,4 +1,5 @@
 import { deadLetterTopic, Topics } from '@app/contracts';
+import { Summary } from '../../e2e/support/api';
 import { sleep } from './broker';
 import { Ledger, PaymentRequest } from './load';
 import { FaultSystem, SERVICES, ServiceName } from './system';
@@ -43,11 +44,11 @@ interface DrainState {
 
 async function drainState(system: FaultSystem, acceptedIds: string[], extraGroups: Array<[string, string[]]>): Promise<DrainState> {
   const [{ final }] = (
-    await system.db.query(`SELECT count(*)::int AS final FROM payments.payments WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [acceptedIds])
+    await system.db.query<{ final: number }>(`SELECT count(*)::int AS final FROM payments.payments WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [acceptedIds])
   ).rows;
   const outbox: Record<string, number> = {};
   for (const service of SERVICES) {
-    outbox[service] = (await system.db.query(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
+    outbox[service] = (await system.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
   }
   const lag: Record<string, number> = {};
   const groups: Array<[string, string[]]> = [
@@ -132,8 +133,8 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   if (!drained.drained) problems.push(`not drained after ${drained.seconds.toFixed(0)} s: ${JSON.stringify(drained.last)}`);
 
   // 1. Every accepted payment is final, exactly once; nothing exists that no client accepted.
-  const payments: PaymentRow[] = (
-    await system.db.query('SELECT id, status, failure_reason, payer_vpa, payee_vpa, note, items FROM payments.payments')
+  const payments = (
+    await system.db.query<PaymentRow>('SELECT id, status, failure_reason, payer_vpa, payee_vpa, note, items FROM payments.payments')
   ).rows;
   const byId = new Map(payments.map((p) => [p.id, p]));
   const accepted = ledger.requests.filter((r) => r.paymentId);
@@ -173,9 +174,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     if (p.status === 'SUCCEEDED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_SENT`).add(`${p.id} ${p.payee_vpa} PAYMENT_RECEIVED`);
     if (p.status === 'FAILED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_FAILED`);
   }
-  const sentNotes = (await system.db.query('SELECT payment_id, recipient_vpa, type FROM notifications.notifications')).rows.map(
-    (n: { payment_id: string; recipient_vpa: string; type: string }) => `${n.payment_id} ${n.recipient_vpa} ${n.type}`,
-  );
+  const sentNotes = (
+    await system.db.query<{ payment_id: string; recipient_vpa: string; type: string }>('SELECT payment_id, recipient_vpa, type FROM notifications.notifications')
+  ).rows.map((n) => `${n.payment_id} ${n.recipient_vpa} ${n.type}`);
   const seen = new Set<string>();
   for (const n of sentNotes) {
     if (!expectedNotes.has(n) || seen.has(n)) double(`unexpected notification: ${n}`);
@@ -191,7 +192,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     for (const item of p.items) committed.set(item.sku, (committed.get(item.sku) ?? 0) + item.quantity);
   }
   const products = new Map(
-    (await system.db.query('SELECT sku, stock, reserved FROM inventory.products')).rows.map((r: { sku: string; stock: number; reserved: number }) => [r.sku, r]),
+    (await system.db.query<{ sku: string; stock: number; reserved: number }>('SELECT sku, stock, reserved FROM inventory.products')).rows.map((r) => [r.sku, r]),
   );
   for (const [sku, initial] of ledger.products) {
     const product = products.get(sku);
@@ -201,7 +202,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     }
   }
   const reservations = new Map(
-    (await system.db.query('SELECT payment_id, status FROM inventory.reservations')).rows.map((r: { payment_id: string; status: string }) => [r.payment_id, r.status]),
+    (await system.db.query<{ payment_id: string; status: string }>('SELECT payment_id, status FROM inventory.reservations')).rows.map((r) => [r.payment_id, r.status]),
   );
   for (const p of payments) {
     const status = reservations.get(p.id);
@@ -213,9 +214,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
 
   // 4. Analytics counts equal the payments' real statuses, per payment and in the summary.
   const facts = new Map(
-    (await system.db.query('SELECT payment_id, status, failure_reason FROM analytics.payment_facts')).rows.map(
-      (f: { payment_id: string; status: string; failure_reason: string | null }) => [f.payment_id, f],
-    ),
+    (
+      await system.db.query<{ payment_id: string; status: string; failure_reason: string | null }>('SELECT payment_id, status, failure_reason FROM analytics.payment_facts')
+    ).rows.map((f) => [f.payment_id, f]),
   );
   for (const p of payments) {
     const fact = facts.get(p.id);
@@ -224,7 +225,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     }
   }
   if (facts.size > payments.length) problems.push(`analytics knows ${facts.size - payments.length} payments that payments does not`);
-  const summary = (await (await fetch(`${system.url('analytics')}/v1/analytics/summary`)).json()) as Record<string, any>;
+  const summary = (await (await fetch(`${system.url('analytics')}/v1/analytics/summary`)).json()) as Summary;
   const real = summaryOf(payments);
   for (const field of ['initiated', 'succeeded', 'failed', 'pending'] as const) {
     if (summary[field] !== real[field]) problems.push(`analytics summary ${field} ${summary[field]}, real ${real[field]}`);

@@ -102,13 +102,13 @@ function isOutcome(value: Buffer | null): boolean {
  * reservation) for a FAILED one. A final payment must not move. Returns how many were sent.
  */
 export async function publishLateOutcomes(system: FaultSystem, limit: number): Promise<number> {
-  const { rows } = await system.db.query(
+  const { rows } = await system.db.query<{ id: string; status: string; items: Array<{ sku: string; quantity: number }> }>(
     `SELECT id, status, items FROM payments.payments WHERE status <> 'PENDING' ORDER BY completed_at DESC LIMIT $1`,
     [limit],
   );
   const events: AnyDomainEvent[] = [];
   const assessedAt = new Date().toISOString();
-  for (const p of rows as Array<{ id: string; status: string; items: Array<{ sku: string; quantity: number }> }>) {
+  for (const p of rows) {
     if (p.status === 'SUCCEEDED') {
       events.push(createEvent('FraudAssessed', p.id, { decision: 'REJECTED', score: 100, reasons: ['BLOCKLISTED'], assessedAt }, 'fraud'));
       if (p.items.length) events.push(createEvent('StockRejected', p.id, { items: p.items, reason: 'INSUFFICIENT_STOCK', skus: [p.items[0].sku] }, 'inventory'));
@@ -177,13 +177,14 @@ export async function readTopic(system: FaultSystem, topic: string, count: numbe
       const timer = setTimeout(resolve, timeoutMs);
       if (count === 0) resolve();
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? '']));
           seen.push({ value: message.value?.toString() ?? '', headers });
           if (seen.length >= count) {
             clearTimeout(timer);
             resolve();
           }
+          return Promise.resolve();
         },
       });
     });
