@@ -36,11 +36,12 @@ export async function publishedEventsOf(env: NodeJS.ProcessEnv, paymentId: strin
       };
       done();
       void consumer.run({
-        eachMessage: async ({ topic, partition, message }) => {
+        eachMessage: ({ topic, partition, message }) => {
           if (message.key?.toString() === paymentId) events.push(JSON.parse(message.value!.toString()) as AnyDomainEvent);
           const end = unread.get(`${topic}:${partition}`);
           if (end !== undefined && Number(message.offset) + 1 >= end) unread.delete(`${topic}:${partition}`);
           done();
+          return Promise.resolve();
         },
       });
     });

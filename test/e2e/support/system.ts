@@ -39,8 +39,8 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     children.set(service, child);
   };
 

@@ -88,7 +88,7 @@ async function kafkaCli(args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`node scripts/kafka.mjs ${args.join(' ')} failed: ${message}\n${stderr}${stdout}`);
+    throw new Error(`node scripts/kafka.mjs ${args.join(' ')} failed: ${message}\n${stderr}${stdout}`, { cause: error });
   }
 }
 

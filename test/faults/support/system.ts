@@ -113,8 +113,8 @@ export class FaultSystem {
       env: { ...this.env, ...env, [`${service.toUpperCase()}_PORT`]: String(found.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.pipe(found.log, { end: false });
-    child.stderr!.pipe(found.log, { end: false });
+    child.stdout.pipe(found.log, { end: false });
+    child.stderr.pipe(found.log, { end: false });
     found.child = child;
     LIVE.add(child);
     child.once('exit', () => LIVE.delete(child));
