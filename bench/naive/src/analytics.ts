@@ -3,7 +3,7 @@ import { Controller, Injectable, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { createEvent, database, DomainEvent, EventPublisher, KafkaClientModule, TOPICS } from './common';
+import { AnyEvent, createEvent, database, EventPublisher, KafkaClientModule, TOPICS } from './common';
 import { LifecycleEvent, PaymentFact } from './entities';
 import { HealthController } from './health';
 
@@ -15,21 +15,22 @@ export class AnalyticsService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async record(event: DomainEvent) {
+  async record(event: AnyEvent) {
     await this.events.save(
       this.events.create({
         eventId: event.eventId, paymentId: event.paymentId, type: event.type, schemaVersion: event.schemaVersion,
         occurredAt: new Date(event.occurredAt), producer: event.producer, payload: event.payload, recordedAt: new Date(),
       }),
     );
-    const p = event.payload;
     if (event.type === 'PaymentInitiated') {
+      const p = event.payload;
       if (await this.facts.existsBy({ paymentId: event.paymentId })) return;
       await this.facts.save(this.facts.create({
         paymentId: event.paymentId, createdAt: new Date(p.createdAt), status: 'PENDING', failureReason: null,
         amountPaise: String(p.amountPaise), completedAt: null, latencyMs: null,
       }));
     } else if (event.type === 'PaymentSucceeded' || event.type === 'PaymentFailed') {
+      const p = event.payload;
       const existing = await this.facts.findOneBy({ paymentId: event.paymentId });
       if (existing && existing.status !== 'PENDING') return;
       const status = event.type === 'PaymentSucceeded' ? 'SUCCEEDED' : 'FAILED';
@@ -48,27 +49,27 @@ export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 
   @EventPattern(TOPICS.payments)
-  onPaymentEvent(@Payload() event: DomainEvent) {
+  onPaymentEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
 
   @EventPattern(TOPICS.fraud)
-  onFraudEvent(@Payload() event: DomainEvent) {
+  onFraudEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
 
   @EventPattern(TOPICS.inventory)
-  onInventoryEvent(@Payload() event: DomainEvent) {
+  onInventoryEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
 
   @EventPattern(TOPICS.notifications)
-  onNotificationEvent(@Payload() event: DomainEvent) {
+  onNotificationEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
 
   @EventPattern(TOPICS.analytics)
-  onAnalyticsEvent(@Payload() event: DomainEvent) {
+  onAnalyticsEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
 }

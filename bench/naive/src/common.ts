@@ -24,18 +24,54 @@ export interface LineItem {
   quantity: number;
 }
 
+/** What PaymentInitiated carries, and with it every outcome: the payment's facts. */
+export interface PaymentFacts {
+  payerVpa: string;
+  payeeVpa: string;
+  amountPaise: number;
+  currency: string;
+  items: LineItem[];
+  createdAt: string;
+}
+export interface PaymentCompleted extends PaymentFacts {
+  completedAt: string;
+  /** set on PaymentFailed only */
+  failureReason?: string | null;
+}
+
+/**
+ * The payload of each event the naive services exchange (those of libs/contracts, version 1). Only
+ * they produce on the naive system's topics, so the types are trusted as they are: no validation,
+ * like the tutorials.
+ */
+export interface EventPayloads {
+  PaymentInitiated: PaymentFacts;
+  FraudAssessed: { decision: string; score: number; reasons: string[]; assessedAt: string };
+  StockReserved: { items: LineItem[] };
+  StockRejected: { items: LineItem[]; reason: string; skus: string[] };
+  PaymentSucceeded: PaymentCompleted;
+  PaymentFailed: PaymentCompleted & { failureReason: string | null };
+  StockCommitted: { items: LineItem[] };
+  StockReleased: { items: LineItem[] };
+  PaymentNotified: { notifications: Array<{ recipientVpa: string; type: string }> };
+  PaymentRecorded: { status: string; latencyMs: number };
+}
+export type EventType = keyof EventPayloads;
+
 /** The project's event envelope (libs/contracts), so the three systems publish the same bytes. */
-export interface DomainEvent<P = any> {
+export interface DomainEvent<T extends EventType = EventType> {
   eventId: string;
-  type: string;
+  type: T;
   schemaVersion: number;
   paymentId: string;
   occurredAt: string;
   producer: string;
-  payload: P;
+  payload: EventPayloads[T];
 }
+/** One event of the given types (of any type by default): its type narrows its payload. */
+export type AnyEvent<T extends EventType = EventType> = { [K in T]: DomainEvent<K> }[T];
 
-export function createEvent<P>(type: string, paymentId: string, payload: P, occurredAt = new Date()): DomainEvent<P> {
+export function createEvent<T extends EventType>(type: T, paymentId: string, payload: EventPayloads[T], occurredAt = new Date()): DomainEvent<T> {
   return { eventId: randomUUID(), type, schemaVersion: 1, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
 }
 
@@ -71,7 +107,7 @@ export class EventPublisher implements OnModuleInit {
   }
 }
 
-export function database(entities: Function[]) {
+export function database(entities: Array<new () => object>) {
   return TypeOrmModule.forRoot({
     type: 'postgres',
     url: process.env.DATABASE_URL,

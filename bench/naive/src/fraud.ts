@@ -4,7 +4,7 @@ import { Controller, Injectable, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { And, LessThan, MoreThan, Not, Repository } from 'typeorm';
-import { createEvent, database, DomainEvent, EventPublisher, KafkaClientModule, TOPICS } from './common';
+import { AnyEvent, createEvent, database, DomainEvent, EventPublisher, KafkaClientModule, TOPICS } from './common';
 import { Assessment, KnownPayee, SeenPayment } from './entities';
 import { HealthController } from './health';
 
@@ -22,7 +22,7 @@ export class FraudService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async assess(event: DomainEvent) {
+  async assess(event: DomainEvent<'PaymentInitiated'>) {
     const { paymentId, payload } = event;
     if (await this.assessments.existsBy({ paymentId })) return;
     const payerVpa = payload.payerVpa.toLowerCase();
@@ -52,7 +52,7 @@ export class FraudService {
     );
   }
 
-  async rememberPayee(event: DomainEvent) {
+  async rememberPayee(event: DomainEvent<'PaymentSucceeded'>) {
     const payerVpa = event.payload.payerVpa.toLowerCase();
     const payeeVpa = event.payload.payeeVpa.toLowerCase();
     if (await this.knownPayees.existsBy({ payerVpa, payeeVpa })) return;
@@ -65,7 +65,7 @@ export class FraudController {
   constructor(private readonly fraud: FraudService) {}
 
   @EventPattern(TOPICS.payments)
-  async onPaymentEvent(@Payload() event: DomainEvent) {
+  async onPaymentEvent(@Payload() event: AnyEvent<'PaymentInitiated' | 'PaymentSucceeded' | 'PaymentFailed'>) {
     if (event.type === 'PaymentInitiated') await this.fraud.assess(event);
     else if (event.type === 'PaymentSucceeded') await this.fraud.rememberPayee(event);
   }

@@ -4,7 +4,7 @@ import { Controller, Injectable, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { createEvent, database, DomainEvent, EventPublisher, KafkaClientModule, LineItem, TOPICS } from './common';
+import { AnyEvent, createEvent, database, DomainEvent, EventPublisher, KafkaClientModule, LineItem, TOPICS } from './common';
 import { Product, Reservation } from './entities';
 import { HealthController } from './health';
 
@@ -16,7 +16,7 @@ export class InventoryService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async reserve(event: DomainEvent) {
+  async reserve(event: DomainEvent<'PaymentInitiated'>) {
     const { paymentId } = event;
     const items: LineItem[] = event.payload.items;
     if (items.length === 0 || (await this.reservations.existsBy({ paymentId }))) return;
@@ -41,7 +41,7 @@ export class InventoryService {
     await this.publisher.publish(TOPICS.inventory, createEvent('StockReserved', paymentId, { items }));
   }
 
-  async settle(event: DomainEvent, commit: boolean) {
+  async settle(event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>, commit: boolean) {
     const reservation = await this.reservations.findOneBy({ paymentId: event.paymentId });
     if (!reservation || reservation.status !== 'RESERVED') return;
     const now = new Date();
@@ -67,7 +67,7 @@ export class InventoryController {
   constructor(private readonly inventory: InventoryService) {}
 
   @EventPattern(TOPICS.payments)
-  async onPaymentEvent(@Payload() event: DomainEvent) {
+  async onPaymentEvent(@Payload() event: AnyEvent<'PaymentInitiated' | 'PaymentSucceeded' | 'PaymentFailed'>) {
     if (event.type === 'PaymentInitiated') await this.inventory.reserve(event);
     else if (event.type === 'PaymentSucceeded') await this.inventory.settle(event, true);
     else if (event.type === 'PaymentFailed') await this.inventory.settle(event, false);

@@ -2,20 +2,21 @@
 // Express adapter (the default platform) with Nest's Kafka transport connected as a microservice.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Type } from '@nestjs/common';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { BROKERS, GROUP_ID, SERVICE } from './common';
 
 /** Only the chosen service's module is loaded (each registers its own TypeORM data source). */
-const MODULES: Record<string, () => unknown> = {
-  payments: () => require('./payments').PaymentsModule,
-  fraud: () => require('./fraud').FraudModule,
-  inventory: () => require('./inventory').InventoryModule,
-  notifications: () => require('./notifications').NotificationsModule,
-  analytics: () => require('./analytics').AnalyticsModule,
+const MODULES: Record<string, () => Promise<Type>> = {
+  payments: () => import('./payments').then((m) => m.PaymentsModule),
+  fraud: () => import('./fraud').then((m) => m.FraudModule),
+  inventory: () => import('./inventory').then((m) => m.InventoryModule),
+  notifications: () => import('./notifications').then((m) => m.NotificationsModule),
+  analytics: () => import('./analytics').then((m) => m.AnalyticsModule),
 };
 
 async function bootstrap() {
-  const app = await NestFactory.create(MODULES[SERVICE]() as never, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(await MODULES[SERVICE](), { logger: ['error', 'warn'] });
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.KAFKA,
     options: {

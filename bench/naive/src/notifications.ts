@@ -4,7 +4,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { createEvent, database, DomainEvent, EventPublisher, formatPaise, KafkaClientModule, TOPICS } from './common';
+import { AnyEvent, createEvent, database, EventPublisher, formatPaise, KafkaClientModule, TOPICS } from './common';
 import { Notification } from './entities';
 import { HealthController } from './health';
 
@@ -15,7 +15,7 @@ export class NotificationsService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async notify(event: DomainEvent) {
+  async notify(event: AnyEvent<'PaymentSucceeded' | 'PaymentFailed'>) {
     const p = event.payload;
     const amount = `₹${formatPaise(p.amountPaise)}`;
     const planned =
@@ -40,7 +40,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @EventPattern(TOPICS.payments)
-  async onPaymentEvent(@Payload() event: DomainEvent) {
+  async onPaymentEvent(@Payload() event: AnyEvent<'PaymentInitiated' | 'PaymentSucceeded' | 'PaymentFailed'>) {
     if (event.type === 'PaymentSucceeded' || event.type === 'PaymentFailed') await this.notifications.notify(event);
   }
 }

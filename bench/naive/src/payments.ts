@@ -6,7 +6,7 @@ import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { z } from 'zod';
-import { createEvent, database, DomainEvent, EventPublisher, formatPaise, KafkaClientModule, LineItem, TOPICS } from './common';
+import { AnyEvent, createEvent, database, DomainEvent, EventPublisher, EventType, formatPaise, KafkaClientModule, LineItem, TOPICS } from './common';
 import { HAS_FRAUD_SOURCE, Payment, TimelineStep } from './entities';
 import { HealthController } from './health';
 
@@ -24,7 +24,8 @@ const InitiatePayment = z
   .refine((b) => b.payerVpa !== b.payeeVpa, { path: ['payeeVpa'], message: 'must differ from payerVpa' });
 
 const describe = (items: LineItem[]) => items.map((i) => `${i.quantity} × ${i.sku}`).join(', ');
-const STEPS: Record<string, (e: DomainEvent) => [string, string | null]> = {
+/** The timeline step of each event, and what it adds. */
+const STEPS: { [T in EventType]: (e: DomainEvent<T>) => [string, string | null] } = {
   PaymentInitiated: (e) => ['initiated', `${formatPaise(e.payload.amountPaise)} ${e.payload.currency}`],
   FraudAssessed: (e) => ['assessed', e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision],
   StockReserved: (e) => ['reserved', describe(e.payload.items)],
@@ -33,9 +34,15 @@ const STEPS: Record<string, (e: DomainEvent) => [string, string | null]> = {
   PaymentFailed: (e) => ['failed', e.payload.failureReason],
   StockCommitted: (e) => ['committed', describe(e.payload.items)],
   StockReleased: (e) => ['released', describe(e.payload.items)],
-  PaymentNotified: (e) => ['notified', e.payload.notifications.map((n: any) => `${n.type} ${n.recipientVpa}`).join(', ')],
+  PaymentNotified: (e) => ['notified', e.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ')],
   PaymentRecorded: (e) => ['recorded', `${e.payload.status} in ${e.payload.latencyMs} ms`],
 };
+
+// Generic so that the compiler pairs the event's type with its entry in STEPS.
+const stepOf = <T extends EventType>(event: DomainEvent<T>) => STEPS[event.type](event);
+
+/** What decides a payment: its assessment and its stock. */
+type Report = AnyEvent<'FraudAssessed' | 'StockReserved' | 'StockRejected'>;
 
 @Injectable()
 export class PaymentsService {
@@ -64,7 +71,7 @@ export class PaymentsService {
   }
 
   /** A fraud or stock report: applied to the payment, which becomes final once the facts decide it. */
-  async onReport(event: DomainEvent) {
+  async onReport(event: Report) {
     const payment = await this.payments.findOneBy({ id: event.paymentId });
     if (!payment) return;
     await this.addStep(event);
@@ -97,13 +104,13 @@ export class PaymentsService {
   }
 
   /** What other services did after the outcome: only the timeline takes note. */
-  async onAfterOutcome(event: DomainEvent) {
+  async onAfterOutcome(event: AnyEvent) {
     if (!(await this.payments.existsBy({ id: event.paymentId }))) return;
     await this.addStep(event);
   }
 
-  private async addStep(event: DomainEvent) {
-    const [step, outcome] = STEPS[event.type](event);
+  private async addStep(event: AnyEvent) {
+    const [step, outcome] = stepOf(event);
     await this.timeline.save(
       this.timeline.create({ eventId: event.eventId, paymentId: event.paymentId, step, service: event.producer, occurredAt: new Date(event.occurredAt), outcome }),
     );
@@ -135,22 +142,22 @@ export class PaymentsController {
   }
 
   @EventPattern(TOPICS.fraud)
-  onFraudEvent(@Payload() event: DomainEvent) {
+  onFraudEvent(@Payload() event: AnyEvent<'FraudAssessed'>) {
     return this.payments.onReport(event);
   }
 
   @EventPattern(TOPICS.inventory)
-  onInventoryEvent(@Payload() event: DomainEvent) {
+  onInventoryEvent(@Payload() event: AnyEvent<'StockReserved' | 'StockRejected' | 'StockCommitted' | 'StockReleased'>) {
     return event.type === 'StockReserved' || event.type === 'StockRejected' ? this.payments.onReport(event) : this.payments.onAfterOutcome(event);
   }
 
   @EventPattern(TOPICS.notifications)
-  onNotificationEvent(@Payload() event: DomainEvent) {
+  onNotificationEvent(@Payload() event: AnyEvent<'PaymentNotified'>) {
     return this.payments.onAfterOutcome(event);
   }
 
   @EventPattern(TOPICS.analytics)
-  onAnalyticsEvent(@Payload() event: DomainEvent) {
+  onAnalyticsEvent(@Payload() event: AnyEvent<'PaymentRecorded'>) {
     return this.payments.onAfterOutcome(event);
   }
 }
