@@ -6,7 +6,6 @@ import { compile } from 'vega-lite';
 
 const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
 const fmt = (x, digits = 0) => (x === null || x === undefined ? '—' : Number(x).toFixed(digits));
-const sum = (o, keys) => keys.reduce((s, k) => s + (o?.[k] ?? 0), 0);
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
