@@ -38,7 +38,7 @@ async function cli(argv) {
     case 'start': {
       const z = await startZipkin(opts);
       if (values.json) {
-        const { stop, ...handle } = z;
+        const { stop, ...handle } = z; // everything but the function
         console.log(JSON.stringify(handle));
         return 0;
       }

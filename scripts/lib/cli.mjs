@@ -29,7 +29,7 @@ export function parseCommandLine(argv, options) {
     // the short message these commands always gave, naming the argument as written
     const { tokens } = parseArgs({ ...config, strict: false, tokens: true });
     const unknown = tokens.find((t) => t.kind === 'option' && !(t.name in config.options));
-    throw new Error(`unknown option ${argv[unknown.index]}`);
+    throw new Error(`unknown option ${argv[unknown.index]}`, { cause: err });
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new Error(`unknown option ${positionals[1]}`);

@@ -130,7 +130,7 @@ export async function stopPid(pid, { pidFile, timeoutMs = 20_000 } = {}) {
       try { process.kill(pid, sig); } catch { /* already gone */ }
     }
   };
-  let stopped = false;
+  let stopped;
   if (pidAlive(pid)) {
     signal('SIGTERM');
     const deadline = Date.now() + timeoutMs;

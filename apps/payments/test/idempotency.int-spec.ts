@@ -26,7 +26,7 @@ const keyed = (key: string) => ({ 'Idempotency-Key': key });
 
 /** How many payments the service has stored, whoever asked for them. */
 async function paymentCount(): Promise<number> {
-  const [{ n }] = await service.app.get(DataSource).query('SELECT count(*)::int AS n FROM payments');
+  const [{ n }] = await service.app.get(DataSource).query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM payments');
   return n;
 }
 

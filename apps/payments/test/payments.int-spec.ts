@@ -71,7 +71,7 @@ async function listAll(query: string, between?: () => Promise<void>): Promise<Pa
 
 /** How many payments the service has stored, whoever asked for them. */
 async function paymentCount(): Promise<number> {
-  const [{ n }] = await service.app.get(DataSource).query('SELECT count(*)::int AS n FROM payments');
+  const [{ n }] = await service.app.get(DataSource).query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM payments');
   return n;
 }
 
