@@ -23,7 +23,7 @@ module.exports = {
     {
       name: 'no-tool-to-app',
       severity: 'error',
-      comment: 'Operator tools (tools/*) work on the broker and the shared libraries, never on an app\'s internals.',
+      comment: "Operator tools (tools/*) work on the broker and the shared libraries, never on an app's internals.",
       from: { path: '^tools/' },
       to: { path: '^apps/' },
     },

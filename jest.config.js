@@ -20,8 +20,20 @@ const withInfra = {
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/tools/*/src/**/*.spec.ts'] },
-    { ...withInfra, displayName: 'integration', testMatch: ['<rootDir>/apps/*/test/**/*.int-spec.ts', '<rootDir>/libs/*/test/**/*.int-spec.ts', '<rootDir>/tools/*/test/**/*.int-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/tools/*/src/**/*.spec.ts'],
+    },
+    {
+      ...withInfra,
+      displayName: 'integration',
+      testMatch: [
+        '<rootDir>/apps/*/test/**/*.int-spec.ts',
+        '<rootDir>/libs/*/test/**/*.int-spec.ts',
+        '<rootDir>/tools/*/test/**/*.int-spec.ts',
+      ],
+    },
     { ...withInfra, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...withInfra, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
     // scripts/ is plain ES modules that Node runs as they are (before `npm install`, too), so their

@@ -30,7 +30,16 @@ function parseArgs(argv) {
   const smoke = argv.includes('--smoke');
   const o = smoke
     ? { rate: 20, durationS: 4, warmupS: 2, drainS: 60, intakeS: 2, connections: 4, systems: ['ours', 'naive', 'raw'], tracing: false }
-    : { rate: 1000, durationS: 60, warmupS: 10, drainS: 60, intakeS: 15, connections: 32, systems: ['ours', 'naive', 'raw'], tracing: true };
+    : {
+        rate: 1000,
+        durationS: 60,
+        warmupS: 10,
+        drainS: 60,
+        intakeS: 15,
+        connections: 32,
+        systems: ['ours', 'naive', 'raw'],
+        tracing: true,
+      };
   Object.assign(o, { smoke, out: undefined, profile: false, keep: false });
   const number = (flag, value) => {
     const n = Number(value);
@@ -41,23 +50,51 @@ function parseArgs(argv) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--smoke': break;
-      case '--rate': o.rate = number(flag, value()); break;
-      case '--duration': o.durationS = number(flag, value()); break;
-      case '--warmup': o.warmupS = number(flag, value()); break;
-      case '--drain': o.drainS = number(flag, value()); break;
-      case '--intake': o.intakeS = number(flag, value()); break;
-      case '--connections': o.connections = number(flag, value()); break;
-      case '--systems': o.systems = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--no-tracing': o.tracing = false; break;
-      case '--out': o.out = resolve(value()); break;
-      case '--profile': o.profile = true; break;
-      case '--keep': o.keep = true; break;
-      case '--help': case '-h':
+      case '--smoke':
+        break;
+      case '--rate':
+        o.rate = number(flag, value());
+        break;
+      case '--duration':
+        o.durationS = number(flag, value());
+        break;
+      case '--warmup':
+        o.warmupS = number(flag, value());
+        break;
+      case '--drain':
+        o.drainS = number(flag, value());
+        break;
+      case '--intake':
+        o.intakeS = number(flag, value());
+        break;
+      case '--connections':
+        o.connections = number(flag, value());
+        break;
+      case '--systems':
+        o.systems = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--no-tracing':
+        o.tracing = false;
+        break;
+      case '--out':
+        o.out = resolve(value());
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--help':
+      case '-h':
         console.log(readUsage());
         process.exit(0);
         break;
-      default: throw new Error(`unknown option ${argv[i]} (see --help)`);
+      default:
+        throw new Error(`unknown option ${argv[i]} (see --help)`);
     }
   }
   if (o.systems.some((s) => !['ours', 'naive', 'raw'].includes(s))) throw new Error('--systems: ours, naive, raw');
@@ -66,14 +103,16 @@ function parseArgs(argv) {
 }
 
 function readUsage() {
-  return 'usage: npm run bench -- [--rate N] [--duration S] [--warmup S] [--drain S] [--intake S] [--connections N]\n'
-    + '       [--systems ours,naive,raw] [--no-tracing] [--out DIR] [--smoke] [--profile] [--keep]   (see bench/README.md)';
+  return (
+    'usage: npm run bench -- [--rate N] [--duration S] [--warmup S] [--drain S] [--intake S] [--connections N]\n' +
+    '       [--systems ours,naive,raw] [--no-tracing] [--out DIR] [--smoke] [--profile] [--keep]   (see bench/README.md)'
+  );
 }
 
 async function machine(pgAdmin, kafkaVersion) {
   const { rows } = await pgAdmin.query(
-    "SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, "
-    + "current_setting('shared_buffers') AS buffers, current_setting('max_connections') AS conns",
+    "SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, " +
+      "current_setting('shared_buffers') AS buffers, current_setting('max_connections') AS conns",
   );
   const cpus = os.cpus();
   return {
@@ -118,7 +157,9 @@ async function main() {
   const cleanup = async () => {
     child?.kill('SIGTERM');
     for (const fn of [...[...deferred].reverse(), ...cleanups.splice(0).reverse()]) {
-      await Promise.resolve().then(fn).catch((e) => log(`cleanup: ${e.message}`));
+      await Promise.resolve()
+        .then(fn)
+        .catch((e) => log(`cleanup: ${e.message}`));
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -128,7 +169,11 @@ async function main() {
     });
   }
   // bounded in time whatever happens: services that never get ready, a drain that never ends, ...
-  const limitMs = (config.systems.length + (config.tracing ? 2 : 0)) * (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) * 1000 + 300_000;
+  const limitMs =
+    (config.systems.length + (config.tracing ? 2 : 0)) *
+      (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
+      1000 +
+    300_000;
   const watchdog = setTimeout(() => {
     log(`the run exceeded its time limit (${Math.round(limitMs / 60000)} min): stopping`);
     void cleanup().finally(() => process.exit(1));
@@ -139,7 +184,8 @@ async function main() {
     mkdirSync(paths.logs, { recursive: true });
     if (!config.keep) cleanups.push(() => rmSync(paths.dist, { recursive: true, force: true }));
     // the build under test, copied: another `npm run build` during the run must not change it
-    if (!existsSync(join(ROOT, 'dist/apps/payments/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
+    if (!existsSync(join(ROOT, 'dist/apps/payments/src/main.js')))
+      throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
     cpSync(join(ROOT, 'dist'), paths.dist, { recursive: true });
     if (config.systems.includes('naive')) paths.naive = await ensureNaiveBuild(ROOT, log);
 
@@ -153,7 +199,12 @@ async function main() {
     cleanups.push(() => pgAdmin.end());
     const monitor = await connect('postgres');
     cleanups.push(() => monitor.end());
-    const result = { version: 1, mode: config.smoke ? 'smoke' : 'full', config: { ...config, out: undefined }, machine: await machine(pgAdmin, broker.version) };
+    const result = {
+      version: 1,
+      mode: config.smoke ? 'smoke' : 'full',
+      config: { ...config, out: undefined },
+      machine: await machine(pgAdmin, broker.version),
+    };
 
     let zipkin;
     if (config.tracing && config.systems.includes('ours')) {
@@ -171,14 +222,30 @@ async function main() {
       specs.push(
         { label: 'ours-tracing-off', system: 'ours', env: { OTEL_SDK_DISABLED: 'true' }, intake: false, processes: { kafka: broker.pid } },
         {
-          label: 'ours-tracing-10pct', system: 'ours', intake: false, processes: measured,
+          label: 'ours-tracing-10pct',
+          system: 'ours',
+          intake: false,
+          processes: measured,
           env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
         },
       );
     }
     const ctx = {
-      runId, paths, config, brokers: broker.brokers, externalKafka: broker.external, kafkaAdmin, pgAdmin, monitor, log,
-      keep: config.keep, profileDir, onChild: (c) => { child = c; }, defer,
+      runId,
+      paths,
+      config,
+      brokers: broker.brokers,
+      externalKafka: broker.external,
+      kafkaAdmin,
+      pgAdmin,
+      monitor,
+      log,
+      keep: config.keep,
+      profileDir,
+      onChild: (c) => {
+        child = c;
+      },
+      defer,
     };
     const variants = {};
     for (const spec of specs) {
@@ -194,7 +261,7 @@ async function main() {
     result.tracing = {
       off: variants['ours-tracing-off']?.completedPerSec ?? null,
       ratio10: variants['ours-tracing-10pct']?.completedPerSec ?? null,
-      always: zipkin ? result.ours?.completedPerSec ?? null : null,
+      always: zipkin ? (result.ours?.completedPerSec ?? null) : null,
       detail: Object.fromEntries(Object.entries(variants).map(([k, v]) => [k, { ...v, series: undefined }])),
     };
     result.finishedAt = new Date().toISOString();

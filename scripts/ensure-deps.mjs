@@ -36,9 +36,10 @@ export function installReason(root = REPO_ROOT) {
 function npm(args, root) {
   // Under `npm run`, npm_execpath is the npm that runs us; otherwise use the one on the PATH.
   const npmCli = process.env.npm_execpath;
-  const [cmd, argv] = npmCli && /npm-cli\.js$/.test(npmCli)
-    ? [process.execPath, [npmCli, ...args]]
-    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', args];
+  const [cmd, argv] =
+    npmCli && /npm-cli\.js$/.test(npmCli)
+      ? [process.execPath, [npmCli, ...args]]
+      : [process.platform === 'win32' ? 'npm.cmd' : 'npm', args];
   const result = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.error) throw new Error(`cannot run npm ${args[0]}: ${result.error.message}`);
   return result.status ?? result.signal;
@@ -65,7 +66,9 @@ export function ensureDeps({ root = REPO_ROOT, log = (m) => console.error(m) } =
 /** Newest modification time of what the build reads (directories too: they change on add/delete). */
 export function newestSourceMtime(root = REPO_ROOT) {
   let newest = 0;
-  const touch = (path) => { newest = Math.max(newest, statSync(path).mtimeMs); };
+  const touch = (path) => {
+    newest = Math.max(newest, statSync(path).mtimeMs);
+  };
   const visit = (path) => {
     touch(path);
     if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));

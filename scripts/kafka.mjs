@@ -11,9 +11,7 @@
 //   node scripts/kafka.mjs resolve                          (only download the jars)
 // The work is done in lib/ (kafka-broker.mjs for programs: start, stop, status).
 
-import {
-  COMMON_OPTIONS, commonOptions, parseCommandLine, reportStop, runForeground, runMain, untilSignal,
-} from './lib/cli.mjs';
+import { COMMON_OPTIONS, commonOptions, parseCommandLine, reportStop, runForeground, runMain, untilSignal } from './lib/cli.mjs';
 import { kafkaStatus, failureDetails, startKafka, stopKafka } from './lib/kafka-broker.mjs';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, KAFKA_LIBS_DIR, KAFKA_VERSION, layout, resolveKafkaJars } from './lib/kafka-config.mjs';
 
@@ -44,9 +42,11 @@ async function cli(argv) {
         return 0;
       }
       const k = await startKafka(opts);
-      console.log(k.alreadyRunning
-        ? `Kafka ${KAFKA_VERSION} already running at ${k.brokers} (pid ${k.pid}, data ${k.dataDir})`
-        : `Kafka ${KAFKA_VERSION} running at ${k.brokers} (pid ${k.pid}, started in ${(k.startupMs / 1000).toFixed(1)}s, logs ${k.logFile})`);
+      console.log(
+        k.alreadyRunning
+          ? `Kafka ${KAFKA_VERSION} already running at ${k.brokers} (pid ${k.pid}, data ${k.dataDir})`
+          : `Kafka ${KAFKA_VERSION} running at ${k.brokers} (pid ${k.pid}, started in ${(k.startupMs / 1000).toFixed(1)}s, logs ${k.logFile})`,
+      );
       return 0;
     }
     case 'stop':
@@ -58,8 +58,10 @@ async function cli(argv) {
         console.log(`Kafka is not running (data ${st.dataDir}).`);
         return 1;
       }
-      console.log(`Kafka ${KAFKA_VERSION} ${st.ready ? 'running' : 'running but NOT answering'} at ${st.brokers} `
-        + `(pid ${st.pid}, controller port ${st.controllerPort}, data ${st.dataDir}, logs ${st.logFile})`);
+      console.log(
+        `Kafka ${KAFKA_VERSION} ${st.ready ? 'running' : 'running but NOT answering'} at ${st.brokers} ` +
+          `(pid ${st.pid}, controller port ${st.controllerPort}, data ${st.dataDir}, logs ${st.logFile})`,
+      );
       return st.ready ? 0 : 1;
     }
     case 'run': {
@@ -70,11 +72,17 @@ async function cli(argv) {
       }
       const k = await startKafka({ ...opts, stopWithParent: true });
       const owned = !k.alreadyRunning;
-      console.log(owned
-        ? `Kafka ${KAFKA_VERSION} running at ${k.brokers} (pid ${k.pid}, logs ${k.logFile}). Ctrl-C to stop.`
-        : `Kafka ${KAFKA_VERSION} already running at ${k.brokers} (pid ${k.pid}); not owned by this process, will not stop it.`);
+      console.log(
+        owned
+          ? `Kafka ${KAFKA_VERSION} running at ${k.brokers} (pid ${k.pid}, logs ${k.logFile}). Ctrl-C to stop.`
+          : `Kafka ${KAFKA_VERSION} already running at ${k.brokers} (pid ${k.pid}); not owned by this process, will not stop it.`,
+      );
       return runForeground({
-        name: 'Kafka', label: 'Kafka broker', handle: k, owned, watchPid: k.pid,
+        name: 'Kafka',
+        label: 'Kafka broker',
+        handle: k,
+        owned,
+        watchPid: k.pid,
         failureDetails: () => failureDetails(layout(k.dataDir, k.logDir)),
       });
     }

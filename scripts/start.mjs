@@ -107,7 +107,10 @@ async function runAll(services, stopper, output) {
   const env = { LOG_FORMAT: 'json', KAFKA_BROKERS: brokers, ...traceEnv };
   const { commands, result } = createConcurrently(
     services.map((s) => ({
-      name: s.name, prefixColor: s.color, env, command: `exec "${process.execPath}" ${entryOf(s)}`,
+      name: s.name,
+      prefixColor: s.color,
+      env,
+      command: `exec "${process.execPath}" ${entryOf(s)}`,
     })),
     {
       logger,
@@ -126,14 +129,20 @@ async function runAll(services, stopper, output) {
   );
   stopper.commands = commands;
   for (const command of commands) {
-    command.stateChange.subscribe((state) => { if (state === 'started' && stopper.stopping) command.kill('SIGTERM'); });
+    command.stateChange.subscribe((state) => {
+      if (state === 'started' && stopper.stopping) command.kill('SIGTERM');
+    });
     command.close.subscribe(({ exitCode }) => {
       if (stopper.stopping || exitCode === 0) return;
       stopper.down.add(command.name);
       say(`${command.name} kept crashing: gave up after ${RESTART_TRIES} restarts (the others keep running)`);
     });
   }
-  result.catch(() => {}).then(() => { if (!stopper.stopping) stopper.stop('all services exited'); });
+  result
+    .catch(() => {})
+    .then(() => {
+      if (!stopper.stopping) stopper.stop('all services exited');
+    });
 
   await waitUntilReady(services, stopper);
   return stopper.done;

@@ -21,7 +21,7 @@ import { failureDetails, startZipkin, stopZipkin, zipkinStatus } from './lib/zip
 const OPTIONS = {
   ...COMMON_OPTIONS,
   'stop-with': { type: 'string' },
-  'json': { type: 'boolean' },
+  json: { type: 'boolean' },
 };
 
 const describe = (z) => `${z.uiUrl} (pid ${z.pid ?? '?'}${z.rssMb ? `, RSS ${z.rssMb} MB` : ''}, logs ${z.logFile})`;
@@ -61,11 +61,17 @@ async function cli(argv) {
     case 'run': {
       const z = await startZipkin({ ...opts, stopWithParent: true });
       const owned = !z.alreadyRunning;
-      console.log(owned
-        ? `Zipkin ${ZIPKIN_VERSION} running at ${describe(z)}. Ctrl-C to stop.`
-        : `Zipkin already running at ${z.uiUrl}; not owned by this process, will not stop it.`);
+      console.log(
+        owned
+          ? `Zipkin ${ZIPKIN_VERSION} running at ${describe(z)}. Ctrl-C to stop.`
+          : `Zipkin already running at ${z.uiUrl}; not owned by this process, will not stop it.`,
+      );
       return runForeground({
-        name: 'Zipkin', label: 'Zipkin', handle: z, owned, watchPid: owned ? z.pid : undefined,
+        name: 'Zipkin',
+        label: 'Zipkin',
+        handle: z,
+        owned,
+        watchPid: owned ? z.pid : undefined,
         failureDetails: () => failureDetails(layout(z.dataDir)),
       });
     }

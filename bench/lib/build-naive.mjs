@@ -10,7 +10,12 @@ import { join } from 'node:path';
 export async function ensureNaiveBuild(root, log) {
   const project = join(root, 'bench/naive');
   const hash = createHash('sha256');
-  for (const file of ['tsconfig.json', ...readdirSync(join(project, 'src')).sort().map((f) => `src/${f}`)]) {
+  for (const file of [
+    'tsconfig.json',
+    ...readdirSync(join(project, 'src'))
+      .sort()
+      .map((f) => `src/${f}`),
+  ]) {
     hash.update(file).update(readFileSync(join(project, file)));
   }
   const dir = join(root, '.cache/bench', `naive-${hash.digest('hex').slice(0, 12)}`);

@@ -15,8 +15,11 @@ import { startZipkin } from '../../scripts/lib/zipkin-server.mjs';
 
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
 export const TOPICS = [
-  'payments.payment-events', 'fraud.fraud-events', 'inventory.inventory-events',
-  'notifications.notification-events', 'analytics.analytics-events',
+  'payments.payment-events',
+  'fraud.fraud-events',
+  'inventory.inventory-events',
+  'notifications.notification-events',
+  'analytics.analytics-events',
 ];
 /** What "ours" creates by default (KAFKA_PARTITIONS); the peers' topics get the same. */
 export const PARTITIONS = 6;
@@ -88,7 +91,9 @@ export async function migratePeerDatabase(distRoot, database) {
     const { MESSAGING_MIGRATIONS } = require(join(distRoot, 'libs/messaging/src/migrations.js'));
     for (const service of SERVICES) {
       const dir = join(distRoot, 'apps', service, 'src/migrations');
-      const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.js'))
+        .sort();
       const classes = [...MESSAGING_MIGRATIONS, ...files.flatMap((f) => Object.values(require(join(dir, f))))];
       await client.query(`CREATE SCHEMA "${service}"`);
       await client.query(`SET search_path TO "${service}"`);

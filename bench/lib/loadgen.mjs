@@ -31,8 +31,12 @@ let inFlight = 0;
 let stopping = false;
 let peakRss = 0;
 const firstErrors = [];
-const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 500);
-process.on('SIGTERM', () => { stopping = true; });
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 500);
+process.on('SIGTERM', () => {
+  stopping = true;
+});
 
 const second = (start, at) => {
   const s = Math.max(0, Math.floor((at - start) / 1000));

@@ -5,7 +5,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  connect, createDatabase, createTopics, databaseUrl, deleteKafkaPrefix, dropDatabase, migratePeerDatabase, seedProducts,
+  connect,
+  createDatabase,
+  createTopics,
+  databaseUrl,
+  deleteKafkaPrefix,
+  dropDatabase,
+  migratePeerDatabase,
+  seedProducts,
 } from './infra.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
 import { Sampler } from './sampler.mjs';
@@ -24,8 +31,12 @@ export function runLoad(paths, options, track = () => undefined) {
     track(child);
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       track(undefined);
@@ -69,7 +80,8 @@ export async function measureSystem(spec, ctx) {
       ...spec.env,
     };
     log(`${spec.label}: starting (database ${database}, topics ${prefix}*)`);
-    const start = () => startSystem({ system: spec.system, label: spec.label, env, paths, logDir: paths.logs, profileDir: ctx.profileDir, log });
+    const start = () =>
+      startSystem({ system: spec.system, label: spec.label, env, paths, logDir: paths.logs, profileDir: ctx.profileDir, log });
     system = await start().catch((error) => {
       log(`${spec.label}: did not start (${error.message.split('\n')[0]}); trying once more`);
       return start();
@@ -104,12 +116,20 @@ export async function measureSystem(spec, ctx) {
     const e2e = await endToEnd(client, 'e2e', e2eLoad.startedAt, config.durationS, tEnd);
     const window = sampler.summarize(t0, tEnd);
     const expired = e2e.outcomes.EXPIRED ? `, ${e2e.outcomes.EXPIRED} expired` : '';
-    log(`${spec.label}: ${e2e.completedPerSec} completed/s, p99 ${e2e.e2eLatencyMs.p99 ?? '—'} ms, ${pending} unfinished after the drain${expired}`);
+    log(
+      `${spec.label}: ${e2e.completedPerSec} completed/s, p99 ${e2e.e2eLatencyMs.p99 ?? '—'} ms, ${pending} unfinished after the drain${expired}`,
+    );
 
     let intake;
     if (spec.intake) {
       log(`${spec.label}: intake, ${config.connections} connections for ${config.intakeS} s`);
-      intake = await load({ mode: 'closed', connections: config.connections, durationS: config.intakeS, phase: 'intake', indexOffset: 20_000_000 });
+      intake = await load({
+        mode: 'closed',
+        connections: config.connections,
+        durationS: config.intakeS,
+        phase: 'intake',
+        indexOffset: 20_000_000,
+      });
     }
     await sampler.sample();
     await sampler.stop();
@@ -135,7 +155,13 @@ export async function measureSystem(spec, ctx) {
         offeredPerSec: round1(e2eLoad.sent / config.durationS),
         e2eAcceptedPerSec: round1(e2eLoad.acceptedPerSec),
         e2eHttpLatencyMs: e2eLoad.latencyMs,
-        e2eHttp: { sent: e2eLoad.sent, statuses: e2eLoad.statuses, errors: e2eLoad.errors, dropped: e2eLoad.dropped, firstErrors: e2eLoad.firstErrors },
+        e2eHttp: {
+          sent: e2eLoad.sent,
+          statuses: e2eLoad.statuses,
+          errors: e2eLoad.errors,
+          dropped: e2eLoad.dropped,
+          firstErrors: e2eLoad.firstErrors,
+        },
         payments: e2e.payments,
         completed: finished,
         completedInWindow: e2e.completedInWindow,
@@ -148,8 +174,13 @@ export async function measureSystem(spec, ctx) {
         cpuSecondsTotal: round1(total),
         cpuMsPerPayment: completedDuringCpuWindow > 0 ? Math.round((total * 100_000) / completedDuringCpuWindow) / 100 : null,
         intake: intake && {
-          connections: config.connections, durationS: intake.durationS, sent: intake.sent, accepted: intake.accepted,
-          statuses: intake.statuses, errors: intake.errors, latencyMs: intake.latencyMs,
+          connections: config.connections,
+          durationS: intake.durationS,
+          sent: intake.sent,
+          accepted: intake.accepted,
+          statuses: intake.statuses,
+          errors: intake.errors,
+          latencyMs: intake.latencyMs,
         },
         crashed,
         database,
@@ -159,6 +190,7 @@ export async function measureSystem(spec, ctx) {
     };
   } finally {
     await sampler?.stop();
-    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch((error) => log(`${spec.label}: cleanup: ${error.message}`));
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve(cleanup()).catch((error) => log(`${spec.label}: cleanup: ${error.message}`));
   }
 }

@@ -18,15 +18,35 @@ export function formatTables(result) {
   const failed = ['ours', 'naive', 'raw'].filter((s) => result[s]?.error).map((s) => `${s}: FAILED (${result[s].error.split('\n')[0]})`);
   const systems = ['ours', 'naive', 'raw'].filter((s) => result[s] && !result[s].error);
   const main = table(
-    ['system', 'completed/s', 'sent/s', 'e2e p50 / p95 / p99 ms', 'accepted/s (intake)', 'HTTP p50 / p99 ms (intake)', 'HTTP p99 ms at offered rate', 'max lag', 'CPU s (all)', 'CPU ms / payment', 'max service RSS MB'],
+    [
+      'system',
+      'completed/s',
+      'sent/s',
+      'e2e p50 / p95 / p99 ms',
+      'accepted/s (intake)',
+      'HTTP p50 / p99 ms (intake)',
+      'HTTP p99 ms at offered rate',
+      'max lag',
+      'CPU s (all)',
+      'CPU ms / payment',
+      'max service RSS MB',
+    ],
     systems.map((s) => {
       const r = result[s];
       const e = r.e2eLatencyMs;
       const services = SERVICES.map((svc) => r.peakRssMb?.[svc] ?? 0);
       return [
-        s, fmt(r.completedPerSec, 1), fmt(r.detail.offeredPerSec, 0), `${fmt(e.p50)} / ${fmt(e.p95)} / ${fmt(e.p99)}`,
-        fmt(r.acceptedPerSec, 0), `${fmt(r.httpLatencyMs.p50, 1)} / ${fmt(r.httpLatencyMs.p99, 1)}`, fmt(r.detail.e2eHttpLatencyMs.p99, 1),
-        fmt(r.maxConsumerLag), fmt(r.detail.cpuSecondsTotal, 1), fmt(r.detail.cpuMsPerPayment, 2), fmt(Math.max(...services)),
+        s,
+        fmt(r.completedPerSec, 1),
+        fmt(r.detail.offeredPerSec, 0),
+        `${fmt(e.p50)} / ${fmt(e.p95)} / ${fmt(e.p99)}`,
+        fmt(r.acceptedPerSec, 0),
+        `${fmt(r.httpLatencyMs.p50, 1)} / ${fmt(r.httpLatencyMs.p99, 1)}`,
+        fmt(r.detail.e2eHttpLatencyMs.p99, 1),
+        fmt(r.maxConsumerLag),
+        fmt(r.detail.cpuSecondsTotal, 1),
+        fmt(r.detail.cpuMsPerPayment, 2),
+        fmt(Math.max(...services)),
       ];
     }),
   );
@@ -40,18 +60,25 @@ export function formatTables(result) {
     ['system', 'payments', 'SUCCEEDED', 'FRAUD_REJECTED', 'OUT_OF_STOCK', 'other', 'unfinished'],
     systems.map((s) => {
       const o = result[s].detail.outcomes;
-      const other = Object.entries(o).filter(([k]) => !['SUCCEEDED', 'FRAUD_REJECTED', 'OUT_OF_STOCK', 'PENDING'].includes(k)).map(([k, v]) => `${k} ${v}`).join(', ');
+      const other = Object.entries(o)
+        .filter(([k]) => !['SUCCEEDED', 'FRAUD_REJECTED', 'OUT_OF_STOCK', 'PENDING'].includes(k))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       return [s, result[s].detail.payments, o.SUCCEEDED ?? 0, o.FRAUD_REJECTED ?? 0, o.OUT_OF_STOCK ?? 0, other || '0', o.PENDING ?? 0];
     }),
   );
   const t = result.tracing;
-  const tracing = t && (t.off !== null || t.ratio10 !== null || t.always !== null)
-    ? table(
-        ['ours, tracing', 'completed/s', 'vs off'],
-        [['off (OTEL_SDK_DISABLED=true)', t.off], ['10% (parentbased_traceidratio 0.1)', t.ratio10], ['always on (default)', t.always]]
-          .map(([name, v]) => [name, fmt(v, 1), v !== null && t.off ? `${fmt((100 * v) / t.off, 0)}%` : '—']),
-      )
-    : '';
+  const tracing =
+    t && (t.off !== null || t.ratio10 !== null || t.always !== null)
+      ? table(
+          ['ours, tracing', 'completed/s', 'vs off'],
+          [
+            ['off (OTEL_SDK_DISABLED=true)', t.off],
+            ['10% (parentbased_traceidratio 0.1)', t.ratio10],
+            ['always on (default)', t.always],
+          ].map(([name, v]) => [name, fmt(v, 1), v !== null && t.off ? `${fmt((100 * v) / t.off, 0)}%` : '—']),
+        )
+      : '';
   return [main, cost, outcomes, tracing, failed.join('\n')].filter(Boolean).join('\n\n');
 }
 
@@ -62,7 +89,11 @@ function panel(base, lines, durationS) {
     height: base.height,
     layer: [
       lines,
-      { data: { values: [{ t: durationS }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 't', type: 'quantitative' } } },
+      {
+        data: { values: [{ t: durationS }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+        encoding: { x: { field: 't', type: 'quantitative' } },
+      },
     ],
   };
 }
@@ -78,7 +109,8 @@ export async function renderChart(result) {
       const point = byT.get(t) ?? { t, completed: 0, p50: null, p99: null };
       values.push({ system, t: point.t, metric: 'completed/s', value: point.completed });
       // null where nothing completed: the latency line breaks there rather than bridging the gap
-      for (const metric of ['p50', 'p99']) values.push({ system, t: point.t, metric, value: point[metric] === null ? null : Math.max(1, point[metric]) });
+      for (const metric of ['p50', 'p99'])
+        values.push({ system, t: point.t, metric, value: point[metric] === null ? null : Math.max(1, point[metric]) });
     }
   }
   const m = result.machine;
@@ -98,20 +130,28 @@ export async function renderChart(result) {
     },
     data: { values },
     vconcat: [
-      panel(base, {
-        transform: [{ filter: "datum.metric === 'completed/s'" }],
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: { ...base.encoding, y: { field: 'value', type: 'quantitative', title: 'completed / s' } },
-      }, result.config.durationS),
-      panel(base, {
-        transform: [{ filter: "datum.metric !== 'completed/s'" }],
-        mark: { type: 'line', invalid: 'break-paths-show-domains' },
-        encoding: {
-          ...base.encoding,
-          y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'initiation → final, ms (log)' },
-          strokeDash: { field: 'metric', type: 'nominal', title: 'latency' },
+      panel(
+        base,
+        {
+          transform: [{ filter: "datum.metric === 'completed/s'" }],
+          mark: { type: 'line', interpolate: 'step-after' },
+          encoding: { ...base.encoding, y: { field: 'value', type: 'quantitative', title: 'completed / s' } },
         },
-      }, result.config.durationS),
+        result.config.durationS,
+      ),
+      panel(
+        base,
+        {
+          transform: [{ filter: "datum.metric !== 'completed/s'" }],
+          mark: { type: 'line', invalid: 'break-paths-show-domains' },
+          encoding: {
+            ...base.encoding,
+            y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'initiation → final, ms (log)' },
+            strokeDash: { field: 'metric', type: 'nominal', title: 'latency' },
+          },
+        },
+        result.config.durationS,
+      ),
     ],
     config: { font: 'sans-serif' },
   };

@@ -4,13 +4,16 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const OUTCOME = (row) => (row.status === 'PENDING' ? 'PENDING' : row.status === 'SUCCEEDED' ? 'SUCCEEDED' : row.failure_reason ?? 'FAILED');
+const OUTCOME = (row) =>
+  row.status === 'PENDING' ? 'PENDING' : row.status === 'SUCCEEDED' ? 'SUCCEEDED' : (row.failure_reason ?? 'FAILED');
 
 /** Waits until no payment of `phase` is PENDING, or `timeoutMs` passed. Returns how many still are. */
 export async function waitUntilFinal(client, phase, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await client.query("SELECT count(*)::int AS pending FROM payments.payments WHERE note = $1 AND status = 'PENDING'", [phase]);
+    const { rows } = await client.query("SELECT count(*)::int AS pending FROM payments.payments WHERE note = $1 AND status = 'PENDING'", [
+      phase,
+    ]);
     if (rows[0].pending === 0 || Date.now() >= deadline) return rows[0].pending;
     await sleep(500);
   }

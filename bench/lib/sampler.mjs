@@ -49,8 +49,11 @@ export const CONSUMED_TOPICS = {
   inventory: ['payments.payment-events'],
   notifications: ['payments.payment-events'],
   analytics: [
-    'payments.payment-events', 'fraud.fraud-events', 'inventory.inventory-events',
-    'notifications.notification-events', 'analytics.analytics-events',
+    'payments.payment-events',
+    'fraud.fraud-events',
+    'inventory.inventory-events',
+    'notifications.notification-events',
+    'analytics.analytics-events',
   ],
 };
 

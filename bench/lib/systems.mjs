@@ -13,7 +13,8 @@ import { spawnWatchdog } from '../../scripts/lib/processes.mjs';
 import { SERVICES } from './infra.mjs';
 
 /** Settings that would change a system's configuration are never inherited from the caller. */
-const CONFIG_VARIABLE = /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
+const CONFIG_VARIABLE =
+  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
 
 export function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));
@@ -21,10 +22,14 @@ export function inheritedEnv() {
 
 function entryOf(system, service, paths) {
   switch (system) {
-    case 'ours': return join(paths.dist, 'apps', service, 'src/main.js');
-    case 'naive': return join(paths.naive, 'main.js');
-    case 'raw': return join(paths.bench, 'raw', `${service}.mjs`);
-    default: throw new Error(`unknown system ${system}`);
+    case 'ours':
+      return join(paths.dist, 'apps', service, 'src/main.js');
+    case 'naive':
+      return join(paths.naive, 'main.js');
+    case 'raw':
+      return join(paths.bench, 'raw', `${service}.mjs`);
+    default:
+      throw new Error(`unknown system ${system}`);
   }
 }
 
@@ -72,7 +77,10 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
     throw error;
   }
   const pids = Object.fromEntries(Object.entries(children).map(([service, child]) => [service, child.pid]));
-  const exited = () => Object.entries(children).filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([s]) => s);
+  const exited = () =>
+    Object.entries(children)
+      .filter(([, c]) => c.exitCode !== null || c.signalCode !== null)
+      .map(([s]) => s);
   return { urls, pids, logs, stop, exited };
 }
 
@@ -84,7 +92,9 @@ async function waitReady({ children, urls, logs, log, label }) {
       if (ready.has(service)) continue;
       const child = children[service];
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${label} ${service} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tailFile(logs[service], 30)}`);
+        throw new Error(
+          `${label} ${service} exited (${child.exitCode ?? child.signalCode}) while starting:\n${tailFile(logs[service], 30)}`,
+        );
       }
       const response = await fetch(`${urls[service]}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
       await response?.arrayBuffer().catch(() => undefined);
@@ -107,7 +117,11 @@ async function stopChild(child) {
     try {
       process.kill(-child.pid, sig);
     } catch {
-      try { child.kill(sig); } catch { /* gone */ }
+      try {
+        child.kill(sig);
+      } catch {
+        /* gone */
+      }
     }
   };
   signal('SIGTERM');

@@ -13,9 +13,19 @@ async function record(client, events) {
      SELECT * FROM jsonb_to_recordset($1::jsonb)
               AS v(event_id uuid, payment_id uuid, type text, schema_version int, occurred_at timestamptz, producer text, payload jsonb)
      ON CONFLICT (event_id) DO NOTHING`,
-    [rows(events.map((e) => ({
-      event_id: e.eventId, payment_id: e.paymentId, type: e.type, schema_version: e.schemaVersion, occurred_at: e.occurredAt, producer: e.producer, payload: e.payload,
-    })))],
+    [
+      rows(
+        events.map((e) => ({
+          event_id: e.eventId,
+          payment_id: e.paymentId,
+          type: e.type,
+          schema_version: e.schemaVersion,
+          occurred_at: e.occurredAt,
+          producer: e.producer,
+          payload: e.payload,
+        })),
+      ),
+    ],
   );
   const out = [];
   // All initiations first, then all final events: the same result as one by one, since a payment's
@@ -34,8 +44,13 @@ async function record(client, events) {
       const first = new Map();
       for (const e of run.events) if (!first.has(e.paymentId)) first.set(e.paymentId, e);
       const facts = [...first.values()].map((e) => ({
-        payment_id: e.paymentId, created_at: e.payload.createdAt, status: e.type === 'PaymentSucceeded' ? 'SUCCEEDED' : 'FAILED',
-        failure_reason: e.payload.failureReason ?? null, amount_paise: e.payload.amountPaise, completed_at: e.payload.completedAt, latency_ms: latency(e.payload),
+        payment_id: e.paymentId,
+        created_at: e.payload.createdAt,
+        status: e.type === 'PaymentSucceeded' ? 'SUCCEEDED' : 'FAILED',
+        failure_reason: e.payload.failureReason ?? null,
+        amount_paise: e.payload.amountPaise,
+        completed_at: e.payload.completedAt,
+        latency_ms: latency(e.payload),
       }));
       const { rows: changed } = await client.query(
         `INSERT INTO payment_facts (payment_id, created_at, status, failure_reason, amount_paise, completed_at, latency_ms)
@@ -48,8 +63,11 @@ async function record(client, events) {
         [rows(facts)],
       );
       const recorded = new Set(changed.map((r) => r.payment_id));
-      out.push(...facts.filter((f) => recorded.has(f.payment_id)).map((f) =>
-        createEvent('PaymentRecorded', f.payment_id, { status: f.status, latencyMs: f.latency_ms })));
+      out.push(
+        ...facts
+          .filter((f) => recorded.has(f.payment_id))
+          .map((f) => createEvent('PaymentRecorded', f.payment_id, { status: f.status, latencyMs: f.latency_ms })),
+      );
     }
   }
   return out;
@@ -58,8 +76,16 @@ async function record(client, events) {
 await runService({
   topics: Object.values(Topics),
   types: new Set([
-    'PaymentInitiated', 'PaymentSucceeded', 'PaymentFailed', 'FraudAssessed', 'StockReserved', 'StockRejected',
-    'StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded',
+    'PaymentInitiated',
+    'PaymentSucceeded',
+    'PaymentFailed',
+    'FraudAssessed',
+    'StockReserved',
+    'StockRejected',
+    'StockCommitted',
+    'StockReleased',
+    'PaymentNotified',
+    'PaymentRecorded',
   ]),
   handle: record,
 });

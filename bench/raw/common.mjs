@@ -22,10 +22,16 @@ export const Topics = {
   analytics: 'analytics.analytics-events',
 };
 const TOPIC_OF = {
-  PaymentInitiated: Topics.payments, PaymentSucceeded: Topics.payments, PaymentFailed: Topics.payments,
+  PaymentInitiated: Topics.payments,
+  PaymentSucceeded: Topics.payments,
+  PaymentFailed: Topics.payments,
   FraudAssessed: Topics.fraud,
-  StockReserved: Topics.inventory, StockRejected: Topics.inventory, StockCommitted: Topics.inventory, StockReleased: Topics.inventory,
-  PaymentNotified: Topics.notifications, PaymentRecorded: Topics.analytics,
+  StockReserved: Topics.inventory,
+  StockRejected: Topics.inventory,
+  StockCommitted: Topics.inventory,
+  StockReleased: Topics.inventory,
+  PaymentNotified: Topics.notifications,
+  PaymentRecorded: Topics.analytics,
 };
 
 export const pool = new pg.Pool({
@@ -65,7 +71,17 @@ async function addToOutbox(client, events) {
      SELECT event_id, event_type, topic, message_key, value
        FROM jsonb_to_recordset($1::jsonb) AS v(event_id uuid, event_type text, topic text, message_key text, value text)
      RETURNING id`,
-    [rows(events.map((e) => ({ event_id: e.eventId, event_type: e.type, topic: TOPIC_OF[e.type], message_key: e.paymentId, value: JSON.stringify(e) })))],
+    [
+      rows(
+        events.map((e) => ({
+          event_id: e.eventId,
+          event_type: e.type,
+          topic: TOPIC_OF[e.type],
+          message_key: e.paymentId,
+          value: JSON.stringify(e),
+        })),
+      ),
+    ],
   );
   return inserted.map((r) => r.id);
 }
@@ -79,7 +95,11 @@ async function publish(events, outboxIds) {
     if (!byTopic.has(topic)) byTopic.set(topic, []);
     byTopic.get(topic).push({ key: e.paymentId, value: JSON.stringify(e), headers: { 'event-type': e.type } });
   }
-  await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  await producer.sendBatch({
+    acks: -1,
+    compression: CompressionTypes.None,
+    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+  });
   await pool.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [outboxIds]);
 }
 
@@ -108,7 +128,10 @@ async function pump() {
     const taken = unsent.splice(0);
     const events = taken.flatMap((t) => t.events);
     try {
-      await publish(events, taken.flatMap((t) => t.ids));
+      await publish(
+        events,
+        taken.flatMap((t) => t.ids),
+      );
     } catch (error) {
       console.error(`publish failed (left in the outbox for the sweep): ${error.message}`);
     } finally {
@@ -123,7 +146,11 @@ async function sweepOutbox(olderThanMs = 0) {
     "SELECT id, value FROM outbox WHERE created_at < now() - $1 * interval '1 millisecond' ORDER BY id LIMIT 5000",
     [olderThanMs],
   );
-  if (left.length) await publish(left.map((r) => JSON.parse(r.value)), left.map((r) => r.id));
+  if (left.length)
+    await publish(
+      left.map((r) => JSON.parse(r.value)),
+      left.map((r) => r.id),
+    );
 }
 
 const TRANSIENT = new Set(['40001', '40P01', '23505']); // serialization, deadlock, a racing duplicate
@@ -201,7 +228,9 @@ export async function runService({ topics = [], types = new Set(), handle, route
           try {
             const event = JSON.parse(message.value.toString());
             if (types.has(event.type)) events.push(event);
-          } catch { /* not an event: nothing to do for this peer */ }
+          } catch {
+            /* not an event: nothing to do for this peer */
+          }
         }
         if (events.length) {
           await transact(async (client) => {
@@ -212,7 +241,9 @@ export async function runService({ topics = [], types = new Set(), handle, route
       },
     });
   }
-  await new Promise((resolve) => server.listen(Number(process.env[`${SERVICE.toUpperCase()}_PORT`]), process.env.HOST ?? '127.0.0.1', resolve));
+  await new Promise((resolve) =>
+    server.listen(Number(process.env[`${SERVICE.toUpperCase()}_PORT`]), process.env.HOST ?? '127.0.0.1', resolve),
+  );
   running = true;
   const shutdown = async () => {
     running = false;

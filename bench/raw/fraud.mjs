@@ -4,7 +4,12 @@
 
 import { createEvent, rows, runService, Topics } from './common.mjs';
 
-const BLOCKED = new Set((process.env.FRAUD_BLOCKED_VPAS ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean));
+const BLOCKED = new Set(
+  (process.env.FRAUD_BLOCKED_VPAS ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean),
+);
 const LIMIT = Number(process.env.FRAUD_VELOCITY_LIMIT ?? 10);
 const WINDOW_MS = Number(process.env.FRAUD_VELOCITY_WINDOW_S ?? 60) * 1000;
 const HIGH_AMOUNT_PAISE = 1_000_000; // FRAUD_HIGH_AMOUNT "10000.00"
@@ -24,12 +29,19 @@ async function assess(client, events, knownBefore) {
   const list = todo.map((e) => {
     const at = Date.parse(e.payload.createdAt);
     return {
-      id: e.paymentId, payer: e.payload.payerVpa.toLowerCase(), payee: e.payload.payeeVpa.toLowerCase(), at,
-      after: new Date(at - WINDOW_MS).toISOString(), before: new Date(at + WINDOW_MS).toISOString(),
+      id: e.paymentId,
+      payer: e.payload.payerVpa.toLowerCase(),
+      payee: e.payload.payeeVpa.toLowerCase(),
+      at,
+      after: new Date(at - WINDOW_MS).toISOString(),
+      before: new Date(at + WINDOW_MS).toISOString(),
     };
   });
   const payers = [...new Set(list.map((p) => p.payer))].sort();
-  await client.query("SELECT pg_advisory_xact_lock(hashtext('velocity:' || p)) FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n", [payers]);
+  await client.query(
+    "SELECT pg_advisory_xact_lock(hashtext('velocity:' || p)) FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n",
+    [payers],
+  );
   const { rows: counts } = await client.query(
     `SELECT v.id, (SELECT count(*)::int FROM seen_payments s
                     WHERE s.payer_vpa = v.payer AND s.created_at > v.after AND s.created_at < v.before AND s.payment_id <> v.id) AS recent
@@ -56,8 +68,18 @@ async function assess(client, events, knownBefore) {
       HIGH_AMOUNT_NEW_PAYEE: amount >= HIGH_AMOUNT_PAISE && !knownPairs.has(`${p.payer} ${p.payee}`) && !knownBefore(todo[index], p),
     };
     const reasons = Object.keys(WEIGHTS).filter((r) => fired[r]);
-    const score = Math.min(100, reasons.reduce((sum, r) => sum + WEIGHTS[r], 0));
-    return { payment_id: p.id, payer_vpa: p.payer, created_at: todo[index].payload.createdAt, decision: reasons.length ? 'REJECTED' : 'APPROVED', score, reasons };
+    const score = Math.min(
+      100,
+      reasons.reduce((sum, r) => sum + WEIGHTS[r], 0),
+    );
+    return {
+      payment_id: p.id,
+      payer_vpa: p.payer,
+      created_at: todo[index].payload.createdAt,
+      decision: reasons.length ? 'REJECTED' : 'APPROVED',
+      score,
+      reasons,
+    };
   });
   await client.query(
     `INSERT INTO seen_payments (payment_id, payer_vpa, created_at)
@@ -71,7 +93,13 @@ async function assess(client, events, knownBefore) {
     [rows(verdicts), assessedAt],
   );
   return verdicts.map((v) =>
-    createEvent('FraudAssessed', v.payment_id, { decision: v.decision, score: v.score, reasons: v.reasons, assessedAt: assessedAt.toISOString() }, assessedAt));
+    createEvent(
+      'FraudAssessed',
+      v.payment_id,
+      { decision: v.decision, score: v.score, reasons: v.reasons, assessedAt: assessedAt.toISOString() },
+      assessedAt,
+    ),
+  );
 }
 
 async function rememberPayees(client, events) {
@@ -80,7 +108,15 @@ async function rememberPayees(client, events) {
      SELECT payer, payee, min(paid_at) FROM jsonb_to_recordset($1::jsonb) AS v(payer text, payee text, paid_at timestamptz)
       GROUP BY payer, payee
      ON CONFLICT (payer_vpa, payee_vpa) DO NOTHING`,
-    [rows(events.map((e) => ({ payer: e.payload.payerVpa.toLowerCase(), payee: e.payload.payeeVpa.toLowerCase(), paid_at: e.payload.completedAt })))],
+    [
+      rows(
+        events.map((e) => ({
+          payer: e.payload.payerVpa.toLowerCase(),
+          payee: e.payload.payeeVpa.toLowerCase(),
+          paid_at: e.payload.completedAt,
+        })),
+      ),
+    ],
   );
   return [];
 }

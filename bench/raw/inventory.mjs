@@ -34,8 +34,13 @@ async function saveProducts(client, products) {
 async function reserve(client, events) {
   const withItems = events.filter((e) => e.payload.items.length > 0);
   if (!withItems.length) return [];
-  const products = await lockProducts(client, withItems.map((e) => e.payload.items));
-  const { rows: existing } = await client.query('SELECT payment_id FROM reservations WHERE payment_id = ANY($1::uuid[])', [withItems.map((e) => e.paymentId)]);
+  const products = await lockProducts(
+    client,
+    withItems.map((e) => e.payload.items),
+  );
+  const { rows: existing } = await client.query('SELECT payment_id FROM reservations WHERE payment_id = ANY($1::uuid[])', [
+    withItems.map((e) => e.paymentId),
+  ]);
   const seen = new Set(existing.map((r) => r.payment_id));
   const decided = [];
   for (const e of withItems) {
@@ -44,10 +49,17 @@ async function reserve(client, events) {
     const { items } = e.payload;
     const need = totals(items);
     const unknown = need.filter(([sku]) => !products.has(sku)).map(([sku]) => sku);
-    const short = need.filter(([sku, q]) => products.has(sku) && products.get(sku).stock - products.get(sku).reserved < q).map(([sku]) => sku);
+    const short = need
+      .filter(([sku, q]) => products.has(sku) && products.get(sku).stock - products.get(sku).reserved < q)
+      .map(([sku]) => sku);
     if (unknown.length || short.length) {
       const reason = unknown.length ? 'UNKNOWN_SKU' : 'INSUFFICIENT_STOCK';
-      decided.push({ payment_id: e.paymentId, status: 'REJECTED', items, event: createEvent('StockRejected', e.paymentId, { items, reason, skus: unknown.length ? unknown : short }) });
+      decided.push({
+        payment_id: e.paymentId,
+        status: 'REJECTED',
+        items,
+        event: createEvent('StockRejected', e.paymentId, { items, reason, skus: unknown.length ? unknown : short }),
+      });
     } else {
       for (const [sku, q] of need) products.get(sku).reserved += q;
       decided.push({ payment_id: e.paymentId, status: 'RESERVED', items, event: createEvent('StockReserved', e.paymentId, { items }) });
@@ -72,7 +84,10 @@ async function settle(client, events) {
   );
   if (!held.length) return [];
   const reservations = new Map(held.map((r) => [r.payment_id, r.items]));
-  const products = await lockProducts(client, held.map((r) => r.items));
+  const products = await lockProducts(
+    client,
+    held.map((r) => r.items),
+  );
   const settled = [];
   for (const e of events) {
     const items = reservations.get(e.paymentId);
@@ -84,7 +99,11 @@ async function settle(client, events) {
       p.reserved -= q;
       if (commit) p.stock -= q;
     }
-    settled.push({ payment_id: e.paymentId, status: commit ? 'COMMITTED' : 'RELEASED', event: createEvent(commit ? 'StockCommitted' : 'StockReleased', e.paymentId, { items }) });
+    settled.push({
+      payment_id: e.paymentId,
+      status: commit ? 'COMMITTED' : 'RELEASED',
+      event: createEvent(commit ? 'StockCommitted' : 'StockReleased', e.paymentId, { items }),
+    });
   }
   await saveProducts(client, products);
   await client.query(

@@ -14,7 +14,13 @@ function planned(e) {
       { recipient_vpa: p.payeeVpa, type: 'PAYMENT_RECEIVED', message: `You received ${amount} from ${p.payerVpa}` },
     ];
   }
-  return [{ recipient_vpa: p.payerVpa, type: 'PAYMENT_FAILED', message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})` }];
+  return [
+    {
+      recipient_vpa: p.payerVpa,
+      type: 'PAYMENT_FAILED',
+      message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})`,
+    },
+  ];
 }
 
 async function notify(client, events) {
@@ -34,7 +40,8 @@ async function notify(client, events) {
   }
   const order = { PAYMENT_SENT: 0, PAYMENT_RECEIVED: 1, PAYMENT_FAILED: 0 };
   return [...byPayment].map(([paymentId, notifications]) =>
-    createEvent('PaymentNotified', paymentId, { notifications: notifications.sort((a, b) => order[a.type] - order[b.type]) }));
+    createEvent('PaymentNotified', paymentId, { notifications: notifications.sort((a, b) => order[a.type] - order[b.type]) }),
+  );
 }
 
 await runService({ topics: [Topics.payments], types: new Set(['PaymentSucceeded', 'PaymentFailed']), handle: notify });

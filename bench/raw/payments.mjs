@@ -22,16 +22,28 @@ function validate(body) {
   const errors = Object.keys(body).filter((k) => !FIELDS.has(k));
   const { payerVpa, payeeVpa, amount, currency, note, items = [] } = body;
   if (typeof payerVpa !== 'string' || !VPA.test(payerVpa)) errors.push('payerVpa');
-  if (typeof payeeVpa !== 'string' || !VPA.test(payeeVpa) || payeeVpa.toLowerCase() === String(payerVpa).toLowerCase()) errors.push('payeeVpa');
+  if (typeof payeeVpa !== 'string' || !VPA.test(payeeVpa) || payeeVpa.toLowerCase() === String(payerVpa).toLowerCase())
+    errors.push('payeeVpa');
   const m = typeof amount === 'string' && AMOUNT.exec(amount);
   const paise = m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
   if (!(paise >= 100 && paise <= 10_000_000)) errors.push('amount');
   if (currency !== 'INR') errors.push('currency');
   if (note !== undefined && (typeof note !== 'string' || note.length > 50)) errors.push('note');
   const skus = new Set();
-  const itemsOk = Array.isArray(items) && (body.items === undefined || (items.length >= 1 && items.length <= 20))
-    && items.every((i) => i && SKU.test(i.sku) && Number.isInteger(i.quantity) && i.quantity >= 1 && i.quantity <= 1000
-      && Object.keys(i).length === 2 && !skus.has(i.sku) && skus.add(i.sku));
+  const itemsOk =
+    Array.isArray(items) &&
+    (body.items === undefined || (items.length >= 1 && items.length <= 20)) &&
+    items.every(
+      (i) =>
+        i &&
+        SKU.test(i.sku) &&
+        Number.isInteger(i.quantity) &&
+        i.quantity >= 1 &&
+        i.quantity <= 1000 &&
+        Object.keys(i).length === 2 &&
+        !skus.has(i.sku) &&
+        skus.add(i.sku),
+    );
   if (!itemsOk) errors.push('items');
   if (errors.length) return { errors };
   return { payment: { payerVpa: payerVpa.toLowerCase(), payeeVpa: payeeVpa.toLowerCase(), amountPaise: paise, note: note ?? null, items } };
@@ -39,19 +51,40 @@ function validate(body) {
 
 function view(p) {
   return {
-    id: p.id, status: 'PENDING', failureReason: null, payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amount: formatPaise(p.amountPaise),
-    currency: 'INR', note: p.note, items: p.items, fraud: null, createdAt: p.createdAt.toISOString(), updatedAt: p.createdAt.toISOString(),
-    completedAt: null, traceId: null,
+    id: p.id,
+    status: 'PENDING',
+    failureReason: null,
+    payerVpa: p.payerVpa,
+    payeeVpa: p.payeeVpa,
+    amount: formatPaise(p.amountPaise),
+    currency: 'INR',
+    note: p.note,
+    items: p.items,
+    fraud: null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.createdAt.toISOString(),
+    completedAt: null,
+    traceId: null,
   };
 }
 
 /** What every payment event carries, from a new payment or from a stored row. */
 const facts = (p) => ({
-  payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amountPaise: p.amountPaise, currency: 'INR', items: p.items, createdAt: p.createdAt.toISOString(),
+  payerVpa: p.payerVpa,
+  payeeVpa: p.payeeVpa,
+  amountPaise: p.amountPaise,
+  currency: 'INR',
+  items: p.items,
+  createdAt: p.createdAt.toISOString(),
 });
-const factsOfRow = (p) => facts({
-  payerVpa: p.payer_vpa, payeeVpa: p.payee_vpa, amountPaise: Number(p.amount_paise), items: p.items, createdAt: p.created_at,
-});
+const factsOfRow = (p) =>
+  facts({
+    payerVpa: p.payer_vpa,
+    payeeVpa: p.payee_vpa,
+    amountPaise: Number(p.amount_paise),
+    items: p.items,
+    createdAt: p.created_at,
+  });
 
 // --- intake: group commit ---------------------------------------------------------------------
 const queue = [];
@@ -68,20 +101,32 @@ function flush() {
        SELECT id, 'PENDING', payer_vpa, payee_vpa, amount_paise, 'INR', note, items, stock_status, created_at, created_at
          FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, payer_vpa text, payee_vpa text, amount_paise bigint, note text,
                                                  items jsonb, stock_status text, created_at timestamptz)`,
-      [rows(group.map(({ payment: p }) => ({
-        id: p.id, payer_vpa: p.payerVpa, payee_vpa: p.payeeVpa, amount_paise: p.amountPaise, note: p.note, items: p.items,
-        stock_status: p.items.length ? 'PENDING' : 'NOT_REQUIRED', created_at: p.createdAt,
-      })))],
+      [
+        rows(
+          group.map(({ payment: p }) => ({
+            id: p.id,
+            payer_vpa: p.payerVpa,
+            payee_vpa: p.payeeVpa,
+            amount_paise: p.amountPaise,
+            note: p.note,
+            items: p.items,
+            stock_status: p.items.length ? 'PENDING' : 'NOT_REQUIRED',
+            created_at: p.createdAt,
+          })),
+        ),
+      ],
     );
     await addTimeline(client, events);
     return events;
-  }).then(
-    () => group.forEach(({ payment, res }) => send(res, 202, view(payment))),
-    (error) => group.forEach(({ res }) => send(res, 500, { message: error.message })),
-  ).finally(() => {
-    committing -= 1;
-    flush();
-  });
+  })
+    .then(
+      () => group.forEach(({ payment, res }) => send(res, 202, view(payment))),
+      (error) => group.forEach(({ res }) => send(res, 500, { message: error.message })),
+    )
+    .finally(() => {
+      committing -= 1;
+      flush();
+    });
 }
 
 function send(res, status, body) {
@@ -112,7 +157,10 @@ const SAGA = new Set(['FraudAssessed', 'StockReserved', 'StockRejected']);
 const describe = (items) => items.map((i) => `${i.quantity} × ${i.sku}`).join(', ');
 const STEP = {
   PaymentInitiated: (e) => ['initiated', `${formatPaise(e.payload.amountPaise)} ${e.payload.currency}`],
-  FraudAssessed: (e) => ['assessed', e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision],
+  FraudAssessed: (e) => [
+    'assessed',
+    e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision,
+  ],
   StockReserved: (e) => ['reserved', describe(e.payload.items)],
   StockRejected: (e) => ['rejected', `OUT_OF_STOCK: ${e.payload.reason} ${e.payload.skus.join(', ')}`],
   PaymentSucceeded: () => ['succeeded', null],
@@ -131,10 +179,14 @@ async function addTimeline(client, events) {
        FROM jsonb_to_recordset($1::jsonb) AS v(event_id uuid, payment_id uuid, step text, service text, occurred_at timestamptz, outcome text)
        JOIN payments p ON p.id = v.payment_id
      ON CONFLICT (event_id) DO NOTHING`,
-    [rows(events.map((e) => {
-      const [step, outcome] = STEP[e.type](e);
-      return { event_id: e.eventId, payment_id: e.paymentId, step, service: e.producer, occurred_at: e.occurredAt, outcome };
-    }))],
+    [
+      rows(
+        events.map((e) => {
+          const [step, outcome] = STEP[e.type](e);
+          return { event_id: e.eventId, payment_id: e.paymentId, step, service: e.producer, occurred_at: e.occurredAt, outcome };
+        }),
+      ),
+    ],
   );
 }
 
@@ -160,7 +212,12 @@ async function settle(client, events) {
     if (!p || p.status !== 'PENDING') continue;
     if (e.type === 'FraudAssessed') {
       if (p.fraud_decision !== null) continue;
-      Object.assign(p, { fraud_decision: e.payload.decision, fraud_score: e.payload.score, fraud_reasons: e.payload.reasons, fraud_assessed_at: e.payload.assessedAt });
+      Object.assign(p, {
+        fraud_decision: e.payload.decision,
+        fraud_score: e.payload.score,
+        fraud_reasons: e.payload.reasons,
+        fraud_assessed_at: e.payload.assessedAt,
+      });
     } else {
       if (p.stock_status !== 'PENDING') continue;
       p.stock_status = e.type === 'StockReserved' ? 'RESERVED' : 'REJECTED';
@@ -170,8 +227,12 @@ async function settle(client, events) {
     p.updated_at = now;
     p.completed_at = p.status === 'PENDING' ? null : now;
     changed.set(p.id, p);
-    if (p.status === 'SUCCEEDED') completed.push(createEvent('PaymentSucceeded', p.id, { ...factsOfRow(p), completedAt: now.toISOString() }, now));
-    if (p.status === 'FAILED') completed.push(createEvent('PaymentFailed', p.id, { ...factsOfRow(p), completedAt: now.toISOString(), failureReason: p.failure_reason }, now));
+    if (p.status === 'SUCCEEDED')
+      completed.push(createEvent('PaymentSucceeded', p.id, { ...factsOfRow(p), completedAt: now.toISOString() }, now));
+    if (p.status === 'FAILED')
+      completed.push(
+        createEvent('PaymentFailed', p.id, { ...factsOfRow(p), completedAt: now.toISOString(), failureReason: p.failure_reason }, now),
+      );
   }
   if (changed.size) {
     const source = (await hasFraudSource) ? ", fraud_source = CASE WHEN v.fraud_decision IS NULL THEN NULL ELSE 'FRAUD_SERVICE' END" : '';

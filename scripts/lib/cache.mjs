@@ -14,5 +14,7 @@ export function selfIgnore(dir) {
   try {
     mkdirSync(dir, { recursive: true });
     if (!existsSync(join(dir, '.gitignore'))) writeFileSync(join(dir, '.gitignore'), '# created by scripts/kafka.mjs\n*\n');
-  } catch { /* best effort */ }
+  } catch {
+    /* best effort */
+  }
 }

@@ -8,11 +8,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The options both commands take (values are strings: see commonOptions for the conversion). */
 export const COMMON_OPTIONS = {
-  'port': { type: 'string', short: 'p' },
+  port: { type: 'string', short: 'p' },
   'data-dir': { type: 'string' },
-  'timeout': { type: 'string' },
-  'quiet': { type: 'boolean', short: 'q' },
-  'help': { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
 };
 
 /**
@@ -33,7 +33,7 @@ export function parseCommandLine(argv, options) {
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new Error(`unknown option ${positionals[1]}`);
-  return { cmd: values.help ? 'help' : positionals[0] ?? 'help', values };
+  return { cmd: values.help ? 'help' : (positionals[0] ?? 'help'), values };
 }
 
 /** The common options as startKafka/startZipkin take them. */
@@ -68,7 +68,9 @@ export function reportStop(name, { stopped, pid, wasRunning }) {
 
 /** Resolves at the first SIGINT, SIGTERM or SIGHUP. */
 export function untilSignal() {
-  return new Promise((resolveSignal) => { for (const s of SIGNALS) process.once(s, resolveSignal); });
+  return new Promise((resolveSignal) => {
+    for (const s of SIGNALS) process.once(s, resolveSignal);
+  });
 }
 
 /**
@@ -108,7 +110,11 @@ export function runForeground({ name, label, handle, owned, watchPid, failureDet
     // last resort if we exit for any other reason
     process.on('exit', () => {
       if (owned && !stopping && pidAlive(handle.pid)) {
-        try { process.kill(-handle.pid, 'SIGTERM'); } catch { /* gone */ }
+        try {
+          process.kill(-handle.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
       }
     });
   });

@@ -13,15 +13,20 @@ import { join } from 'node:path';
 import { selfIgnore } from './cache.mjs';
 import { javaBin, launchJava } from './java.mjs';
 import {
-  DEFAULT_PORT, KAFKA_VERSION, jvmArgs, layout, listenerPorts, makeLogger, randomClusterId, resolveKafkaJars,
+  DEFAULT_PORT,
+  KAFKA_VERSION,
+  jvmArgs,
+  layout,
+  listenerPorts,
+  makeLogger,
+  randomClusterId,
+  resolveKafkaJars,
   serverProperties,
 } from './kafka-config.mjs';
 import { brokerAnswers } from './kafka-protocol.mjs';
 import { fileContains, fileSize, logTails } from './log-files.mjs';
 import { HOST, freePort, portIsFree } from './ports.mjs';
-import {
-  acquireLock, pidAlive, pidCommandLine, readPidFile, runCommand, stopByPidFile, stopPid, waitForReady,
-} from './processes.mjs';
+import { acquireLock, pidAlive, pidCommandLine, readPidFile, runCommand, stopByPidFile, stopPid, waitForReady } from './processes.mjs';
 
 const READY_LOG_LINE = /Kafka Server started/;
 
@@ -36,7 +41,13 @@ function isKafkaPid(pid, dataDir) {
 
 /** The tails of the broker's logs, for an error message. */
 export function failureDetails(l) {
-  return logTails([[l.serverLog, 40], [l.consoleLog, 30]], '(no broker log output)');
+  return logTails(
+    [
+      [l.serverLog, 40],
+      [l.consoleLog, 30],
+    ],
+    '(no broker log output)',
+  );
 }
 
 function waitReady({ pid, port, l, timeoutMs, started, logOffset = 0 }) {
@@ -49,8 +60,11 @@ function waitReady({ pid, port, l, timeoutMs, started, logOffset = 0 }) {
       return sawLog && (await brokerAnswers(port));
     },
     exited: () => new Error(`Kafka broker (pid ${pid}) exited during startup.\n${failureDetails(l)}`),
-    notReady: () => new Error(`Kafka broker (pid ${pid}) not ready on ${HOST}:${port} after ${timeoutMs / 1000}s `
-      + `(log line seen: ${sawLog}).\n${failureDetails(l)}`),
+    notReady: () =>
+      new Error(
+        `Kafka broker (pid ${pid}) not ready on ${HOST}:${port} after ${timeoutMs / 1000}s ` +
+          `(log line seen: ${sawLog}).\n${failureDetails(l)}`,
+      ),
   });
 }
 
@@ -59,10 +73,19 @@ async function formatStorage(l, libsDir, log) {
   if (existsSync(join(l.kraftDir, 'meta.properties'))) return;
   const clusterId = randomClusterId();
   log(`formatting ${l.kraftDir} (cluster id ${clusterId})`);
-  const { code, out } = await runCommand(javaBin(), [
-    ...jvmArgs(libsDir, l.logDir, ['-Xmx256m', '-Xms32m', '-XX:TieredStopAtLevel=1']),
-    'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', l.propsFile,
-  ].filter((a) => a !== '-Xmx512m' && a !== '-Xms256m'), { cwd: l.dataDir });
+  const { code, out } = await runCommand(
+    javaBin(),
+    [
+      ...jvmArgs(libsDir, l.logDir, ['-Xmx256m', '-Xms32m', '-XX:TieredStopAtLevel=1']),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      l.propsFile,
+    ].filter((a) => a !== '-Xmx512m' && a !== '-Xms256m'),
+    { cwd: l.dataDir },
+  );
   if (code !== 0) {
     rmSync(l.kraftDir, { recursive: true, force: true });
     throw new Error(`kafka-storage format failed (exit ${code}):\n${out.trim()}`);
@@ -104,8 +127,15 @@ function makeHandle(l, pid, port, controllerPort, extra = {}) {
  *   If a broker of this dataDir is already running, returns a handle to it (alreadyRunning: true).
  */
 export async function startKafka({
-  port = DEFAULT_PORT, controllerPort, dataDir, logDir, quiet = false, timeoutMs = 60_000,
-  extraProps = {}, jvmArgs: extraJvmArgs = [], stopWithParent = false,
+  port = DEFAULT_PORT,
+  controllerPort,
+  dataDir,
+  logDir,
+  quiet = false,
+  timeoutMs = 60_000,
+  extraProps = {},
+  jvmArgs: extraJvmArgs = [],
+  stopWithParent = false,
 } = {}) {
   const started = Date.now();
   const log = makeLogger(quiet);
@@ -117,7 +147,10 @@ export async function startKafka({
   const libsDir = await resolveKafkaJars({ quiet });
 
   // one start at a time per data dir
-  const release = await acquireLock(join(l.dataDir, '.start.lock'), { timeoutMs: timeoutMs + 30_000, what: 'another start of this broker' });
+  const release = await acquireLock(join(l.dataDir, '.start.lock'), {
+    timeoutMs: timeoutMs + 30_000,
+    what: 'another start of this broker',
+  });
   try {
     // already running for this data dir?
     const existing = readPidFile(l.pidFile);
@@ -135,7 +168,8 @@ export async function startKafka({
       throw new Error(`cannot start Kafka: port ${HOST}:${port} is already in use`);
     }
     if (controllerPort === undefined) {
-      do controllerPort = await freePort(); while (controllerPort === port);
+      do controllerPort = await freePort();
+      while (controllerPort === port);
     } else if (!(await portIsFree(controllerPort))) {
       throw new Error(`cannot start Kafka: controller port ${HOST}:${controllerPort} is already in use`);
     }
@@ -146,7 +180,11 @@ export async function startKafka({
     const logOffset = fileSize(l.serverLog); // only look for the ready line written by this run
     // console output (WARN+) to <logDir>/kafka.out
     const pid = await launchJava([...jvmArgs(libsDir, l.logDir, extraJvmArgs), 'kafka.Kafka', l.propsFile], {
-      cwd: l.dataDir, logFile: l.consoleLog, append: true, pidFile: l.pidFile, watchParent: stopWithParent && process.pid,
+      cwd: l.dataDir,
+      logFile: l.consoleLog,
+      append: true,
+      pidFile: l.pidFile,
+      watchParent: stopWithParent && process.pid,
     });
     log(`started broker pid ${pid} on ${HOST}:${port} (controller ${controllerPort}), waiting until ready ...`);
 
@@ -189,6 +227,12 @@ export async function kafkaStatus({ dataDir } = {}) {
   if (pid === undefined || !isKafkaPid(pid, l.dataDir)) return base;
   const { port, controllerPort } = listenerPorts(l.propsFile);
   return {
-    ...base, running: true, ready: await brokerAnswers(port), pid, port, controllerPort, brokers: `${HOST}:${port}`,
+    ...base,
+    running: true,
+    ready: await brokerAnswers(port),
+    pid,
+    port,
+    controllerPort,
+    brokers: `${HOST}:${port}`,
   };
 }

@@ -122,7 +122,8 @@ export function kafkaRequest(port, apiKey, apiVersion, body, { host = HOST, time
     const done = (err, res) => {
       socket.destroy();
       clearTimeout(timer);
-      if (err) reject(err); else resolvePromise(res);
+      if (err) reject(err);
+      else resolvePromise(res);
     };
     const timer = setTimeout(() => done(new Error('timeout')), timeoutMs);
     socket.on('error', (err) => done(err));

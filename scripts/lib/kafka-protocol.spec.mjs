@@ -4,31 +4,51 @@
 
 import net from 'node:net';
 import {
-  API_METADATA, API_VERSIONS, brokerAnswers, decodeResponse, encodeMetadataRequest, encodeRequest, metadataVersion,
-  parseApiVersions, parseMetadata, probeKafka,
+  API_METADATA,
+  API_VERSIONS,
+  brokerAnswers,
+  decodeResponse,
+  encodeMetadataRequest,
+  encodeRequest,
+  metadataVersion,
+  parseApiVersions,
+  parseMetadata,
+  probeKafka,
 } from './kafka-protocol.mjs';
 
-const int16 = (n) => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
-const int32 = (n) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+const int16 = (n) => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
+const int32 = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
 const string = (s) => (s === null ? int16(-1) : Buffer.concat([int16(Buffer.byteLength(s)), Buffer.from(s)]));
 
 /** A response frame: size, correlation id (response header v0), body. */
 const responseFrame = (correlationId, body) => Buffer.concat([int32(4 + body.length), int32(correlationId), body]);
 
 /** An ApiVersions v0 response body. */
-const apiVersionsBody = (apis, errorCode = 0) => Buffer.concat([
-  int16(errorCode), int32(apis.length), ...apis.map(([key, min, max]) => Buffer.concat([int16(key), int16(min), int16(max)])),
-]);
+const apiVersionsBody = (apis, errorCode = 0) =>
+  Buffer.concat([
+    int16(errorCode),
+    int32(apis.length),
+    ...apis.map(([key, min, max]) => Buffer.concat([int16(key), int16(min), int16(max)])),
+  ]);
 
 /** A Metadata v4..v8 response body with no topics. */
-const metadataBody = ({ brokers, clusterId = 'cluster-1', controllerId = 1 }) => Buffer.concat([
-  int32(0), // throttle_time_ms
-  int32(brokers.length),
-  ...brokers.map((b) => Buffer.concat([int32(b.nodeId), string(b.host), int32(b.port), string(b.rack ?? null)])),
-  string(clusterId),
-  int32(controllerId),
-  int32(0), // topics
-]);
+const metadataBody = ({ brokers, clusterId = 'cluster-1', controllerId = 1 }) =>
+  Buffer.concat([
+    int32(0), // throttle_time_ms
+    int32(brokers.length),
+    ...brokers.map((b) => Buffer.concat([int32(b.nodeId), string(b.host), int32(b.port), string(b.rack ?? null)])),
+    string(clusterId),
+    int32(controllerId),
+    int32(0), // topics
+  ]);
 
 describe('encodeRequest', () => {
   it('frames the request: size, api key, version, correlation id, client id, then the body', () => {
@@ -69,7 +89,14 @@ describe('decodeResponse', () => {
 
 describe('ApiVersions', () => {
   it('lists the API ranges of the answer', () => {
-    expect(parseApiVersions(apiVersionsBody([[API_METADATA, 0, 12], [API_VERSIONS, 0, 3]]))).toEqual([
+    expect(
+      parseApiVersions(
+        apiVersionsBody([
+          [API_METADATA, 0, 12],
+          [API_VERSIONS, 0, 3],
+        ]),
+      ),
+    ).toEqual([
       { apiKey: API_METADATA, minVersion: 0, maxVersion: 12 },
       { apiKey: API_VERSIONS, minVersion: 0, maxVersion: 3 },
     ]);
@@ -86,7 +113,10 @@ describe('ApiVersions', () => {
 });
 
 describe('metadataVersion', () => {
-  const ranges = (min, max) => [{ apiKey: API_VERSIONS, minVersion: 0, maxVersion: 3 }, { apiKey: API_METADATA, minVersion: min, maxVersion: max }];
+  const ranges = (min, max) => [
+    { apiKey: API_VERSIONS, minVersion: 0, maxVersion: 3 },
+    { apiKey: API_METADATA, minVersion: min, maxVersion: max },
+  ];
 
   it('asks in the lowest version the broker supports from v4 on', () => {
     expect(metadataVersion(ranges(0, 12))).toBe(4);
@@ -110,22 +140,35 @@ describe('Metadata', () => {
 
   it('reads the brokers, with or without a rack, the cluster id and the controller', () => {
     const body = metadataBody({
-      brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }, { nodeId: 2, host: 'kafka-2', port: 9093, rack: 'rack-b' }],
-      clusterId: 'abc', controllerId: 2,
+      brokers: [
+        { nodeId: 1, host: '127.0.0.1', port: 9092 },
+        { nodeId: 2, host: 'kafka-2', port: 9093, rack: 'rack-b' },
+      ],
+      clusterId: 'abc',
+      controllerId: 2,
     });
     expect(parseMetadata(body)).toEqual({
-      brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }, { nodeId: 2, host: 'kafka-2', port: 9093 }],
-      clusterId: 'abc', controllerId: 2,
+      brokers: [
+        { nodeId: 1, host: '127.0.0.1', port: 9092 },
+        { nodeId: 2, host: 'kafka-2', port: 9093 },
+      ],
+      clusterId: 'abc',
+      controllerId: 2,
     });
   });
 
   it('reads a null cluster id', () => {
-    expect(parseMetadata(metadataBody({ brokers: [], clusterId: null, controllerId: -1 }))).toEqual({ brokers: [], clusterId: null, controllerId: -1 });
+    expect(parseMetadata(metadataBody({ brokers: [], clusterId: null, controllerId: -1 }))).toEqual({
+      brokers: [],
+      clusterId: null,
+      controllerId: -1,
+    });
   });
 
   it('throws on a truncated answer', () => {
     const body = metadataBody({ brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092 }] });
-    for (const length of [3, 10, 20, body.length - 5]) expect(() => parseMetadata(body.subarray(0, length))).toThrow('truncated Metadata answer');
+    for (const length of [3, 10, 20, body.length - 5])
+      expect(() => parseMetadata(body.subarray(0, length))).toThrow('truncated Metadata answer');
   });
 });
 
@@ -163,9 +206,14 @@ async function fakeBroker(answer) {
 
 /** Answers like a single-node broker whose metadata lists `listed` (its own port unless told). */
 const likeABroker = (listed) => (request, socket) => {
-  const body = request.apiKey === API_VERSIONS
-    ? apiVersionsBody([[0, 0, 11], [API_METADATA, 0, 12], [API_VERSIONS, 0, 4]])
-    : metadataBody({ brokers: [{ nodeId: 1, host: '127.0.0.1', port: listed ?? socket.localPort }], clusterId: 'fake' });
+  const body =
+    request.apiKey === API_VERSIONS
+      ? apiVersionsBody([
+          [0, 0, 11],
+          [API_METADATA, 0, 12],
+          [API_VERSIONS, 0, 4],
+        ])
+      : metadataBody({ brokers: [{ nodeId: 1, host: '127.0.0.1', port: listed ?? socket.localPort }], clusterId: 'fake' });
   socket.write(responseFrame(request.correlationId, body));
 };
 
@@ -179,7 +227,10 @@ describe('probeKafka against a fake broker', () => {
   it('is ok when the broker answers and lists itself', async () => {
     broker = await fakeBroker(likeABroker());
     await expect(probeKafka(broker.port)).resolves.toEqual({
-      ok: true, brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port }], clusterId: 'fake', controllerId: 1,
+      ok: true,
+      brokers: [{ nodeId: 1, host: '127.0.0.1', port: broker.port }],
+      clusterId: 'fake',
+      controllerId: 1,
     });
     expect(broker.requests).toEqual([
       { apiKey: API_VERSIONS, apiVersion: 0, correlationId: 7, clientId: 'kafka.mjs-probe', body: [] },
@@ -196,7 +247,9 @@ describe('probeKafka against a fake broker', () => {
 
   it('reads an answer that arrives in pieces', async () => {
     const answer = likeABroker();
-    broker = await fakeBroker((request, socket) => answer(request, { localPort: socket.localPort, write: (frame) => splitWrite(socket, frame) }));
+    broker = await fakeBroker((request, socket) =>
+      answer(request, { localPort: socket.localPort, write: (frame) => splitWrite(socket, frame) }),
+    );
     await expect(probeKafka(broker.port)).resolves.toMatchObject({ ok: true });
   });
 

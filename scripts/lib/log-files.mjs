@@ -11,7 +11,12 @@ export function tailFile(file, maxLines = 40, maxBytes = 64 * 1024) {
     const len = Math.min(size, maxBytes);
     const buf = Buffer.alloc(len);
     readSync(fd, buf, 0, len, size - len);
-    return buf.toString('utf8').split('\n').slice(-maxLines - 1).join('\n').trimEnd();
+    return buf
+      .toString('utf8')
+      .split('\n')
+      .slice(-maxLines - 1)
+      .join('\n')
+      .trimEnd();
   } catch {
     return '';
   } finally {

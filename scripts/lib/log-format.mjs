@@ -9,7 +9,23 @@
 const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 const COLORS = { trace: 90, debug: 90, info: 32, warn: 33, error: 31, fatal: 31 };
 /** Fields shown in their own place (or left out: span_id is in the trace); the others go at the end. */
-const SHOWN = new Set(['level', 'time', 'service', 'context', 'msg', 'message', 'trace_id', 'span_id', 'err', 'error', 'req', 'res', 'responseTime', 'pid', 'hostname']);
+const SHOWN = new Set([
+  'level',
+  'time',
+  'service',
+  'context',
+  'msg',
+  'message',
+  'trace_id',
+  'span_id',
+  'err',
+  'error',
+  'req',
+  'res',
+  'responseTime',
+  'pid',
+  'hostname',
+]);
 const INDENT = '    ';
 
 /**
@@ -60,7 +76,7 @@ function parseEntry(line) {
 }
 
 function levelName(level) {
-  return typeof level === 'number' ? LEVELS[level] ?? `level${level}` : String(level);
+  return typeof level === 'number' ? (LEVELS[level] ?? `level${level}`) : String(level);
 }
 
 /** HH:MM:SS.mmm of an ISO time or epoch milliseconds; '' for anything else. */
@@ -73,7 +89,9 @@ function timeOfDay(time) {
 /** pino-http's request line: `GET /v1/payments 503 12ms`. */
 function request({ req, res, responseTime }) {
   if (!req?.method && res?.statusCode === undefined) return undefined;
-  return [req?.method, req?.url, res?.statusCode, responseTime !== undefined && `${responseTime}ms`].filter((p) => p !== undefined && p !== false).join(' ');
+  return [req?.method, req?.url, res?.statusCode, responseTime !== undefined && `${responseTime}ms`]
+    .filter((p) => p !== undefined && p !== false)
+    .join(' ');
 }
 
 /** A serialized error's stack (or type and message), or a string error as it is. */
@@ -85,7 +103,10 @@ function errorText(err) {
 
 /** Indents every line after the first, so that an entry's continuation reads as part of it. */
 function indentFollowing(text) {
-  return text.split('\n').map((line, i) => (i === 0 ? line : INDENT + line)).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : INDENT + line))
+    .join('\n');
 }
 
 /**

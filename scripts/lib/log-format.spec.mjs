@@ -6,12 +6,18 @@ const line = (entry) => JSON.stringify({ level: 'info', time: '2026-12-01T22:25:
 
 describe('formatLogLine', () => {
   it('shows time of day, level, service, context and message on one line', () => {
-    expect(formatLogLine(line({ context: 'NestApplication', msg: 'Nest application successfully started' })))
-      .toBe('22:25:41.674 INFO  payments NestApplication: Nest application successfully started');
+    expect(formatLogLine(line({ context: 'NestApplication', msg: 'Nest application successfully started' }))).toBe(
+      '22:25:41.674 INFO  payments NestApplication: Nest application successfully started',
+    );
   });
 
   it('adds the trace id of an entry written inside a trace (not the span id)', () => {
-    const traced = line({ level: 'warn', msg: 'dead-lettering', trace_id: 'ad7052e3a6ebdaacdc3335afc564bf7f', span_id: '1234567890abcdef' });
+    const traced = line({
+      level: 'warn',
+      msg: 'dead-lettering',
+      trace_id: 'ad7052e3a6ebdaacdc3335afc564bf7f',
+      span_id: '1234567890abcdef',
+    });
     expect(formatLogLine(traced)).toBe('22:25:41.674 WARN  payments dead-lettering trace_id=ad7052e3a6ebdaacdc3335afc564bf7f');
   });
 
@@ -23,19 +29,28 @@ describe('formatLogLine', () => {
   });
 
   it('shows type and message of an error without a stack, and an error given as a string', () => {
-    expect(formatLogLine(line({ level: 'error', msg: 'failed', err: { type: 'TypeError', message: 'x is undefined' } })))
-      .toBe('22:25:41.674 ERROR payments failed\n    TypeError: x is undefined');
-    expect(formatLogLine(line({ level: 'error', msg: 'failed', error: 'ECONNREFUSED' })))
-      .toBe('22:25:41.674 ERROR payments failed\n    ECONNREFUSED');
+    expect(formatLogLine(line({ level: 'error', msg: 'failed', err: { type: 'TypeError', message: 'x is undefined' } }))).toBe(
+      '22:25:41.674 ERROR payments failed\n    TypeError: x is undefined',
+    );
+    expect(formatLogLine(line({ level: 'error', msg: 'failed', error: 'ECONNREFUSED' }))).toBe(
+      '22:25:41.674 ERROR payments failed\n    ECONNREFUSED',
+    );
   });
 
   it('indents the lines of a message that spans several (a stack logged as the message)', () => {
-    expect(formatLogLine(line({ level: 'error', context: 'HttpErrorFilter', msg: 'Error: db down\n    at query (db.js:9:9)' })))
-      .toBe('22:25:41.674 ERROR payments HttpErrorFilter: Error: db down\n        at query (db.js:9:9)');
+    expect(formatLogLine(line({ level: 'error', context: 'HttpErrorFilter', msg: 'Error: db down\n    at query (db.js:9:9)' }))).toBe(
+      '22:25:41.674 ERROR payments HttpErrorFilter: Error: db down\n        at query (db.js:9:9)',
+    );
   });
 
   it('summarizes a request log line and keeps fields it has no place for, as JSON', () => {
-    const entry = line({ msg: 'request completed', req: { method: 'POST', url: '/v1/payments', headers: {} }, res: { statusCode: 409 }, responseTime: 12, attempt: 2 });
+    const entry = line({
+      msg: 'request completed',
+      req: { method: 'POST', url: '/v1/payments', headers: {} },
+      res: { statusCode: 409 },
+      responseTime: 12,
+      attempt: 2,
+    });
     expect(formatLogLine(entry)).toBe('22:25:41.674 INFO  payments request completed POST /v1/payments 409 12ms {"attempt":2}');
   });
 
@@ -44,8 +59,9 @@ describe('formatLogLine', () => {
   });
 
   it("reads pino's default numeric level and epoch time", () => {
-    expect(formatLogLine(JSON.stringify({ level: 50, time: Date.UTC(2026, 11, 1, 8, 5, 3, 7), msg: 'down' })))
-      .toBe('08:05:03.007 ERROR down');
+    expect(formatLogLine(JSON.stringify({ level: 50, time: Date.UTC(2026, 11, 1, 8, 5, 3, 7), msg: 'down' }))).toBe(
+      '08:05:03.007 ERROR down',
+    );
   });
 
   it('colours the level and dims the details when asked to', () => {

@@ -16,7 +16,9 @@ export class FormattedLogOutput {
       for (const stream of [command.stdout, command.stderr]) {
         const decoder = new StringDecoder('utf8'); // a chunk may end inside a character
         const lines = lineSplitter();
-        const show = (done) => { for (const line of done) this.logger.logCommandText(`${this.format(line)}\n`, command); };
+        const show = (done) => {
+          for (const line of done) this.logger.logCommandText(`${this.format(line)}\n`, command);
+        };
         stream.subscribe((chunk) => show(lines.push(decoder.write(chunk))));
         // the streams outlive a process (a restart reuses them): its unfinished last line ends with it
         command.close.subscribe(() => show(lines.flush()));
@@ -29,7 +31,9 @@ export class FormattedLogOutput {
 /** Copies a child's stdout or stderr to `to`, line by line through `format`. */
 export function pipeFormatted(from, to, format) {
   const lines = lineSplitter();
-  const show = (done) => { for (const line of done) to.write(`${format(line)}\n`); };
+  const show = (done) => {
+    for (const line of done) to.write(`${format(line)}\n`);
+  };
   from.setEncoding('utf8');
   from.on('data', (chunk) => show(lines.push(chunk)));
   from.on('end', () => show(lines.flush()));

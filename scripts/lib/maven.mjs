@@ -9,7 +9,9 @@ import { acquireLock, runCommand } from './processes.mjs';
 /** The value of `<name>` in a pom (e.g. kafka.version: the pom is the single source of truth). */
 export function pomProperty(pomFile, name) {
   const tag = name.replaceAll('.', '\\.');
-  return readFileSync(pomFile, 'utf8').match(new RegExp(`<${tag}>([^<]+)</${tag}>`))[1].trim();
+  return readFileSync(pomFile, 'utf8')
+    .match(new RegExp(`<${tag}>([^<]+)</${tag}>`))[1]
+    .trim();
 }
 
 /**

@@ -20,8 +20,12 @@ export function runCommand(cmd, args, opts = {}) {
       reject(err);
       return;
     }
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     child.on('error', (err) => {
       if (err.code === 'ENOENT') err.message = `command not found: ${cmd} (${err.message})`;
       reject(err);
@@ -42,7 +46,9 @@ export function pidAlive(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') return false;
-  } catch { /* no /proc (macOS) or raced: fall through */ }
+  } catch {
+    /* no /proc (macOS) or raced: fall through */
+  }
   return true;
 }
 
@@ -84,9 +90,7 @@ export function readPidFile(pidFile) {
  * `pidFile` and, with `watchParent`, starts the watchdog that stops it when that pid is gone.
  * Resolves to the pid once it runs; if it cannot be launched, rejects with `launchError(error)`.
  */
-export async function spawnDetached(cmd, args, {
-  cwd, env, logFile, append = false, pidFile, watchParent, launchError = (err) => err,
-}) {
+export async function spawnDetached(cmd, args, { cwd, env, logFile, append = false, pidFile, watchParent, launchError = (err) => err }) {
   const outFd = openSync(logFile, append ? 'a' : 'w');
   let child;
   try {
@@ -115,7 +119,9 @@ export function spawnWatchdog(parentPid, pid) {
     fi`;
   try {
     spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
-  } catch { /* best effort */ }
+  } catch {
+    /* best effort */
+  }
 }
 
 /**
@@ -127,7 +133,11 @@ export async function stopPid(pid, { pidFile, timeoutMs = 20_000 } = {}) {
     try {
       process.kill(-pid, sig); // whole process group (spawned detached => pgid = pid)
     } catch {
-      try { process.kill(pid, sig); } catch { /* already gone */ }
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
     }
   };
   let stopped;
@@ -202,7 +212,11 @@ export async function acquireLock(lockDir, { timeoutMs = 10 * 60_000, staleMs = 
       stale = (Number.isInteger(owner) && !pidAlive(owner)) || Date.now() - statSync(lockDir).mtimeMs > staleMs;
     } catch {
       // owner file not written yet (or lock just released); treat as stale only if old
-      try { stale = Date.now() - statSync(lockDir).mtimeMs > 10_000; } catch { /* gone */ }
+      try {
+        stale = Date.now() - statSync(lockDir).mtimeMs > 10_000;
+      } catch {
+        /* gone */
+      }
     }
     if (stale) {
       rmSync(lockDir, { recursive: true, force: true });

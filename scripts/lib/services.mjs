@@ -20,7 +20,10 @@ export const entryOf = ({ name }) => join('dist', 'apps', name, 'src', 'main.js'
 export function tcpReachable(port, host = '127.0.0.1', timeoutMs = 2000) {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
@@ -59,6 +62,12 @@ export async function waitUntilReady(services, stopper) {
     console.log(`  ${s.name.padEnd(width)}  ${base}   docs ${base}/docs`);
   }
   if (stopper.viewerUrl) console.log(`  ${'traces'.padEnd(width)}  ${stopper.viewerUrl}   (Zipkin)`);
-  if (up.length < services.length) say(`not running: ${services.filter((s) => stopper.down.has(s.name)).map((s) => s.name).join(', ')}`);
+  if (up.length < services.length)
+    say(
+      `not running: ${services
+        .filter((s) => stopper.down.has(s.name))
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   say('Ctrl-C stops everything.');
 }

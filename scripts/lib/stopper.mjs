@@ -13,8 +13,11 @@ export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const STOP_TIMEOUT_MS = 15_000;
 /** Standard OpenTelemetry variables that choose where traces go: if one is set, no local Zipkin. */
 const OTEL_EXPORTER_VARIABLES = [
-  'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_TRACES_EXPORTER', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_EXPORTER',
+  'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
 ];
 
 /** Owns everything this run started, and stops it in order (services, then Kafka and Zipkin) exactly once. */
@@ -26,7 +29,9 @@ export class Stopper {
   kafka = undefined; // promise of { brokers, stop? }
   zipkin = undefined; // promise of { env, stop? }
   viewerUrl = undefined; // the trace viewer's UI, once known
-  done = new Promise((resolve) => { this.resolveDone = resolve; });
+  done = new Promise((resolve) => {
+    this.resolveDone = resolve;
+  });
 
   constructor() {
     for (const signal of SIGNALS) process.on(signal, () => this.stop(signal));
@@ -109,7 +114,11 @@ export class Stopper {
     }
     while (running().length) await sleep(100);
     const [kafkaOk, zipkinOk] = await Promise.all([
-      stopIfOurs('Kafka broker', 'Kafka', this.kafka?.catch(() => undefined)),
+      stopIfOurs(
+        'Kafka broker',
+        'Kafka',
+        this.kafka?.catch(() => undefined),
+      ),
       stopIfOurs('Zipkin', 'Zipkin', this.zipkin),
     ]);
     if (started) say('stopped.');

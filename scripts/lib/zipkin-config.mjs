@@ -101,11 +101,16 @@ export function zipkinEnv(port, extra) {
 export function zipkinArgs(jar, port, l, extraJvmArgs) {
   return [
     // small and quick to start: a dev/test viewer, not a production collector
-    '-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData',
+    '-Xms32m',
+    '-Xmx256m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:-UsePerfData',
     '-Djava.awt.headless=true',
     `${MARKER_PROP}${l.dataDir}`,
     ...extraJvmArgs,
-    '-jar', jar,
+    '-jar',
+    jar,
     '--spring.main.banner-mode=off',
     // listen on the loopback interface only (Zipkin's default is every interface); overriding the
     // list entry replaces it whole, hence port and protocol too

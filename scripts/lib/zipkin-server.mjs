@@ -15,11 +15,17 @@ import { selfIgnore } from './cache.mjs';
 import { launchJava } from './java.mjs';
 import { logTails } from './log-files.mjs';
 import { HOST, freePort, portIsFree } from './ports.mjs';
+import { acquireLock, pidAlive, pidCommandLine, readPidFile, stopByPidFile, stopPid, waitForReady } from './processes.mjs';
 import {
-  acquireLock, pidAlive, pidCommandLine, readPidFile, stopByPidFile, stopPid, waitForReady,
-} from './processes.mjs';
-import {
-  DEFAULT_PORT, MARKER_PROP, ZIPKIN_VERSION, layout, makeLogger, resolveZipkinJar, zipkinArgs, zipkinEnv, zipkinUrls,
+  DEFAULT_PORT,
+  MARKER_PROP,
+  ZIPKIN_VERSION,
+  layout,
+  makeLogger,
+  resolveZipkinJar,
+  zipkinArgs,
+  zipkinEnv,
+  zipkinUrls,
 } from './zipkin-config.mjs';
 
 /**
@@ -114,8 +120,14 @@ function waitReady({ pid, port, l, deadline, timeoutMs }) {
  *   no pid, stop() does nothing).
  */
 export async function startZipkin({
-  port = DEFAULT_PORT, dataDir, quiet = false, timeoutMs = 90_000, jvmArgs: extraJvmArgs = [], env = {},
-  stopWithParent = false, parentPid = process.pid,
+  port = DEFAULT_PORT,
+  dataDir,
+  quiet = false,
+  timeoutMs = 90_000,
+  jvmArgs: extraJvmArgs = [],
+  env = {},
+  stopWithParent = false,
+  parentPid = process.pid,
 } = {}) {
   const started = Date.now();
   const log = makeLogger(quiet);
@@ -124,7 +136,10 @@ export async function startZipkin({
   selfIgnore(l.dataDir);
 
   const jar = await resolveZipkinJar({ quiet });
-  const release = await acquireLock(join(l.dataDir, '.start.lock'), { timeoutMs: timeoutMs + 30_000, what: 'another start of this Zipkin' });
+  const release = await acquireLock(join(l.dataDir, '.start.lock'), {
+    timeoutMs: timeoutMs + 30_000,
+    what: 'another start of this Zipkin',
+  });
   try {
     const deadline = Date.now() + timeoutMs;
     const existing = readPidFile(l.pidFile);
@@ -144,7 +159,11 @@ export async function startZipkin({
     if (!(await portIsFree(port))) throw new Error(`cannot start Zipkin: port ${HOST}:${port} is already in use`);
 
     const pid = await launchJava(zipkinArgs(jar, port, l, extraJvmArgs), {
-      cwd: l.dataDir, env: zipkinEnv(port, env), logFile: l.logFile, pidFile: l.pidFile, watchParent: stopWithParent && parentPid,
+      cwd: l.dataDir,
+      env: zipkinEnv(port, env),
+      logFile: l.logFile,
+      pidFile: l.pidFile,
+      watchParent: stopWithParent && parentPid,
     });
     log(`started Zipkin pid ${pid} on ${HOST}:${port}, waiting until ready ...`);
 

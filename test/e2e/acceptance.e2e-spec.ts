@@ -136,9 +136,7 @@ describe('5. velocity', () => {
 
   it('12 simultaneous payments from one payer: exactly 2 VELOCITY rejections', async () => {
     const erin = newPayer('erin');
-    const created = await Promise.all(
-      Array.from({ length: 12 }, () => pay({ payerVpa: erin, payeeVpa: 'shop@okbank', amount: '1.00' })),
-    );
+    const created = await Promise.all(Array.from({ length: 12 }, () => pay({ payerVpa: erin, payeeVpa: 'shop@okbank', amount: '1.00' })));
     const finals = await Promise.all(created.map((p) => finalPayment(p.id)));
     expect(finals.filter((p) => p.fraud?.reasons.includes('VELOCITY'))).toHaveLength(2);
   });
@@ -174,7 +172,17 @@ describe('6. bad input', () => {
     ['another currency', { ...valid, currency: 'USD' }, 'currency'],
     ['an unknown field', { ...valid, tip: '1.00' }, 'tip'],
     ['a long note', { ...valid, note: 'x'.repeat(51) }, 'note'],
-    ['a duplicate sku', { ...valid, items: [{ sku: 'A', quantity: 1 }, { sku: 'A', quantity: 2 }] }, 'items'],
+    [
+      'a duplicate sku',
+      {
+        ...valid,
+        items: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'A', quantity: 2 },
+        ],
+      },
+      'items',
+    ],
     ['a zero quantity', { ...valid, items: [{ sku: 'A', quantity: 0 }] }, 'items.0.quantity'],
     ['missing fields', {}, 'payerVpa'],
   ])('%s → 400 naming the field, and nothing is created', async (_name, body, field) => {

@@ -39,7 +39,10 @@ let result: BenchResult;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'payments-bench-smoke-test-'));
-  const env = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
   try {
     await run(process.execPath, [join(ROOT, 'bench/run.mjs'), '--smoke', '--out', outDir], {
       cwd: ROOT,
@@ -80,7 +83,14 @@ describe('npm run bench -- --smoke', () => {
 
   it('describes the machine and the tracing variants', () => {
     expect(result.machine).toEqual(
-      expect.objectContaining({ cpus: expect.any(Number), memoryGb: expect.any(Number), node: expect.any(String), kafka: expect.any(String), postgres: expect.any(String), date: expect.any(String) }),
+      expect.objectContaining({
+        cpus: expect.any(Number),
+        memoryGb: expect.any(Number),
+        node: expect.any(String),
+        kafka: expect.any(String),
+        postgres: expect.any(String),
+        date: expect.any(String),
+      }),
     );
     expect(Object.keys(result.tracing)).toEqual(expect.arrayContaining(['off', 'ratio10', 'always']));
     for (const variant of ['off', 'ratio10', 'always'] as const) expect(isNumberOrNull(result.tracing[variant])).toBe(true);

@@ -74,11 +74,15 @@ async function initiateWithItems(payerVpa: string): Promise<string> {
 
 /** The payment once it is final (as it is by its deadline: a slow one fails on its status, EXPIRED). */
 async function finalPayment(id: string): Promise<Payment> {
-  return eventually(async () => {
-    const { body } = await getPayment(`${system.urls.payments}/v1/payments/${id}`);
-    expect(body.status).not.toBe('PENDING');
-    return body;
-  }, FINAL_WITHIN_MS, 200);
+  return eventually(
+    async () => {
+      const { body } = await getPayment(`${system.urls.payments}/v1/payments/${id}`);
+      expect(body.status).not.toBe('PENDING');
+      return body;
+    },
+    FINAL_WITHIN_MS,
+    200,
+  );
 }
 
 const payWithItems = async (payerVpa: string) => finalPayment(await initiateWithItems(payerVpa));
@@ -95,11 +99,15 @@ function traceIdOf(payment: Payment): string {
  * span of another service does: the whole check is retried, and its last failure is reported.
  */
 async function traceOf(traceId: string, check: (spans: ZipkinSpan[]) => void): Promise<ZipkinSpan[]> {
-  return eventually(async () => {
-    const spans = (await fetchTrace(zipkin.url, traceId)) as ZipkinSpan[];
-    check(spans);
-    return spans;
-  }, 30000, 500);
+  return eventually(
+    async () => {
+      const spans = (await fetchTrace(zipkin.url, traceId)) as ZipkinSpan[];
+      check(spans);
+      return spans;
+    },
+    30000,
+    500,
+  );
 }
 
 const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
@@ -171,18 +179,34 @@ describe('the timeline of a payment', () => {
     const payment = await payWithItems(newPayer('tim'));
     // The timeline trails the topics (payments records other services' events as it consumes them):
     // retried until the two agree, and each read of the topics goes up to their ends at that moment.
-    const timeline = await eventually(async () => {
-      const { status, body } = await getTimeline(`${system.urls.payments}/v1/payments/${payment.id}/timeline`);
-      expect(status).toBe(200);
-      // One step per event, however often it was delivered (a redelivery keeps its event id).
-      const events = new Map((await publishedEventsOf(env, payment.id)).map((e) => [e.eventId, e]));
-      const fromEvents: Step[] = [...events.values()].map((e) => ({ step: STEP_OF[e.type], service: e.producer, at: new Date(e.occurredAt).toISOString() }));
-      const shown: Step[] = body.steps.map(({ step, service, at }) => ({ step, service, at }));
-      expect(shown.sort(byStepAndTime)).toEqual(fromEvents.sort(byStepAndTime));
-      // and the events are those of a payment that succeeded with its stock: each once
-      expect(shown.map((s) => s.step).sort()).toEqual(['assessed', 'committed', 'initiated', 'notified', 'recorded', 'reserved', 'succeeded']);
-      return body;
-    }, 30000, 500);
+    const timeline = await eventually(
+      async () => {
+        const { status, body } = await getTimeline(`${system.urls.payments}/v1/payments/${payment.id}/timeline`);
+        expect(status).toBe(200);
+        // One step per event, however often it was delivered (a redelivery keeps its event id).
+        const events = new Map((await publishedEventsOf(env, payment.id)).map((e) => [e.eventId, e]));
+        const fromEvents: Step[] = [...events.values()].map((e) => ({
+          step: STEP_OF[e.type],
+          service: e.producer,
+          at: new Date(e.occurredAt).toISOString(),
+        }));
+        const shown: Step[] = body.steps.map(({ step, service, at }) => ({ step, service, at }));
+        expect(shown.sort(byStepAndTime)).toEqual(fromEvents.sort(byStepAndTime));
+        // and the events are those of a payment that succeeded with its stock: each once
+        expect(shown.map((s) => s.step).sort()).toEqual([
+          'assessed',
+          'committed',
+          'initiated',
+          'notified',
+          'recorded',
+          'reserved',
+          'succeeded',
+        ]);
+        return body;
+      },
+      30000,
+      500,
+    );
     expect(timeline.traceId).toBe(payment.traceId);
     expect(new Set(timeline.steps.map((s) => s.service))).toEqual(new Set(SERVICES));
 

@@ -27,29 +27,34 @@ afterAll(async () => {
   await system?.stop();
 });
 
-describe.each(['fraud', 'payments'] as const)('the %s relay killed after the broker acknowledged, before the rows were deleted', (service) => {
-  it('publishes the rows again after the restart, and every consumer dedupes them', async () => {
-    let left = 0;
-    let explained = 0;
-    await runScenario(system, ledger, `relay-crash-${service}`, {
-      fault: async (stream) => {
-        await stream.whenSent(50);
-        explained = await outage(system, stream, async () => {
-          await system.kill(service, 'SIGTERM'); // a clean stop first: the crash comes from the failpoint alone
-          await system.start(service, { env: { FAILPOINT: 'relay-crash-after-send' }, ready: false });
-          const exit = await system.exited(service, 0, 120000);
-          expect(exit.signal).toBe('SIGKILL'); // the process killed itself at the failpoint
-          // What the broker acknowledged and the outbox still holds: it will be published twice.
-          left = (await system.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
-          await system.start(service);
-        });
-      },
-      expiries: () => explained,
+describe.each(['fraud', 'payments'] as const)(
+  'the %s relay killed after the broker acknowledged, before the rows were deleted',
+  (service) => {
+    it('publishes the rows again after the restart, and every consumer dedupes them', async () => {
+      let left = 0;
+      let explained = 0;
+      await runScenario(system, ledger, `relay-crash-${service}`, {
+        fault: async (stream) => {
+          await stream.whenSent(50);
+          explained = await outage(system, stream, async () => {
+            await system.kill(service, 'SIGTERM'); // a clean stop first: the crash comes from the failpoint alone
+            await system.start(service, { env: { FAILPOINT: 'relay-crash-after-send' }, ready: false });
+            const exit = await system.exited(service, 0, 120000);
+            expect(exit.signal).toBe('SIGKILL'); // the process killed itself at the failpoint
+            // What the broker acknowledged and the outbox still holds: it will be published twice.
+            left = (await system.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${service}.outbox`)).rows[0].n;
+            await system.start(service);
+          });
+        },
+        expiries: () => explained,
+      });
+      expect(left).toBeGreaterThan(0);
+      console.log(
+        `[faults] relay-crash-${service}: ${left} outbox rows were acknowledged by the broker before the crash, published again after it`,
+      );
     });
-    expect(left).toBeGreaterThan(0);
-    console.log(`[faults] relay-crash-${service}: ${left} outbox rows were acknowledged by the broker before the crash, published again after it`);
-  });
-});
+  },
+);
 
 describe('every event delivered twice, a batch in reverse order, late contradicting outcomes', () => {
   it('changes nothing: each effect happens once, final payments stay as they are', async () => {
@@ -76,7 +81,9 @@ describe('every event delivered twice, a batch in reverse order, late contradict
     } finally {
       await republisher.stop();
     }
-    console.log(`[faults] duplicates-reordered: ${republisher.copies} events published twice, ${reversed} once more in reverse order, ${late} late contradicting outcomes`);
+    console.log(
+      `[faults] duplicates-reordered: ${republisher.copies} events published twice, ${reversed} once more in reverse order, ${late} late contradicting outcomes`,
+    );
     expect(republisher.copies).toBeGreaterThan(1000);
     expect(reversed).toBeGreaterThan(30);
     expect(late).toBeGreaterThanOrEqual(40);
@@ -101,7 +108,11 @@ describe('poison messages on every event topic', () => {
       const expected = CONSUMES[service].flatMap((t) => injected.get(t)!.map((value) => `${system.env.KAFKA_TOPIC_PREFIX}${t} ${value}`));
       expect(parked.map((m) => `${m.headers['dlq-origin-topic']} ${m.value}`).sort()).toEqual(expected.sort());
       for (const m of parked) {
-        expect(m.headers).toMatchObject({ 'dlq-service': service, 'dlq-error': expect.any(String), 'dlq-origin-offset': expect.any(String) });
+        expect(m.headers).toMatchObject({
+          'dlq-service': service,
+          'dlq-error': expect.any(String),
+          'dlq-origin-offset': expect.any(String),
+        });
       }
     }
   });

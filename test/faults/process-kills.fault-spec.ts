@@ -63,7 +63,10 @@ describe('a rolling restart: each service stopped with SIGTERM and started again
           for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'payments'] as const) {
             const exit = await system.kill(service, 'SIGTERM');
             expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
-              service, forced: false, signal: 'SIGTERM', code: 0,
+              service,
+              forced: false,
+              signal: 'SIGTERM',
+              code: 0,
             });
             await system.start(service);
           }
@@ -98,7 +101,11 @@ describe('kill -9 of payments with requests in flight', () => {
     expect(requests.filter((r) => r.attempts > 1).length).toBeGreaterThan(0); // the kill did hit requests
     const answers = await inBatches(requests, 10, (r) => postPayment(system.url('payments'), r));
     const differing = requests
-      .map((r, i) => ({ note: r.body.note, first: r.paymentId, again: answers[i].status === 202 ? paymentIdOf(answers[i].body) : answers[i].status }))
+      .map((r, i) => ({
+        note: r.body.note,
+        first: r.paymentId,
+        again: answers[i].status === 202 ? paymentIdOf(answers[i].body) : answers[i].status,
+      }))
       .filter((a) => a.again !== a.first);
     expect(differing).toEqual([]);
     const [{ n }] = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments.payments')).rows;
@@ -123,10 +130,17 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
           await stream.done;
           const ids = stream.requests.map((r) => r.paymentId);
           // Fraud comes back only once every payment has expired, as a fraud that never answers would leave them.
-          await eventually(async () => {
-            const { rows } = await system.db.query<{ failure_reason: string | null }>(`SELECT failure_reason FROM payments.payments WHERE id = ANY($1::uuid[])`, [ids]);
-            expect(rows.map((r) => r.failure_reason)).toEqual(ids.map(() => 'EXPIRED'));
-          }, 60000, 200);
+          await eventually(
+            async () => {
+              const { rows } = await system.db.query<{ failure_reason: string | null }>(
+                `SELECT failure_reason FROM payments.payments WHERE id = ANY($1::uuid[])`,
+                [ids],
+              );
+              expect(rows.map((r) => r.failure_reason)).toEqual(ids.map(() => 'EXPIRED'));
+            },
+            60000,
+            200,
+          );
           await system.start('fraud');
         },
         expiries: 0, // what every scenario above states: its fault is far shorter than the timeout

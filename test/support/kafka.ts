@@ -29,11 +29,7 @@ export class TestKafka {
   }
 
   /** Reads a topic from the beginning until `until` is satisfied by what arrived (or the time is up). */
-  async read(
-    logicalTopic: string,
-    until: (messages: ReadMessage[]) => boolean,
-    timeoutMs = 20000,
-  ): Promise<ReadMessage[]> {
+  async read(logicalTopic: string, until: (messages: ReadMessage[]) => boolean, timeoutMs = 20000): Promise<ReadMessage[]> {
     const consumer = this.kafka.consumer({ groupId: `reader-${randomUUID()}` });
     const seen: ReadMessage[] = [];
     await consumer.connect();
@@ -43,7 +39,11 @@ export class TestKafka {
         const timer = setTimeout(resolve, timeoutMs);
         void consumer.run({
           eachMessage: ({ message }) => {
-            seen.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: textHeaders(message.headers) });
+            seen.push({
+              key: message.key?.toString() ?? null,
+              value: message.value?.toString() ?? null,
+              headers: textHeaders(message.headers),
+            });
             if (until(seen)) {
               clearTimeout(timer);
               resolve();

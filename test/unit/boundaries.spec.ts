@@ -32,8 +32,7 @@ function cruise(cwd: string): Report {
   return JSON.parse(out) as Report;
 }
 
-const describeViolations = (violations: Violation[]) =>
-  violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+const describeViolations = (violations: Violation[]) => violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
 
 describe('module boundaries (dependency-cruiser)', () => {
   it('the apps and libs break none of the rules', () => {
@@ -41,7 +40,12 @@ describe('module boundaries (dependency-cruiser)', () => {
 
     // guard against a vacuous pass: the real entry points and libraries were actually cruised
     const sources = report.modules.map((m) => m.source);
-    for (const expected of ['apps/notifications/src/main.ts', 'libs/contracts/src/index.ts', 'libs/platform/src/index.ts', 'libs/messaging/src/index.ts']) {
+    for (const expected of [
+      'apps/notifications/src/main.ts',
+      'libs/contracts/src/index.ts',
+      'libs/platform/src/index.ts',
+      'libs/messaging/src/index.ts',
+    ]) {
       expect(sources).toContain(expected);
     }
     expect(describeViolations(report.summary.violations)).toEqual([]);

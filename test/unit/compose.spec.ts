@@ -55,7 +55,7 @@ function composeValidator() {
 
 const validate = composeValidator();
 const compose = loadCompose();
-const errorsOf = (document: unknown) => (validate(document) ? [] : validate.errors ?? []);
+const errorsOf = (document: unknown) => (validate(document) ? [] : (validate.errors ?? []));
 
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
@@ -69,17 +69,26 @@ describe('docker-compose.yml', () => {
     broken.services.inventory.depends_on = { kafka: { condition: 'service_ready' } };
 
     const paths = errorsOf(broken).map((error) => `${error.instancePath} ${error.message}`);
-    expect(paths).toEqual(expect.arrayContaining([
-      '/services/payments/restart must be string',
-      '/services/fraud must NOT have additional properties',
-      '/services/inventory/depends_on/kafka/condition must be equal to one of the allowed values',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/services/payments/restart must be string',
+        '/services/fraud must NOT have additional properties',
+        '/services/inventory/depends_on/kafka/condition must be equal to one of the allowed values',
+      ]),
+    );
   });
 
   it('runs Kafka, PostgreSQL, Jaeger and the five services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
-      ['analytics', 'fraud', 'inventory', 'jaeger', 'kafka', 'notifications', 'payments', 'postgres'],
-    );
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'analytics',
+      'fraud',
+      'inventory',
+      'jaeger',
+      'kafka',
+      'notifications',
+      'payments',
+      'postgres',
+    ]);
   });
 
   it('gives every service a health check and a restart policy', () => {
@@ -89,24 +98,32 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(Object.entries(APPS))('%s: built from the Dockerfile, on its port, started once Kafka and PostgreSQL are healthy', (name, port) => {
-    const service = compose.services[name];
-    expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-    expect(service.ports).toEqual([`${port}:${port}`]);
-    expect(service.environment).toMatchObject({
-      SERVICE: name,
-      [`${name.toUpperCase()}_PORT`]: String(port),
-      KAFKA_BROKERS: 'kafka:9092',
-      DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
-      TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
-    });
-    expect(service.depends_on).toMatchObject({
-      kafka: { condition: 'service_healthy' },
-      postgres: { condition: 'service_healthy' },
-    });
-    expect(service.healthcheck?.test).toEqual(['CMD', 'node', '-e', expect.stringContaining(`fetch('http://127.0.0.1:${port}/health/ready')`)]);
-  });
+  it.each(Object.entries(APPS))(
+    '%s: built from the Dockerfile, on its port, started once Kafka and PostgreSQL are healthy',
+    (name, port) => {
+      const service = compose.services[name];
+      expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      expect(service.ports).toEqual([`${port}:${port}`]);
+      expect(service.environment).toMatchObject({
+        SERVICE: name,
+        [`${name.toUpperCase()}_PORT`]: String(port),
+        KAFKA_BROKERS: 'kafka:9092',
+        DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+        TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
+      });
+      expect(service.depends_on).toMatchObject({
+        kafka: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+      });
+      expect(service.healthcheck?.test).toEqual([
+        'CMD',
+        'node',
+        '-e',
+        expect.stringContaining(`fetch('http://127.0.0.1:${port}/health/ready')`),
+      ]);
+    },
+  );
 
   it('passes the fraud settings through, with the documented defaults', () => {
     expect(compose.services.fraud.environment).toMatchObject({

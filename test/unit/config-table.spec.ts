@@ -23,7 +23,7 @@ const OUTSIDE_SCHEMAS: Record<string, { dir: string; inTable: boolean; why: stri
   OTEL_EXPORTER_ZIPKIN_ENDPOINT: {
     dir: 'libs/telemetry',
     inTable: true,
-    why: 'the OpenTelemetry SDK starts before Nest and the config (tracing.ts), and OTEL_* are the SDK\'s own variables',
+    why: "the OpenTelemetry SDK starts before Nest and the config (tracing.ts), and OTEL_* are the SDK's own variables",
   },
   KAFKA_PORT: { dir: 'scripts', inTable: true, why: 'npm start (scripts/) runs its own broker there; the services only see KAFKA_BROKERS' },
   ZIPKIN_PORT: { dir: 'scripts', inTable: true, why: 'npm start (scripts/) runs Zipkin there; the services only see the OTEL_* endpoint' },
@@ -36,7 +36,10 @@ const SCHEMAS = [BaseEnvSchema, AnalyticsEnv, FraudEnv, InventoryEnv, Notificati
 function tableVariables(readme: string): string[] {
   const section = readme.split(/^## /m).find((part) => part.startsWith('Configuration\n'));
   if (!section) throw new Error('README.md has no "## Configuration" section');
-  const rows = section.split('\n').filter((line) => line.startsWith('|')).slice(2); // header, separator
+  const rows = section
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(2); // header, separator
   return rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]));
 }
 
@@ -47,7 +50,8 @@ function schemaVariables(): string[] {
 /** Whether code under `dir` (tests aside) reads `process.env.<name>`. */
 function readsVariable(dir: string, name: string): boolean {
   const path = join(ROOT, dir);
-  if (statSync(path).isDirectory()) return readdirSync(path).some((entry) => entry !== 'node_modules' && readsVariable(join(dir, entry), name));
+  if (statSync(path).isDirectory())
+    return readdirSync(path).some((entry) => entry !== 'node_modules' && readsVariable(join(dir, entry), name));
   const read = new RegExp(`process\\.env(\\.${name}\\b|\\[['"]${name}['"]\\])`);
   return /\.(ts|mjs|js)$/.test(path) && !/\.spec\.(ts|mjs)$/.test(path) && read.test(readFileSync(path, 'utf8'));
 }

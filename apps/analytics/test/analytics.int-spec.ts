@@ -205,7 +205,12 @@ describe('analytics service', () => {
       createEvent('StockReleased', paymentId, { items }, 'inventory'),
       createEvent('PaymentSucceeded', paymentId, { ...payment, items, completedAt: createdAt }, 'payments'),
       createEvent('PaymentFailed', paymentId, { ...payment, items, completedAt: createdAt, failureReason: 'EXPIRED' }, 'payments'),
-      createEvent('PaymentNotified', paymentId, { notifications: [{ recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' }] }, 'notifications'),
+      createEvent(
+        'PaymentNotified',
+        paymentId,
+        { notifications: [{ recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' }] },
+        'notifications',
+      ),
       createEvent('PaymentRecorded', paymentId, { status: 'FAILED', latencyMs: 7 }, 'analytics'),
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(Object.keys(EventCatalog) as EventType[]));
@@ -259,7 +264,12 @@ describe('analytics service', () => {
     });
 
     it('includes from and excludes to', async () => {
-      expect(await summary(window(1, 2))).toMatchObject({ initiated: 1, succeeded: 1, succeededVolume: '2.00', latencyMs: { p50: 2000, p95: 2000, p99: 2000 } });
+      expect(await summary(window(1, 2))).toMatchObject({
+        initiated: 1,
+        succeeded: 1,
+        succeededVolume: '2.00',
+        latencyMs: { p50: 2000, p95: 2000, p99: 2000 },
+      });
       expect(await summary(window(1, 1))).toMatchObject({ initiated: 0, succeededVolume: '0.00', latencyMs: { p50: 0, p95: 0, p99: 0 } });
     });
 
@@ -272,7 +282,10 @@ describe('analytics service', () => {
 
     it('accepts an offset other than Z', async () => {
       // 05:30 at +05:30 is midnight UTC: the first payment is in
-      expect(await summary('from=2020-01-01T05:30:00%2B05:30&to=2020-01-01T06:30:00%2B05:30')).toMatchObject({ initiated: 1, succeededVolume: '1.00' });
+      expect(await summary('from=2020-01-01T05:30:00%2B05:30&to=2020-01-01T06:30:00%2B05:30')).toMatchObject({
+        initiated: 1,
+        succeededVolume: '1.00',
+      });
     });
 
     it('without a window, counts every payment, and the counts add up', async () => {

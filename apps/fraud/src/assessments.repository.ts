@@ -20,7 +20,9 @@ export class AssessmentsRepository {
   /** Which of these payments have a verdict already. */
   async decidedAmong(paymentIds: string[]): Promise<Set<string>> {
     if (paymentIds.length === 0) return new Set();
-    const rows = await this.db.query<{ payment_id: string }>('SELECT payment_id FROM assessments WHERE payment_id = ANY($1::uuid[])', [paymentIds]);
+    const rows = await this.db.query<{ payment_id: string }>('SELECT payment_id FROM assessments WHERE payment_id = ANY($1::uuid[])', [
+      paymentIds,
+    ]);
     return new Set(rows.map((row) => row.payment_id));
   }
 

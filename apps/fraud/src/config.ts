@@ -24,7 +24,10 @@ export const EnvSchema = BaseEnvSchema.extend({
     .string()
     .default('')
     .transform((text, ctx) => {
-      const vpas = text.split(',').map((part) => part.trim()).filter(Boolean);
+      const vpas = text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
       for (const vpa of vpas.filter((v) => !isVpa(v))) {
         ctx.addIssue({ code: 'custom', message: `"${vpa}" is not a VPA like name@bank` });
       }

@@ -9,7 +9,8 @@ void runService(() => {
   return {
     config,
     title: 'Fraud',
-    description: 'Assesses every initiated payment: approve or reject with a score and reasons (blocklist, velocity, high amount to a new payee).',
+    description:
+      'Assesses every initiated payment: approve or reject with a score and reasons (blocklist, velocity, high amount to a new payee).',
     module: FraudModule.forRoot(config),
   };
 });

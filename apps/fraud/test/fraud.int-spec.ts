@@ -73,12 +73,14 @@ async function burst(payerVpa: string, n: number): Promise<string[]> {
   const events = Array.from({ length: n }, (_, i) =>
     createEvent('PaymentInitiated', randomUUID(), initiated(payerVpa, `payee${i}@okbank`), 'tests'),
   );
-  await kafka.send(Topics.PaymentEvents, events.map((e) => ({ key: e.paymentId, value: JSON.stringify(e) })));
+  await kafka.send(
+    Topics.PaymentEvents,
+    events.map((e) => ({ key: e.paymentId, value: JSON.stringify(e) })),
+  );
   return events.map((e) => e.paymentId);
 }
 
-const velocityRejections = (events: Array<DomainEvent<'FraudAssessed'>>) =>
-  events.filter((e) => e.payload.reasons.includes('VELOCITY'));
+const velocityRejections = (events: Array<DomainEvent<'FraudAssessed'>>) => events.filter((e) => e.payload.reasons.includes('VELOCITY'));
 
 beforeAll(async () => {
   service = await startFraud();
@@ -99,9 +101,7 @@ describe('fraud service', () => {
     const paymentId = randomUUID();
     await kafka.publish('PaymentInitiated', paymentId, initiated('alice@okbank', 'bob@okbank'));
 
-    const events = (await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length >= 1)) as Array<
-      DomainEvent<'FraudAssessed'>
-    >;
+    const events = (await kafka.eventsOf(Topics.FraudEvents, paymentId, (e) => e.length >= 1)) as Array<DomainEvent<'FraudAssessed'>>;
     expect(events).toEqual([
       expect.objectContaining({
         type: 'FraudAssessed',
@@ -149,11 +149,15 @@ describe('fraud service', () => {
       await admin.connect();
       try {
         const groupId = `${env.KAFKA_TOPIC_PREFIX}fraud`;
-        await eventually(async () => {
-          const { groups } = await admin.describeGroups([groupId]);
-          expect(groups[0].state).toBe('Stable');
-          expect(groups[0].members).toHaveLength(2);
-        }, 60000, 500);
+        await eventually(
+          async () => {
+            const { groups } = await admin.describeGroups([groupId]);
+            expect(groups[0].state).toBe('Stable');
+            expect(groups[0].members).toHaveLength(2);
+          },
+          60000,
+          500,
+        );
       } finally {
         await admin.disconnect();
       }

@@ -33,7 +33,9 @@ export class ProductsRepository {
    * them through here, in sku order, so two of them never wait on each other (no deadlocks).
    */
   lockStock(skus: string[]): Promise<ProductStock[]> {
-    return this.db.query<ProductStock>('SELECT sku, stock, reserved FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE', [skus]);
+    return this.db.query<ProductStock>('SELECT sku, stock, reserved FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE', [
+      skus,
+    ]);
   }
 
   /** Applies one movement to all the products of a payment in one statement. Skus must be unique. */

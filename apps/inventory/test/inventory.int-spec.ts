@@ -193,7 +193,14 @@ describe('reservations', () => {
     await put(known, { name: 'Tea', stock: 5 });
     const paymentId = randomUUID();
 
-    await kafka.publish('PaymentInitiated', paymentId, initiated([{ sku: known, quantity: 1 }, { sku: unknown, quantity: 1 }]));
+    await kafka.publish(
+      'PaymentInitiated',
+      paymentId,
+      initiated([
+        { sku: known, quantity: 1 },
+        { sku: unknown, quantity: 1 },
+      ]),
+    );
     const [rejected] = await inventoryEvents(paymentId, hasType('StockRejected'));
     expect(rejected.payload).toMatchObject({ reason: 'UNKNOWN_SKU', skus: [unknown] });
     expect(await product(known)).toMatchObject({ stock: 5, reserved: 0 });
@@ -205,7 +212,10 @@ describe('reservations', () => {
     await put(plenty, { name: 'Tea', stock: 10 });
     await put(short, { name: 'Cups', stock: 1 });
     const paymentId = randomUUID();
-    const items = [{ sku: plenty, quantity: 2 }, { sku: short, quantity: 2 }];
+    const items = [
+      { sku: plenty, quantity: 2 },
+      { sku: short, quantity: 2 },
+    ];
 
     await kafka.publish('PaymentInitiated', paymentId, initiated(items));
     const [rejected] = await inventoryEvents(paymentId, hasType('StockRejected'));

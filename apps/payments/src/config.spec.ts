@@ -68,7 +68,9 @@ describe('payments config', () => {
     expect(configError({ FRAUD_FAILURE_MODE: 'open', PAYMENT_TIMEOUT_S: '5', FRAUD_TIMEOUT_MS: '5000' }).message).toMatch(
       /FRAUD_TIMEOUT_MS: must be less than PAYMENT_TIMEOUT_S × 1000 \(5000\)/,
     );
-    expect(loadConfig({ FRAUD_FAILURE_MODE: 'open', PAYMENT_TIMEOUT_S: '5', FRAUD_TIMEOUT_MS: '4999' }).deadlines.fraudTimeoutMs).toBe(4999);
+    expect(loadConfig({ FRAUD_FAILURE_MODE: 'open', PAYMENT_TIMEOUT_S: '5', FRAUD_TIMEOUT_MS: '4999' }).deadlines.fraudTimeoutMs).toBe(
+      4999,
+    );
   });
 
   it('ignores the fraud timeout when failing closed: it is not used', () => {

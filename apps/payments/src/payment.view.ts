@@ -20,9 +20,7 @@ export const PaymentResource = z.object({
       decision: z.enum(['APPROVED', 'REJECTED']),
       score: z.number().int(),
       reasons: z.array(z.enum(FraudReasons)),
-      failOpen: z
-        .boolean()
-        .describe('true when no assessment came in time and FRAUD_FAILURE_MODE=open approved the payment without one'),
+      failOpen: z.boolean().describe('true when no assessment came in time and FRAUD_FAILURE_MODE=open approved the payment without one'),
     })
     .nullable()
     .describe('null until assessed'),
@@ -39,7 +37,10 @@ export type PaymentView = z.infer<typeof PaymentResource>;
 
 export class PaymentResourceDto extends createZodDto(PaymentResource) {}
 
-export const PaymentPage = z.object({ data: z.array(PaymentResource), nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last') });
+export const PaymentPage = z.object({
+  data: z.array(PaymentResource),
+  nextCursor: z.string().nullable().describe('the cursor of the next page; null on the last'),
+});
 export class PaymentPageDto extends createZodDto(PaymentPage) {}
 
 export function toPaymentView(p: Payment): PaymentView {

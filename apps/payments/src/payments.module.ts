@@ -33,12 +33,25 @@ export class PaymentsModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          migrations: [...MESSAGING_MIGRATIONS, Payments1763700000100, PaymentTimeline1763700000200, IdempotencyAndDeadlines1763700000300, PaymentTraceParent1763700000400],
+          migrations: [
+            ...MESSAGING_MIGRATIONS,
+            Payments1763700000100,
+            PaymentTimeline1763700000200,
+            IdempotencyAndDeadlines1763700000300,
+            PaymentTraceParent1763700000400,
+          ],
         }),
         MessagingModule.forRoot({ config }),
       ],
       // The event handlers are controllers too: Nest hands their @EventPattern methods to the messaging runtime.
-      controllers: [InitiatePaymentController, ListPaymentsController, GetPaymentController, GetTimelineController, PaymentSagaController, TimelineEventsController],
+      controllers: [
+        InitiatePaymentController,
+        ListPaymentsController,
+        GetPaymentController,
+        GetTimelineController,
+        PaymentSagaController,
+        TimelineEventsController,
+      ],
       providers: [
         { provide: TIMELINE_SETTINGS, useValue: config.timeline },
         { provide: DEADLINE_SETTINGS, useValue: config.deadlines },

@@ -56,7 +56,19 @@ export class PaymentsRepository {
     if (payments.length === 0) return;
     const { sql, params } = valuesList(
       payments.map((p) => [
-        p.id, p.status, p.payerVpa, p.payeeVpa, p.amountPaise, p.currency, p.note, JSON.stringify(p.items), p.stockStatus, p.createdAt, p.updatedAt, p.traceId, p.traceParent,
+        p.id,
+        p.status,
+        p.payerVpa,
+        p.payeeVpa,
+        p.amountPaise,
+        p.currency,
+        p.note,
+        JSON.stringify(p.items),
+        p.stockStatus,
+        p.createdAt,
+        p.updatedAt,
+        p.traceId,
+        p.traceParent,
       ]),
     );
     await this.db.query(
@@ -85,7 +97,9 @@ export class PaymentsRepository {
    */
   async lockByIds(ids: string[]): Promise<Payment[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    const rows = await this.db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      ids,
+    ]);
     return rows.map(toPayment);
   }
 

@@ -95,7 +95,11 @@ describe('a payment not final within PAYMENT_TIMEOUT_S', () => {
     await eventually(async () => {
       for (const p of payments) expect(await api.get(p.id)).toMatchObject({ status: 'FAILED', failureReason: 'EXPIRED' });
     });
-    const events = await publishedEvents(kafka, service, payments.map((p) => p.id));
+    const events = await publishedEvents(
+      kafka,
+      service,
+      payments.map((p) => p.id),
+    );
     for (const p of payments) expect(events.get(p.id)!.map((e) => e.type)).toEqual(['PaymentInitiated', 'PaymentFailed']);
   });
 });

@@ -23,7 +23,12 @@ const kafka = new TestKafka(env);
 let service: RunningService;
 let api: PaymentsApi;
 
-const rejected: PayloadOf<'FraudAssessed'> = { decision: 'REJECTED', score: 90, reasons: ['BLOCKLISTED'], assessedAt: new Date().toISOString() };
+const rejected: PayloadOf<'FraudAssessed'> = {
+  decision: 'REJECTED',
+  score: 90,
+  reasons: ['BLOCKLISTED'],
+  assessedAt: new Date().toISOString(),
+};
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 const FAIL_OPEN = { decision: 'APPROVED', score: 0, reasons: [], failOpen: true };
 const bodyOf = (payer: string, extra: Record<string, unknown> = {}) => ({

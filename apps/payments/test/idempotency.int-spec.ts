@@ -78,7 +78,12 @@ describe('an Idempotency-Key', () => {
 
   it('answers 422 naming the conflict when the payer reuses it for a different request, and creates nothing', async () => {
     const first = await api.initiate(bodyOf('reuse@okbank'), keyed('k-reuse'));
-    for (const different of [{ amount: '125.51' }, { payeeVpa: 'other@okbank' }, { note: 'x' }, { items: [{ sku: 'SKU-1', quantity: 1 }] }]) {
+    for (const different of [
+      { amount: '125.51' },
+      { payeeVpa: 'other@okbank' },
+      { note: 'x' },
+      { items: [{ sku: 'SKU-1', quantity: 1 }] },
+    ]) {
       const answer = await api.post(bodyOf('reuse@okbank', different), keyed('k-reuse'));
       expect(answer.status).toBe(422);
       expect(answer.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_KEY.REUSED' });
@@ -150,12 +155,14 @@ describe('an Idempotency-Key', () => {
     const young = await api.initiate(bodyOf('ttl@okbank'), keyed('young'));
     const old = await api.initiate(bodyOf('ttl@okbank', { note: 'old' }), keyed('old'));
     const dataSource = service.app.get(DataSource);
-    await dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 second' WHERE payer_vpa = $1 AND key = 'old'`, [
-      'ttl@okbank',
-    ]);
-    await dataSource.query(`UPDATE idempotency_keys SET created_at = now() - interval '23 hours 59 minutes' WHERE payer_vpa = $1 AND key = 'young'`, [
-      'ttl@okbank',
-    ]);
+    await dataSource.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 second' WHERE payer_vpa = $1 AND key = 'old'`,
+      ['ttl@okbank'],
+    );
+    await dataSource.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '23 hours 59 minutes' WHERE payer_vpa = $1 AND key = 'young'`,
+      ['ttl@okbank'],
+    );
 
     expect(await service.app.get(IdempotencyKeysRepository).purgeOlderThan(24, 1000)).toBe(1);
 
@@ -167,7 +174,10 @@ describe('an Idempotency-Key', () => {
   it('is documented in the API description', async () => {
     const response = await fetch(`${service.url}/docs-json`);
     const document = (await response.json()) as {
-      paths: Record<string, { post: { parameters: Array<{ name: string; in: string; required?: boolean }>; responses: Record<string, unknown> } }>;
+      paths: Record<
+        string,
+        { post: { parameters: Array<{ name: string; in: string; required?: boolean }>; responses: Record<string, unknown> } }
+      >;
     };
     const initiate = document.paths['/v1/payments'].post;
     expect(initiate.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));

@@ -20,7 +20,12 @@ interface Page {
 }
 
 const approved: PayloadOf<'FraudAssessed'> = { decision: 'APPROVED', score: 5, reasons: [], assessedAt: new Date().toISOString() };
-const rejected: PayloadOf<'FraudAssessed'> = { decision: 'REJECTED', score: 90, reasons: ['BLOCKLISTED'], assessedAt: new Date().toISOString() };
+const rejected: PayloadOf<'FraudAssessed'> = {
+  decision: 'REJECTED',
+  score: 90,
+  reasons: ['BLOCKLISTED'],
+  assessedAt: new Date().toISOString(),
+};
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 
 async function post(body: unknown, contentType = 'application/json') {
@@ -94,9 +99,7 @@ async function settled(paymentId: string, topics: Topic[]): Promise<AnyDomainEve
   const marker = `marker-${randomUUID()}`;
   await kafka.send(Topics.PaymentEvents, [{ key: paymentId, value: marker }]);
   const messages = await kafka.read(Topics.PaymentEvents, (m) => m.some((x) => x.value === marker));
-  return messages
-    .filter((m) => m.key === paymentId && m.value !== marker)
-    .map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyDomainEvent);
 }
 
 beforeAll(async () => {
@@ -382,6 +385,8 @@ describe('payments service', () => {
     const response = await fetch(`${service.url}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/payments', '/v1/payments/{id}', '/v1/payments/{id}/timeline']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/payments', '/v1/payments/{id}', '/v1/payments/{id}/timeline']),
+    );
   });
 });

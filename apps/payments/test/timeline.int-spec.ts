@@ -24,7 +24,12 @@ const kafka = new TestKafka(env);
 let service: RunningService;
 
 const approved: PayloadOf<'FraudAssessed'> = { decision: 'APPROVED', score: 5, reasons: [], assessedAt: new Date().toISOString() };
-const rejected: PayloadOf<'FraudAssessed'> = { decision: 'REJECTED', score: 90, reasons: ['BLOCKLISTED'], assessedAt: new Date().toISOString() };
+const rejected: PayloadOf<'FraudAssessed'> = {
+  decision: 'REJECTED',
+  score: 90,
+  reasons: ['BLOCKLISTED'],
+  assessedAt: new Date().toISOString(),
+};
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 
 async function initiate(payer: string, payee: string, extra: Record<string, unknown> = {}): Promise<PaymentView> {
@@ -101,7 +106,12 @@ describe('the timeline of a payment', () => {
     const notified = await publishAt(
       'PaymentNotified',
       payment.id,
-      { notifications: [{ recipientVpa: 'lena@okbank', type: 'PAYMENT_SENT' }, { recipientVpa: 'max@okbank', type: 'PAYMENT_RECEIVED' }] },
+      {
+        notifications: [
+          { recipientVpa: 'lena@okbank', type: 'PAYMENT_SENT' },
+          { recipientVpa: 'max@okbank', type: 'PAYMENT_RECEIVED' },
+        ],
+      },
       'notifications',
       after(committed),
     );
@@ -117,7 +127,12 @@ describe('the timeline of a payment', () => {
         { step: 'reserved', service: 'inventory', at: reserved.occurredAt, outcome: '2 × SKU-1' },
         { step: 'succeeded', service: 'payments', at: done.completedAt!, outcome: null },
         { step: 'committed', service: 'inventory', at: committed.occurredAt, outcome: '2 × SKU-1' },
-        { step: 'notified', service: 'notifications', at: notified.occurredAt, outcome: 'PAYMENT_SENT lena@okbank, PAYMENT_RECEIVED max@okbank' },
+        {
+          step: 'notified',
+          service: 'notifications',
+          at: notified.occurredAt,
+          outcome: 'PAYMENT_SENT lena@okbank, PAYMENT_RECEIVED max@okbank',
+        },
         { step: 'recorded', service: 'analytics', at: recorded.occurredAt, outcome: 'SUCCEEDED in 40 ms' },
       ],
     };
@@ -149,7 +164,13 @@ describe('the timeline of a payment', () => {
       after(released),
     );
     // a second answer from inventory, after the outcome: on the timeline, but the payment stays as it is
-    const late = await publishAt('StockRejected', payment.id, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory', after(notified));
+    const late = await publishAt(
+      'StockRejected',
+      payment.id,
+      { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] },
+      'inventory',
+      after(notified),
+    );
 
     await eventually(async () =>
       expect((await timelineOf(payment.id)).steps).toEqual([

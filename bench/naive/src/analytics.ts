@@ -18,27 +18,47 @@ export class AnalyticsService {
   async record(event: AnyEvent) {
     await this.events.save(
       this.events.create({
-        eventId: event.eventId, paymentId: event.paymentId, type: event.type, schemaVersion: event.schemaVersion,
-        occurredAt: new Date(event.occurredAt), producer: event.producer, payload: event.payload, recordedAt: new Date(),
+        eventId: event.eventId,
+        paymentId: event.paymentId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        occurredAt: new Date(event.occurredAt),
+        producer: event.producer,
+        payload: event.payload,
+        recordedAt: new Date(),
       }),
     );
     if (event.type === 'PaymentInitiated') {
       const p = event.payload;
       if (await this.facts.existsBy({ paymentId: event.paymentId })) return;
-      await this.facts.save(this.facts.create({
-        paymentId: event.paymentId, createdAt: new Date(p.createdAt), status: 'PENDING', failureReason: null,
-        amountPaise: String(p.amountPaise), completedAt: null, latencyMs: null,
-      }));
+      await this.facts.save(
+        this.facts.create({
+          paymentId: event.paymentId,
+          createdAt: new Date(p.createdAt),
+          status: 'PENDING',
+          failureReason: null,
+          amountPaise: String(p.amountPaise),
+          completedAt: null,
+          latencyMs: null,
+        }),
+      );
     } else if (event.type === 'PaymentSucceeded' || event.type === 'PaymentFailed') {
       const p = event.payload;
       const existing = await this.facts.findOneBy({ paymentId: event.paymentId });
       if (existing && existing.status !== 'PENDING') return;
       const status = event.type === 'PaymentSucceeded' ? 'SUCCEEDED' : 'FAILED';
       const latencyMs = Math.max(0, Date.parse(p.completedAt) - Date.parse(p.createdAt));
-      await this.facts.save(this.facts.create({
-        paymentId: event.paymentId, createdAt: new Date(p.createdAt), status, failureReason: p.failureReason ?? null,
-        amountPaise: String(p.amountPaise), completedAt: new Date(p.completedAt), latencyMs,
-      }));
+      await this.facts.save(
+        this.facts.create({
+          paymentId: event.paymentId,
+          createdAt: new Date(p.createdAt),
+          status,
+          failureReason: p.failureReason ?? null,
+          amountPaise: String(p.amountPaise),
+          completedAt: new Date(p.completedAt),
+          latencyMs,
+        }),
+      );
       await this.publisher.publish(TOPICS.analytics, createEvent('PaymentRecorded', event.paymentId, { status, latencyMs }));
     }
   }

@@ -71,7 +71,12 @@ export interface DomainEvent<T extends EventType = EventType> {
 /** One event of the given types (of any type by default): its type narrows its payload. */
 export type AnyEvent<T extends EventType = EventType> = { [K in T]: DomainEvent<K> }[T];
 
-export function createEvent<T extends EventType>(type: T, paymentId: string, payload: EventPayloads[T], occurredAt = new Date()): DomainEvent<T> {
+export function createEvent<T extends EventType>(
+  type: T,
+  paymentId: string,
+  payload: EventPayloads[T],
+  occurredAt = new Date(),
+): DomainEvent<T> {
   return { eventId: randomUUID(), type, schemaVersion: 1, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
 }
 

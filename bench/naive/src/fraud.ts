@@ -8,7 +8,10 @@ import { AnyEvent, createEvent, database, DomainEvent, EventPublisher, KafkaClie
 import { Assessment, KnownPayee, SeenPayment } from './entities';
 import { HealthController } from './health';
 
-const BLOCKED = (process.env.FRAUD_BLOCKED_VPAS ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+const BLOCKED = (process.env.FRAUD_BLOCKED_VPAS ?? '')
+  .split(',')
+  .map((v) => v.trim().toLowerCase())
+  .filter(Boolean);
 const LIMIT = Number(process.env.FRAUD_VELOCITY_LIMIT ?? 10);
 const WINDOW_MS = Number(process.env.FRAUD_VELOCITY_WINDOW_S ?? 60) * 1000;
 const HIGH_AMOUNT_PAISE = 1_000_000;
@@ -41,7 +44,10 @@ export class FraudService {
     if (recent >= LIMIT) reasons.push('VELOCITY');
     if (payload.amountPaise >= HIGH_AMOUNT_PAISE && !known) reasons.push('HIGH_AMOUNT_NEW_PAYEE');
     const weights: Record<string, number> = { BLOCKLISTED: 100, VELOCITY: 70, HIGH_AMOUNT_NEW_PAYEE: 60 };
-    const score = Math.min(100, reasons.reduce((sum, r) => sum + weights[r], 0));
+    const score = Math.min(
+      100,
+      reasons.reduce((sum, r) => sum + weights[r], 0),
+    );
     const decision = reasons.length ? 'REJECTED' : 'APPROVED';
     const assessedAt = new Date();
     await this.seen.save(this.seen.create({ paymentId, payerVpa, createdAt }));

@@ -23,12 +23,17 @@ export class InventoryService {
     const products = await this.products.findBy({ sku: In(items.map((i) => i.sku)) });
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
-    const short = items.filter((i) => bySku.has(i.sku) && bySku.get(i.sku)!.stock - bySku.get(i.sku)!.reserved < i.quantity).map((i) => i.sku);
+    const short = items
+      .filter((i) => bySku.has(i.sku) && bySku.get(i.sku)!.stock - bySku.get(i.sku)!.reserved < i.quantity)
+      .map((i) => i.sku);
     const now = new Date();
     if (unknown.length || short.length) {
       await this.reservations.save(this.reservations.create({ paymentId, status: 'REJECTED', items, createdAt: now, updatedAt: now }));
       const reason = unknown.length ? 'UNKNOWN_SKU' : 'INSUFFICIENT_STOCK';
-      await this.publisher.publish(TOPICS.inventory, createEvent('StockRejected', paymentId, { items, reason, skus: unknown.length ? unknown : short }));
+      await this.publisher.publish(
+        TOPICS.inventory,
+        createEvent('StockRejected', paymentId, { items, reason, skus: unknown.length ? unknown : short }),
+      );
       return;
     }
     for (const item of items) {

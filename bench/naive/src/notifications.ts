@@ -24,9 +24,17 @@ export class NotificationsService {
             { recipientVpa: p.payerVpa, type: 'PAYMENT_SENT', message: `You paid ${amount} to ${p.payeeVpa}` },
             { recipientVpa: p.payeeVpa, type: 'PAYMENT_RECEIVED', message: `You received ${amount} from ${p.payerVpa}` },
           ]
-        : [{ recipientVpa: p.payerVpa, type: 'PAYMENT_FAILED', message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})` }];
+        : [
+            {
+              recipientVpa: p.payerVpa,
+              type: 'PAYMENT_FAILED',
+              message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})`,
+            },
+          ];
     for (const n of planned) {
-      await this.notifications.save(this.notifications.create({ id: randomUUID(), paymentId: event.paymentId, ...n, createdAt: new Date() }));
+      await this.notifications.save(
+        this.notifications.create({ id: randomUUID(), paymentId: event.paymentId, ...n, createdAt: new Date() }),
+      );
     }
     await this.publisher.publish(
       TOPICS.notifications,

@@ -6,11 +6,25 @@ import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { z } from 'zod';
-import { AnyEvent, createEvent, database, DomainEvent, EventPublisher, EventType, formatPaise, KafkaClientModule, LineItem, TOPICS } from './common';
+import {
+  AnyEvent,
+  createEvent,
+  database,
+  DomainEvent,
+  EventPublisher,
+  EventType,
+  formatPaise,
+  KafkaClientModule,
+  LineItem,
+  TOPICS,
+} from './common';
 import { HAS_FRAUD_SOURCE, Payment, TimelineStep } from './entities';
 import { HealthController } from './health';
 
-const vpa = z.string().regex(/^[A-Za-z0-9._-]{3,256}@[A-Za-z0-9]{2,64}$/).transform((v) => v.toLowerCase());
+const vpa = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{3,256}@[A-Za-z0-9]{2,64}$/)
+  .transform((v) => v.toLowerCase());
 const InitiatePayment = z
   .object({
     payerVpa: vpa,
@@ -18,7 +32,11 @@ const InitiatePayment = z
     amount: z.string().regex(/^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/),
     currency: z.literal('INR'),
     note: z.string().max(50).optional(),
-    items: z.array(z.object({ sku: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), quantity: z.number().int().min(1).max(1000) }).strict()).min(1).max(20).optional(),
+    items: z
+      .array(z.object({ sku: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), quantity: z.number().int().min(1).max(1000) }).strict())
+      .min(1)
+      .max(20)
+      .optional(),
   })
   .strict()
   .refine((b) => b.payerVpa !== b.payeeVpa, { path: ['payeeVpa'], message: 'must differ from payerVpa' });
@@ -27,7 +45,10 @@ const describe = (items: LineItem[]) => items.map((i) => `${i.quantity} × ${i.s
 /** The timeline step of each event, and what it adds. */
 const STEPS: { [T in EventType]: (e: DomainEvent<T>) => [string, string | null] } = {
   PaymentInitiated: (e) => ['initiated', `${formatPaise(e.payload.amountPaise)} ${e.payload.currency}`],
-  FraudAssessed: (e) => ['assessed', e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision],
+  FraudAssessed: (e) => [
+    'assessed',
+    e.payload.reasons.length ? `${e.payload.decision}: ${e.payload.reasons.join(', ')}` : e.payload.decision,
+  ],
   StockReserved: (e) => ['reserved', describe(e.payload.items)],
   StockRejected: (e) => ['rejected', `OUT_OF_STOCK: ${e.payload.reason} ${e.payload.skus.join(', ')}`],
   PaymentSucceeded: () => ['succeeded', null],
@@ -58,10 +79,24 @@ export class PaymentsService {
     if (amountPaise < 100 || amountPaise > 10_000_000) throw new BadRequestException('amount: must be from "1.00" to "100000.00"');
     const now = new Date();
     const payment = this.payments.create({
-      id: randomUUID(), status: 'PENDING', failureReason: null, payerVpa: body.payerVpa, payeeVpa: body.payeeVpa,
-      amountPaise: String(amountPaise), currency: 'INR', note: body.note ?? null, items: body.items ?? [],
-      stockStatus: body.items ? 'PENDING' : 'NOT_REQUIRED', fraudDecision: null, fraudScore: null, fraudReasons: null,
-      fraudAssessedAt: null, createdAt: now, updatedAt: now, completedAt: null, traceId: null,
+      id: randomUUID(),
+      status: 'PENDING',
+      failureReason: null,
+      payerVpa: body.payerVpa,
+      payeeVpa: body.payeeVpa,
+      amountPaise: String(amountPaise),
+      currency: 'INR',
+      note: body.note ?? null,
+      items: body.items ?? [],
+      stockStatus: body.items ? 'PENDING' : 'NOT_REQUIRED',
+      fraudDecision: null,
+      fraudScore: null,
+      fraudReasons: null,
+      fraudAssessedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      traceId: null,
     });
     await this.payments.save(payment);
     const initiated = createEvent('PaymentInitiated', payment.id, this.facts(payment), now);
@@ -90,7 +125,8 @@ export class PaymentsService {
     const now = new Date();
     if (payment.fraudDecision === 'REJECTED') Object.assign(payment, { status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
     else if (payment.stockStatus === 'REJECTED') Object.assign(payment, { status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
-    else if (payment.fraudDecision === 'APPROVED' && ['NOT_REQUIRED', 'RESERVED'].includes(payment.stockStatus)) payment.status = 'SUCCEEDED';
+    else if (payment.fraudDecision === 'APPROVED' && ['NOT_REQUIRED', 'RESERVED'].includes(payment.stockStatus))
+      payment.status = 'SUCCEEDED';
     payment.updatedAt = now;
     if (payment.status !== 'PENDING') payment.completedAt = now;
     await this.payments.save(payment);
@@ -98,7 +134,12 @@ export class PaymentsService {
     const completed =
       payment.status === 'SUCCEEDED'
         ? createEvent('PaymentSucceeded', payment.id, { ...this.facts(payment), completedAt: now.toISOString() }, now)
-        : createEvent('PaymentFailed', payment.id, { ...this.facts(payment), completedAt: now.toISOString(), failureReason: payment.failureReason }, now);
+        : createEvent(
+            'PaymentFailed',
+            payment.id,
+            { ...this.facts(payment), completedAt: now.toISOString(), failureReason: payment.failureReason },
+            now,
+          );
     await this.addStep(completed);
     await this.publisher.publish(TOPICS.payments, completed);
   }
@@ -112,19 +153,44 @@ export class PaymentsService {
   private async addStep(event: AnyEvent) {
     const [step, outcome] = stepOf(event);
     await this.timeline.save(
-      this.timeline.create({ eventId: event.eventId, paymentId: event.paymentId, step, service: event.producer, occurredAt: new Date(event.occurredAt), outcome }),
+      this.timeline.create({
+        eventId: event.eventId,
+        paymentId: event.paymentId,
+        step,
+        service: event.producer,
+        occurredAt: new Date(event.occurredAt),
+        outcome,
+      }),
     );
   }
 
   private facts(p: Payment) {
-    return { payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amountPaise: Number(p.amountPaise), currency: 'INR', items: p.items, createdAt: p.createdAt.toISOString() };
+    return {
+      payerVpa: p.payerVpa,
+      payeeVpa: p.payeeVpa,
+      amountPaise: Number(p.amountPaise),
+      currency: 'INR',
+      items: p.items,
+      createdAt: p.createdAt.toISOString(),
+    };
   }
 
   private view(p: Payment) {
     return {
-      id: p.id, status: p.status, failureReason: p.failureReason, payerVpa: p.payerVpa, payeeVpa: p.payeeVpa, amount: formatPaise(Number(p.amountPaise)),
-      currency: p.currency, note: p.note, items: p.items, fraud: null, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
-      completedAt: null, traceId: null,
+      id: p.id,
+      status: p.status,
+      failureReason: p.failureReason,
+      payerVpa: p.payerVpa,
+      payeeVpa: p.payeeVpa,
+      amount: formatPaise(Number(p.amountPaise)),
+      currency: p.currency,
+      note: p.note,
+      items: p.items,
+      fraud: null,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+      completedAt: null,
+      traceId: null,
     };
   }
 }
@@ -148,7 +214,9 @@ export class PaymentsController {
 
   @EventPattern(TOPICS.inventory)
   onInventoryEvent(@Payload() event: AnyEvent<'StockReserved' | 'StockRejected' | 'StockCommitted' | 'StockReleased'>) {
-    return event.type === 'StockReserved' || event.type === 'StockRejected' ? this.payments.onReport(event) : this.payments.onAfterOutcome(event);
+    return event.type === 'StockReserved' || event.type === 'StockRejected'
+      ? this.payments.onReport(event)
+      : this.payments.onAfterOutcome(event);
   }
 
   @EventPattern(TOPICS.notifications)
@@ -168,4 +236,3 @@ export class PaymentsController {
   providers: [PaymentsService, EventPublisher],
 })
 export class PaymentsModule {}
-

@@ -33,7 +33,15 @@ describe('dead-letter headers', () => {
 
   it('read as unknown what is missing or malformed, as Kafka hands them over (Buffers)', () => {
     const facts = readDeadLetterHeaders({ 'dlq-attempts': Buffer.from('x'), 'dlq-origin-partition': [Buffer.from('7'), Buffer.from('8')] });
-    expect(facts).toEqual({ error: null, originTopic: null, originPartition: 7, originOffset: null, attempts: null, failedAt: null, replayedFrom: null });
+    expect(facts).toEqual({
+      error: null,
+      originTopic: null,
+      originPartition: 7,
+      originOffset: null,
+      attempts: null,
+      failedAt: null,
+      replayedFrom: null,
+    });
   });
 });
 
@@ -65,7 +73,10 @@ describe('dead-letter topics', () => {
 
 describe('replayHeaders', () => {
   it('keeps the original headers, drops the dlq-* ones and names the dead letter', () => {
-    const written = deadLetterHeaders({ traceparent: Buffer.from('00-abc-def-01'), 'DLQ-Custom': 'x', 'dlq-replayed-from': 'fraud:0:3' }, origin);
+    const written = deadLetterHeaders(
+      { traceparent: Buffer.from('00-abc-def-01'), 'DLQ-Custom': 'x', 'dlq-replayed-from': 'fraud:0:3' },
+      origin,
+    );
     const headers = replayHeaders(written, 'fraud:2:17');
     expect(Object.keys(headers).sort()).toEqual(['dlq-replayed-from', 'traceparent']);
     expect(headers['dlq-replayed-from']).toBe('fraud:2:17');

@@ -21,22 +21,38 @@ describe('the event catalog', () => {
 describe('upgrading a payload through its versions', () => {
   // How a later change would look: v2 splits a name, v3 adds a field with a default.
   const versions: EventVersion[] = [
-    { version: 1, schema: z.object({ name: z.string() }).strict(), upgrade: (p: { name: string }) => ({ first: p.name.split(' ')[0], last: p.name.split(' ')[1] ?? '' }) },
+    {
+      version: 1,
+      schema: z.object({ name: z.string() }).strict(),
+      upgrade: (p: { name: string }) => ({ first: p.name.split(' ')[0], last: p.name.split(' ')[1] ?? '' }),
+    },
     { version: 2, schema: z.object({ first: z.string(), last: z.string() }).strict(), upgrade: (p: object) => ({ ...p, title: null }) },
     { version: 3, schema: z.object({ first: z.string(), last: z.string(), title: z.string().nullable() }).strict() },
   ];
 
   it('brings an old payload to the newest shape, step by step', () => {
-    expect(upgradeThrough(versions, 'Renamed', 1, { name: 'Asha Rao' })).toEqual({ ok: true, payload: { first: 'Asha', last: 'Rao', title: null } });
-    expect(upgradeThrough(versions, 'Renamed', 2, { first: 'Asha', last: 'Rao' })).toEqual({ ok: true, payload: { first: 'Asha', last: 'Rao', title: null } });
+    expect(upgradeThrough(versions, 'Renamed', 1, { name: 'Asha Rao' })).toEqual({
+      ok: true,
+      payload: { first: 'Asha', last: 'Rao', title: null },
+    });
+    expect(upgradeThrough(versions, 'Renamed', 2, { first: 'Asha', last: 'Rao' })).toEqual({
+      ok: true,
+      payload: { first: 'Asha', last: 'Rao', title: null },
+    });
   });
 
   it('validates the newest version as it is', () => {
-    expect(upgradeThrough(versions, 'Renamed', 3, { first: 'A', last: 'R', title: 'Dr' })).toEqual({ ok: true, payload: { first: 'A', last: 'R', title: 'Dr' } });
+    expect(upgradeThrough(versions, 'Renamed', 3, { first: 'A', last: 'R', title: 'Dr' })).toEqual({
+      ok: true,
+      payload: { first: 'A', last: 'R', title: 'Dr' },
+    });
   });
 
   it('names the version and field of a payload that breaks its schema', () => {
-    expect(upgradeThrough(versions, 'Renamed', 1, { name: 7 })).toEqual({ ok: false, error: expect.stringMatching(/^Renamed v1 payload: name: /) });
+    expect(upgradeThrough(versions, 'Renamed', 1, { name: 7 })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^Renamed v1 payload: name: /),
+    });
   });
 
   it('refuses a version it does not know', () => {

@@ -33,9 +33,7 @@ const paymentFacts = {
 
 export const PaymentInitiatedV1 = z.object(paymentFacts).strict();
 export const PaymentSucceededV1 = z.object({ ...paymentFacts, completedAt: isoTime }).strict();
-export const PaymentFailedV1 = z
-  .object({ ...paymentFacts, completedAt: isoTime, failureReason: z.enum(FailureReasons) })
-  .strict();
+export const PaymentFailedV1 = z.object({ ...paymentFacts, completedAt: isoTime, failureReason: z.enum(FailureReasons) }).strict();
 
 export const FraudAssessedV1 = z
   .object({
@@ -63,9 +61,7 @@ export const PaymentNotifiedV1 = z
     notifications: z.array(z.object({ recipientVpa: vpa, type: z.enum(NotificationTypes) }).strict()).min(1),
   })
   .strict();
-export const PaymentRecordedV1 = z
-  .object({ status: z.enum(['SUCCEEDED', 'FAILED']), latencyMs: z.number().int().nonnegative() })
-  .strict();
+export const PaymentRecordedV1 = z.object({ status: z.enum(['SUCCEEDED', 'FAILED']), latencyMs: z.number().int().nonnegative() }).strict();
 
 /**
  * One version of an event's payload. Every version but the newest says how to `upgrade` its

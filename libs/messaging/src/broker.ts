@@ -62,7 +62,11 @@ export class Broker implements OnModuleInit, OnApplicationShutdown, BrokerHealth
         if (absent.length === 0) return;
         const created = await this.admin.createTopics({
           waitForLeaders: true,
-          topics: absent.map((topic) => ({ topic, numPartitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor })),
+          topics: absent.map((topic) => ({
+            topic,
+            numPartitions: config.kafka.partitions,
+            replicationFactor: config.kafka.replicationFactor,
+          })),
         });
         if (created) this.logger.log(`created topics ${absent.join(', ')}`);
         // Created by us or by a service starting beside us: done once the metadata lists them all.

@@ -58,7 +58,9 @@ export class EventApplier {
     for (let start = 0; start < batch.messages.length; start += CHUNK_SIZE) {
       if (halted()) break;
       const chunk = batch.messages.slice(start, start + CHUNK_SIZE).map((message) => ({ message, decoded: decodeEvent(message.value) }));
-      const applicable = chunk.flatMap(({ message, decoded }) => (decoded.ok && handlers.handles(decoded.event.type) ? [{ message, event: decoded.event }] : []));
+      const applicable = chunk.flatMap(({ message, decoded }) =>
+        decoded.ok && handlers.handles(decoded.event.type) ? [{ message, event: decoded.event }] : [],
+      );
       const together = applicable.length > 1 && (await this.applyTogether(source, applicable, handlers));
       for (const { message, decoded } of chunk) {
         if (!together || !decoded.ok) {
@@ -172,7 +174,9 @@ export class EventApplier {
             return kind === 'transient' || (kind === 'unknown' && attempt < maxAttempts);
           },
           onRetry: (error, attempt) =>
-            this.logger.warn(`${event.type} ${event.eventId} failed (${classifyFailure(error)}, attempt ${attempt}), retrying: ${reason(error)}`),
+            this.logger.warn(
+              `${event.type} ${event.eventId} failed (${classifyFailure(error)}, attempt ${attempt}), retrying: ${reason(error)}`,
+            ),
         },
       );
       if (outcome === 'duplicate') annotate({ 'messaging.duplicate': true });
@@ -229,4 +233,5 @@ export class EventApplier {
   }
 }
 
-const contextOf = ({ topic, partition }: Source, items: Applicable[]) => new KafkaEventContext([topic, partition, items.map((item) => item.message)]);
+const contextOf = ({ topic, partition }: Source, items: Applicable[]) =>
+  new KafkaEventContext([topic, partition, items.map((item) => item.message)]);

@@ -11,7 +11,8 @@ export class PermanentMessageError extends Error {
 /** SQLSTATE classes and codes that mean "the database cannot do it now", not "it can never be done". */
 const TRANSIENT_SQLSTATE = /^(08|53|57P0|58)|^(40001|40P01|55P03|55006)$/;
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+const TRANSIENT_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 export type FailureKind = 'transient' | 'permanent' | 'unknown';
 

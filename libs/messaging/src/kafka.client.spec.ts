@@ -8,11 +8,21 @@ describe('kafkajs log levels', () => {
   });
 
   it("shows a fresh broker's retried answers (coordinator loading, topic races) as debug, not as errors", () => {
-    expect(kafkaLogLevel(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', { error: 'The group coordinator is not available' })).toBe('debug');
-    expect(kafkaLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic with this name already exists' })).toBe('debug');
-    expect(kafkaLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', { error: 'This server does not host this topic-partition' })).toBe('debug');
+    expect(
+      kafkaLogLevel(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', { error: 'The group coordinator is not available' }),
+    ).toBe('debug');
+    expect(
+      kafkaLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic with this name already exists' }),
+    ).toBe('debug');
+    expect(
+      kafkaLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', { error: 'This server does not host this topic-partition' }),
+    ).toBe('debug');
     expect(kafkaLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' })).toBe('debug');
-    expect(kafkaLogLevel(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', { error: 'The group is rebalancing, so a rejoin is needed' })).toBe('debug');
+    expect(
+      kafkaLogLevel(logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', {
+        error: 'The group is rebalancing, so a rejoin is needed',
+      }),
+    ).toBe('debug');
   });
 
   it('shows a consumer restarting by itself after such an answer as a warning', () => {

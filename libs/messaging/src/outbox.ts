@@ -29,7 +29,14 @@ export class Outbox {
       return cause ? JSON.stringify(currentTraceHeaders(cause)) : current;
     };
     const { sql, params } = valuesList(
-      events.map((event, i) => [event.eventId, event.type, EventCatalog[event.type].topic, event.paymentId, JSON.stringify(event), headersOf(i)]),
+      events.map((event, i) => [
+        event.eventId,
+        event.type,
+        EventCatalog[event.type].topic,
+        event.paymentId,
+        JSON.stringify(event),
+        headersOf(i),
+      ]),
     );
     await this.db.query(`INSERT INTO outbox (event_id, event_type, topic, message_key, value, headers) VALUES ${sql}`, params);
   }
@@ -73,7 +80,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.batchSize = options.relayBatchSize ?? 500;
-    this.task = new PeriodicTask(this.logger, { intervalMs: options.relayPollMs ?? 250, maxBackoffMs: 5000 }, async () => (await this.drainOnce()) >= this.batchSize);
+    this.task = new PeriodicTask(
+      this.logger,
+      { intervalMs: options.relayPollMs ?? 250, maxBackoffMs: 5000 },
+      async () => (await this.drainOnce()) >= this.batchSize,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -100,7 +111,9 @@ export class OutboxRelay implements OnApplicationBootstrap {
   async drainOnce(): Promise<number> {
     const { schema } = this.options.config.database;
     return this.db.transaction(async () => {
-      const [{ locked }] = await this.db.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`outbox:${schema}`]);
+      const [{ locked }] = await this.db.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        `outbox:${schema}`,
+      ]);
       if (!locked) return 0;
       const rows = await this.db.query<OutboxRow>(
         'SELECT id, event_id, topic, message_key, value, headers, event_type FROM outbox ORDER BY id LIMIT $1',

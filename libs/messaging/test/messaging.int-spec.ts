@@ -25,7 +25,11 @@ class ScriptedHandler {
     const calls = (this.calls.get(event.paymentId) ?? 0) + 1;
     this.calls.set(event.paymentId, calls);
     await this.db.query('SELECT 1');
-    this.seen.set(event.paymentId, { inTransaction: this.db.inTransaction, topic: ctx.getTopic(), offsets: ctx.getMessages().map((m) => m.offset) });
+    this.seen.set(event.paymentId, {
+      inTransaction: this.db.inTransaction,
+      topic: ctx.getTopic(),
+      offsets: ctx.getMessages().map((m) => m.offset),
+    });
     if (calls <= (this.failuresBeforeSuccess.get(event.paymentId) ?? 0)) throw new Error(`scripted failure ${calls}`);
   }
 }
@@ -48,10 +52,7 @@ const env = testEnv('messaging', { MESSAGE_MAX_ATTEMPTS: '3' });
 const config = serviceConfig('probe', 0, parseEnv(BaseEnvSchema, env));
 
 @Module({
-  imports: [
-    PlatformModule.forRoot({ config, migrations: MESSAGING_MIGRATIONS }),
-    MessagingModule.forRoot({ config }),
-  ],
+  imports: [PlatformModule.forRoot({ config, migrations: MESSAGING_MIGRATIONS }), MessagingModule.forRoot({ config })],
   controllers: [ScriptedHandler, BatchProbe],
 })
 class ProbeModule {}
@@ -88,7 +89,13 @@ describe('messaging runtime', () => {
   it('hands an @EventPattern handler its event through @Payload() and its origin through @Ctx(), inside the transaction', async () => {
     const paymentId = randomUUID();
     await kafka.publish('FraudAssessed', paymentId, assessed());
-    await eventually(() => expect(handler.seen.get(paymentId)).toEqual({ inTransaction: true, topic: kafka.topic(Topics.FraudEvents), offsets: [expect.stringMatching(/^\d+$/)] }));
+    await eventually(() =>
+      expect(handler.seen.get(paymentId)).toEqual({
+        inTransaction: true,
+        topic: kafka.topic(Topics.FraudEvents),
+        offsets: [expect.stringMatching(/^\d+$/)],
+      }),
+    );
   });
 
   it('applies a redelivered event once', async () => {
@@ -158,26 +165,44 @@ describe('messaging runtime', () => {
     const events = Array.from({ length: 20 }, (_, i) =>
       i % 2
         ? createEvent('StockReserved', paymentId, { items: [{ sku: 'SKU-1', quantity: 1 }] }, 'tests')
-        : createEvent('StockRejected', paymentId, { items: [{ sku: 'SKU-1', quantity: 1 }], reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'tests'),
+        : createEvent(
+            'StockRejected',
+            paymentId,
+            { items: [{ sku: 'SKU-1', quantity: 1 }], reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] },
+            'tests',
+          ),
     );
     const values = [...events, events[3], events[7]].map((event) => ({ key: paymentId, value: JSON.stringify(event) }));
     await kafka.send(Topics.InventoryEvents, values); // one produce request: one fetch, one chunk
     const ids = events.map((e) => e.eventId);
-    await eventually(() => expect(probe.calls.flat().filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort()));
+    await eventually(() =>
+      expect(
+        probe.calls
+          .flat()
+          .filter((id) => ids.includes(id))
+          .sort(),
+      ).toEqual([...ids].sort()),
+    );
     expect(probe.calls.filter((call) => call.some((id) => ids.includes(id)))).toEqual([ids]);
   });
 
   it('forgets applied event ids older than INBOX_RETENTION_H, and only those', async () => {
     const db = service.app.get(Database);
     const hours = config.messaging.inboxRetentionHours;
-    const age = (id: string, h: number) => db.query(`UPDATE processed_events SET processed_at = now() - make_interval(hours => $2) WHERE event_id = $1`, [id, h]);
+    const age = (id: string, h: number) =>
+      db.query(`UPDATE processed_events SET processed_at = now() - make_interval(hours => $2) WHERE event_id = $1`, [id, h]);
     const [old, recent] = [randomUUID(), randomUUID()];
-    await db.query(`INSERT INTO processed_events (event_id, event_type) VALUES ($1, 'FraudAssessed'), ($2, 'FraudAssessed')`, [old, recent]);
+    await db.query(`INSERT INTO processed_events (event_id, event_type) VALUES ($1, 'FraudAssessed'), ($2, 'FraudAssessed')`, [
+      old,
+      recent,
+    ]);
     await age(old, hours + 1);
     await age(recent, hours - 1);
 
     expect(await service.app.get(InboxPurger).purgeOnce()).toBeGreaterThanOrEqual(1);
-    const left = await db.query<{ event_id: string }>('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [[old, recent]]);
+    const left = await db.query<{ event_id: string }>('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [
+      [old, recent],
+    ]);
     expect(left.map((row) => row.event_id)).toEqual([recent]);
   });
 
@@ -195,7 +220,10 @@ describe('messaging runtime', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(ids.map((_, index) => (index === 4 ? 'rejected' : 'fulfilled')));
-    const published = await kafka.read(Topics.FraudEvents, (m) => ids.filter((id, i) => i !== 4 && m.some((x) => x.key === id)).length === 11);
+    const published = await kafka.read(
+      Topics.FraudEvents,
+      (m) => ids.filter((id, i) => i !== 4 && m.some((x) => x.key === id)).length === 11,
+    );
     expect(new Set(published.map((m) => m.key)).has(ids[4])).toBe(false);
   });
 

@@ -15,7 +15,12 @@ const csv = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean));
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    );
 
 /** A whole number from an environment variable: digits only, so '' or '1e3' is an error, not 0 or 1000. */
 export const int = (fallback: number, min: number, max: number) =>
@@ -32,7 +37,10 @@ export const port = (fallback: number) => int(fallback, 0, 65535);
 /** Variables every service reads. */
 export const BaseEnvSchema = z.object({
   KAFKA_BROKERS: csv('127.0.0.1:9092').pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1)),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   KAFKA_PARTITIONS: int(6, 1, 1000),
   KAFKA_REPLICATION_FACTOR: int(1, 1, 10),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/payments'),
@@ -54,7 +62,14 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 export interface ServiceConfig {
   service: string;
   http: { host: string; port: number };
-  kafka: { brokers: string[]; topicPrefix: string; partitions: number; replicationFactor: number; fetchMinBytes: number; fetchMaxWaitMs: number };
+  kafka: {
+    brokers: string[];
+    topicPrefix: string;
+    partitions: number;
+    replicationFactor: number;
+    fetchMinBytes: number;
+    fetchMaxWaitMs: number;
+  };
   database: { url: string; schema: string; poolSize: number };
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
   messaging: { maxAttempts: number; inboxRetentionHours: number };
@@ -63,9 +78,7 @@ export interface ServiceConfig {
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
   }
   return result.data;
 }

@@ -49,7 +49,12 @@ describe('retrying', () => {
     const controller = new AbortController();
     const work = failing(10);
     // A one-hour pause: only the abort can end this test in time.
-    const outcome = retrying(work, { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000, signal: controller.signal, onRetry: () => controller.abort() });
+    const outcome = retrying(work, {
+      initialDelayMs: 3_600_000,
+      maxDelayMs: 3_600_000,
+      signal: controller.signal,
+      onRetry: () => controller.abort(),
+    });
     await expect(outcome).rejects.toThrow('failure 1');
     expect(work).toHaveBeenCalledTimes(1);
   });
@@ -66,6 +71,8 @@ describe('retrying', () => {
 describe('backoffDelay', () => {
   it('doubles from the initial delay and stops at the cap', () => {
     const options = { initialDelayMs: 100, maxDelayMs: 5000 };
-    expect([1, 2, 3, 4, 5, 6, 7, 30].map((attempt) => backoffDelay(attempt, options))).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 30].map((attempt) => backoffDelay(attempt, options))).toEqual([
+      100, 200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
   });
 });

@@ -47,8 +47,15 @@ export class TestBroker {
   /** Starts the broker on its data dir and ports (again) and waits until it answers. */
   async restart(): Promise<void> {
     const out = await kafkaCli([
-      'start', '--port', String(this.port), '--controller-port', String(this.controllerPort),
-      '--data-dir', this.dataDir, '--timeout', '120',
+      'start',
+      '--port',
+      String(this.port),
+      '--controller-port',
+      String(this.controllerPort),
+      '--data-dir',
+      this.dataDir,
+      '--timeout',
+      '120',
     ]);
     const pid = Number(out.match(/\(pid (\d+)/)?.[1]);
     if (!pid) throw new Error(`cannot tell the broker's pid from: ${out}`);
@@ -61,7 +68,11 @@ export class TestBroker {
     try {
       process.kill(-this.pid, 'SIGKILL');
     } catch {
-      try { process.kill(this.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     const deadline = Date.now() + 15000;
     while (alive(this.pid) && Date.now() < deadline) await sleep(50);

@@ -44,7 +44,10 @@ interface DrainState {
 
 async function drainState(system: FaultSystem, acceptedIds: string[], extraGroups: Array<[string, string[]]>): Promise<DrainState> {
   const [{ final }] = (
-    await system.db.query<{ final: number }>(`SELECT count(*)::int AS final FROM payments.payments WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [acceptedIds])
+    await system.db.query<{ final: number }>(
+      `SELECT count(*)::int AS final FROM payments.payments WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`,
+      [acceptedIds],
+    )
   ).rows;
   const outbox: Record<string, number> = {};
   for (const service of SERVICES) {
@@ -148,7 +151,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     if (!payment || payment.status === 'PENDING') {
       lose(`lost: ${request.body.note} ${request.paymentId} is ${payment?.status ?? 'missing'}`);
     } else if (!outcomeMatches(request, payment)) {
-      problems.push(`${request.body.note} ${payment.id} expected ${request.expected}, is ${payment.status} ${payment.failure_reason ?? ''}`);
+      problems.push(
+        `${request.body.note} ${payment.id} expected ${request.expected}, is ${payment.status} ${payment.failure_reason ?? ''}`,
+      );
     }
   }
   const perNote = new Map<string, number>();
@@ -164,8 +169,13 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   const expired = mine.filter((r) => statusOf(r)?.failure_reason === 'EXPIRED');
   const explainedExpiries = options.explainedExpiries ?? 0;
   if (expired.length > explainedExpiries) {
-    const some = expired.slice(0, 5).map((r) => r.body.note).join(', ');
-    problems.push(`${scenario}: ${expired.length} of its ${mine.length} payments ended EXPIRED, its fault explains at most ${explainedExpiries} (${some}${expired.length > 5 ? ', …' : ''})`);
+    const some = expired
+      .slice(0, 5)
+      .map((r) => r.body.note)
+      .join(', ');
+    problems.push(
+      `${scenario}: ${expired.length} of its ${mine.length} payments ended EXPIRED, its fault explains at most ${explainedExpiries} (${some}${expired.length > 5 ? ', …' : ''})`,
+    );
   }
 
   // 2. Notifications: exactly one per (payment, recipient, type) the outcome calls for, nothing else.
@@ -175,7 +185,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     if (p.status === 'FAILED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_FAILED`);
   }
   const sentNotes = (
-    await system.db.query<{ payment_id: string; recipient_vpa: string; type: string }>('SELECT payment_id, recipient_vpa, type FROM notifications.notifications')
+    await system.db.query<{ payment_id: string; recipient_vpa: string; type: string }>(
+      'SELECT payment_id, recipient_vpa, type FROM notifications.notifications',
+    )
   ).rows.map((n) => `${n.payment_id} ${n.recipient_vpa} ${n.type}`);
   const seen = new Set<string>();
   for (const n of sentNotes) {
@@ -192,7 +204,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     for (const item of p.items) committed.set(item.sku, (committed.get(item.sku) ?? 0) + item.quantity);
   }
   const products = new Map(
-    (await system.db.query<{ sku: string; stock: number; reserved: number }>('SELECT sku, stock, reserved FROM inventory.products')).rows.map((r) => [r.sku, r]),
+    (
+      await system.db.query<{ sku: string; stock: number; reserved: number }>('SELECT sku, stock, reserved FROM inventory.products')
+    ).rows.map((r) => [r.sku, r]),
   );
   for (const [sku, initial] of ledger.products) {
     const product = products.get(sku);
@@ -202,26 +216,35 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     }
   }
   const reservations = new Map(
-    (await system.db.query<{ payment_id: string; status: string }>('SELECT payment_id, status FROM inventory.reservations')).rows.map((r) => [r.payment_id, r.status]),
+    (await system.db.query<{ payment_id: string; status: string }>('SELECT payment_id, status FROM inventory.reservations')).rows.map(
+      (r) => [r.payment_id, r.status],
+    ),
   );
   for (const p of payments) {
     const status = reservations.get(p.id);
-    const ok = p.items.length === 0
-      ? status === undefined
-      : p.status === 'SUCCEEDED' ? status === 'COMMITTED' : status === undefined || status === 'RELEASED' || status === 'REJECTED';
+    const ok =
+      p.items.length === 0
+        ? status === undefined
+        : p.status === 'SUCCEEDED'
+          ? status === 'COMMITTED'
+          : status === undefined || status === 'RELEASED' || status === 'REJECTED';
     if (!ok) problems.push(`reservation of ${p.status} payment ${p.note} ${p.id} is ${status}`);
   }
 
   // 4. Analytics counts equal the payments' real statuses, per payment and in the summary.
   const facts = new Map(
     (
-      await system.db.query<{ payment_id: string; status: string; failure_reason: string | null }>('SELECT payment_id, status, failure_reason FROM analytics.payment_facts')
+      await system.db.query<{ payment_id: string; status: string; failure_reason: string | null }>(
+        'SELECT payment_id, status, failure_reason FROM analytics.payment_facts',
+      )
     ).rows.map((f) => [f.payment_id, f]),
   );
   for (const p of payments) {
     const fact = facts.get(p.id);
     if (!fact || fact.status !== p.status || fact.failure_reason !== p.failure_reason) {
-      problems.push(`analytics has ${p.note} ${p.id} as ${fact ? `${fact.status} ${fact.failure_reason}` : 'nothing'}, payments as ${p.status} ${p.failure_reason}`);
+      problems.push(
+        `analytics has ${p.note} ${p.id} as ${fact ? `${fact.status} ${fact.failure_reason}` : 'nothing'}, payments as ${p.status} ${p.failure_reason}`,
+      );
     }
   }
   if (facts.size > payments.length) problems.push(`analytics knows ${facts.size - payments.length} payments that payments does not`);
@@ -231,7 +254,8 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     if (summary[field] !== real[field]) problems.push(`analytics summary ${field} ${summary[field]}, real ${real[field]}`);
   }
   for (const [reason, n] of Object.entries(real.failuresByReason)) {
-    if ((summary.failuresByReason?.[reason] ?? 0) !== n) problems.push(`analytics failuresByReason.${reason} ${summary.failuresByReason?.[reason]}, real ${n}`);
+    if ((summary.failuresByReason?.[reason] ?? 0) !== n)
+      problems.push(`analytics failuresByReason.${reason} ${summary.failuresByReason?.[reason]}, real ${n}`);
   }
 
   // 5. Dead letters: exactly the poison messages put on the topics each service consumes.

@@ -53,7 +53,8 @@ export class Republisher {
         const messages = originals.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers, [COPY_HEADER]: 'duplicate' } }));
         await this.producer.send({ topic: batch.topic, acks: -1, messages });
         this.copies += messages.length;
-        for (const m of originals) this.seen.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value, headers: m.headers ?? {} });
+        for (const m of originals)
+          this.seen.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value, headers: m.headers ?? {} });
         for (const m of originals) if (m.key && isOutcome(m.value)) this.outcomes.add(m.key.toString());
       },
     });
@@ -111,7 +112,10 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
   for (const p of rows) {
     if (p.status === 'SUCCEEDED') {
       events.push(createEvent('FraudAssessed', p.id, { decision: 'REJECTED', score: 100, reasons: ['BLOCKLISTED'], assessedAt }, 'fraud'));
-      if (p.items.length) events.push(createEvent('StockRejected', p.id, { items: p.items, reason: 'INSUFFICIENT_STOCK', skus: [p.items[0].sku] }, 'inventory'));
+      if (p.items.length)
+        events.push(
+          createEvent('StockRejected', p.id, { items: p.items, reason: 'INSUFFICIENT_STOCK', skus: [p.items[0].sku] }, 'inventory'),
+        );
     } else {
       events.push(createEvent('FraudAssessed', p.id, { decision: 'APPROVED', score: 0, reasons: [], assessedAt }, 'fraud'));
       if (p.items.length) events.push(createEvent('StockReserved', p.id, { items: p.items }, 'inventory'));
@@ -134,9 +138,19 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
   const messages: Array<{ topic: string; key: string; value: string }> = [];
   for (const topic of Object.values(Topics)) {
     const paymentId = randomUUID();
-    const valid = createEvent('PaymentInitiated', paymentId, {
-      payerVpa: 'poison@okbank', payeeVpa: 'merchant@okbank', amountPaise: 100, currency: 'INR', items: [], createdAt: new Date().toISOString(),
-    }, 'faults');
+    const valid = createEvent(
+      'PaymentInitiated',
+      paymentId,
+      {
+        payerVpa: 'poison@okbank',
+        payeeVpa: 'merchant@okbank',
+        amountPaise: 100,
+        currency: 'INR',
+        items: [],
+        createdAt: new Date().toISOString(),
+      },
+      'faults',
+    );
     const values = [
       `not json at all {${topic}`,
       JSON.stringify({ hello: 'world', topic }),

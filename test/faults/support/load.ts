@@ -51,7 +51,11 @@ export const SCARCE_STOCK = 25;
 
 export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string): Promise<ScenarioSkus> {
   const skus = { ample: `AMPLE-${tag}`, scarce: `SCARCE-${tag}`, empty: `EMPTY-${tag}` };
-  const stocks: Array<[string, number]> = [[skus.ample, 1_000_000], [skus.scarce, SCARCE_STOCK], [skus.empty, 0]];
+  const stocks: Array<[string, number]> = [
+    [skus.ample, 1_000_000],
+    [skus.scarce, SCARCE_STOCK],
+    [skus.empty, 0],
+  ];
   for (const [sku, stock] of stocks) {
     const response = await fetch(`${inventoryUrl}/v1/inventory/products/${sku}`, {
       method: 'PUT',
@@ -158,7 +162,7 @@ export class LoadStream {
       void this.sendNext();
     }
     // requests added by a burst while waiting are waited for too
-    for (let waited = 0; waited < this.inFlight.length; ) {
+    for (let waited = 0; waited < this.inFlight.length;) {
       const n = this.inFlight.length;
       await Promise.all(this.inFlight.slice(0, n));
       waited = n;

@@ -127,9 +127,13 @@ export class FaultSystem {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.isRunning(service, instance)) {
-        throw new Error(`${service}#${instance} exited (${found.child?.exitCode ?? found.child?.signalCode}) before it was ready\n${this.tail(service, instance)}`);
+        throw new Error(
+          `${service}#${instance} exited (${found.child?.exitCode ?? found.child?.signalCode}) before it was ready\n${this.tail(service, instance)}`,
+        );
       }
-      const response = await fetch(`${this.url(service, instance)}/health/ready`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+      const response = await fetch(`${this.url(service, instance)}/health/ready`, { signal: AbortSignal.timeout(3000) }).catch(
+        () => undefined,
+      );
       if (response?.status === 200) return;
       if (Date.now() > deadline) throw new Error(`${service}#${instance} not ready after ${timeoutMs} ms\n${this.tail(service, instance)}`);
       await sleep(250);
@@ -160,7 +164,10 @@ export class FaultSystem {
     const found = this.instances.get(key(service, instance))!;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${service}#${instance} still running after ${timeoutMs} ms\n${this.tail(service, instance)}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`${service}#${instance} still running after ${timeoutMs} ms\n${this.tail(service, instance)}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([found.exited!, timeout]);

@@ -82,7 +82,10 @@ async function consumeUntil(kafka: Kafka, admin: Admin, prefix: string, targets:
     await consumer.subscribe({ topics, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms reading ${topics.join(', ')}: ${pending.size} partition(s) not read to the end`)),
+        () =>
+          reject(
+            new Error(`timed out after ${timeoutMs} ms reading ${topics.join(', ')}: ${pending.size} partition(s) not read to the end`),
+          ),
         timeoutMs,
       );
       consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
@@ -93,7 +96,14 @@ async function consumeUntil(kafka: Kafka, admin: Admin, prefix: string, targets:
         for (const message of batch.messages) {
           if (BigInt(message.offset) >= target.end) break;
           const { partition } = batch;
-          seen.push({ service: target.service, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+          seen.push({
+            service: target.service,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: message.headers ?? {},
+          });
         }
         // lastOffset() also counts what kafkajs skips (control records, compacted gaps)
         if (BigInt(batch.lastOffset()) + 1n >= target.end) pending.delete(key);
@@ -128,7 +138,11 @@ export interface Replayed {
  * Republishes each plan's message to its origin topic, in order, idempotently and with acks from all
  * replicas. `onEach` hears of every one as soon as it is written, so a failure halfway loses no news.
  */
-export async function republish(kafka: Kafka, plans: ReplayPlan[], onEach: (replayed: Replayed) => void = () => undefined): Promise<Replayed[]> {
+export async function republish(
+  kafka: Kafka,
+  plans: ReplayPlan[],
+  onEach: (replayed: Replayed) => void = () => undefined,
+): Promise<Replayed[]> {
   if (plans.length === 0) return [];
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();

@@ -31,7 +31,9 @@ export async function replayDeadLetters(
   const chosen = target === 'all' ? messages : messages.filter((message) => formatId(message) === formatId(target));
   if (target !== 'all' && chosen.length === 0) {
     const topic = deadLetterTopicOf(config.topicPrefix, target.service);
-    throw new DlqError(`no dead letter ${formatId(target)}: ${topic} has no message at partition ${target.partition}, offset ${target.offset} (see: npm run dlq -- list)`);
+    throw new DlqError(
+      `no dead letter ${formatId(target)}: ${topic} has no message at partition ${target.partition}, offset ${target.offset} (see: npm run dlq -- list)`,
+    );
   }
   const { plans, unreplayable } = planReplay(chosen);
   return { replayed: await republish(kafka, plans, onEach), unreplayable };

@@ -33,13 +33,21 @@ describe('dead-letter ids', () => {
     expect(parseId('fraud:0:9007199254740993')).toEqual({ service: 'fraud', partition: 0, offset: '9007199254740993' });
   });
 
-  it.each(['fraud', 'fraud:1', 'fraud:-1:2', 'fraud:1:x', ':1:2', 'r1.x.fraud:1:2', 'fraud:1:2:3', 'all'])('rejects %p, saying what is expected', (text) => {
-    expect(parseId(text)).toEqual({ error: expect.stringContaining('<service>:<partition>:<offset>') });
-  });
+  it.each(['fraud', 'fraud:1', 'fraud:-1:2', 'fraud:1:x', ':1:2', 'r1.x.fraud:1:2', 'fraud:1:2:3', 'all'])(
+    'rejects %p, saying what is expected',
+    (text) => {
+      expect(parseId(text)).toEqual({ error: expect.stringContaining('<service>:<partition>:<offset>') });
+    },
+  );
 
   it('orders by service, partition, then offset as a number', () => {
     const ids = [parseId('fraud:1:10'), parseId('fraud:1:9'), parseId('analytics:2:0'), parseId('fraud:0:100')] as never[];
-    expect(ids.sort(compareDeadLetters)).toEqual([parseId('analytics:2:0'), parseId('fraud:0:100'), parseId('fraud:1:9'), parseId('fraud:1:10')]);
+    expect(ids.sort(compareDeadLetters)).toEqual([
+      parseId('analytics:2:0'),
+      parseId('fraud:0:100'),
+      parseId('fraud:1:9'),
+      parseId('fraud:1:10'),
+    ]);
   });
 });
 

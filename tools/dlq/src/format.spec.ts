@@ -22,10 +22,15 @@ describe('formatTable', () => {
   });
 
   it('prints a header, one aligned row per dead letter and a count', () => {
-    const text = formatTable([row(), row({ id: 'notifications:11:1234', service: 'notifications', eventType: null, paymentId: null, attempts: null })]);
+    const text = formatTable([
+      row(),
+      row({ id: 'notifications:11:1234', service: 'notifications', eventType: null, paymentId: null, attempts: null }),
+    ]);
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^ID\s+FAILED AT\s+ORIGIN\s+EVENT TYPE\s+PAYMENT ID\s+ATTEMPTS\s+ERROR$/);
-    expect(lines[1]).toMatch(/^fraud:0:7\s+2025-11-21T10:00:00.000Z\s+payments.payment-events\[3\]@42\s+PaymentInitiated\s+5f0c6a3e-\S+\s+5\s+boom$/);
+    expect(lines[1]).toMatch(
+      /^fraud:0:7\s+2025-11-21T10:00:00.000Z\s+payments.payment-events\[3\]@42\s+PaymentInitiated\s+5f0c6a3e-\S+\s+5\s+boom$/,
+    );
     expect(lines[2]).toMatch(/^notifications:11:1234\s+\S+\s+\S+\s+-\s+-\s+-\s+boom$/);
     // columns line up: every row starts its second column where the header does
     const column = lines[0].indexOf('FAILED AT');

@@ -57,7 +57,10 @@ beforeAll(async () => {
       partition: 0,
       key: paymentA,
       value: JSON.stringify(eventA),
-      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', ...dlqHeaders(1, 7, 5, 'handler failed: deadlock detected') },
+      headers: {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        ...dlqHeaders(1, 7, 5, 'handler failed: deadlock detected'),
+      },
     },
     { partition: 0, key: paymentB, value: poison, headers: dlqHeaders(2, 3, 1, 'message value is not JSON') },
   ]);
@@ -109,7 +112,11 @@ describe('npm run dlq -- list', () => {
     expect(await run(['list'], table.io)).toBe(0);
     const lines = table.out.join('\n').split('\n');
     expect(lines[0]).toMatch(/^ID\s+FAILED AT\s+ORIGIN/);
-    expect(lines[1]).toMatch(new RegExp(`^fraud:0:0\\s+2025-11-21T10:00:00.000Z\\s+${ORIGIN.replace(/\./g, '\\.')}\\[1\\]@7\\s+PaymentInitiated\\s+${paymentA}\\s+5\\s+handler failed`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^fraud:0:0\\s+2025-11-21T10:00:00.000Z\\s+${ORIGIN.replace(/\./g, '\\.')}\\[1\\]@7\\s+PaymentInitiated\\s+${paymentA}\\s+5\\s+handler failed`,
+      ),
+    );
     expect(lines[2]).toMatch(/^fraud:0:1\s+\S+\s+\S+\[2\]@3\s+-\s+-\s+1\s+message value is not JSON$/);
 
     const json = capture();
@@ -158,7 +165,10 @@ describe('npm run dlq -- replay', () => {
     expect(out.at(-1)).toBe('2 message(s) replayed');
 
     const copiesOf = (m: { headers: Record<string, string> }[], id: string) => m.filter((x) => x.headers['dlq-replayed-from'] === id);
-    const messages = await kafka.read(Topics.PaymentEvents, (m) => copiesOf(m, 'fraud:0:0').length === 2 && copiesOf(m, 'fraud:0:1').length === 1);
+    const messages = await kafka.read(
+      Topics.PaymentEvents,
+      (m) => copiesOf(m, 'fraud:0:0').length === 2 && copiesOf(m, 'fraud:0:1').length === 1,
+    );
     expect(copiesOf(messages, 'fraud:0:0')).toHaveLength(2); // once by id, once by "all"
     expect(copiesOf(messages, 'fraud:0:1')).toEqual([{ key: paymentB, value: poison, headers: { 'dlq-replayed-from': 'fraud:0:1' } }]);
     // replaying reads the dead letters and leaves them where they are

@@ -43,7 +43,8 @@ export class PaymentFactsService {
     const firsts = outcomes.filter(({ event }) => !payments.has(event.paymentId) && payments.add(event.paymentId));
     const recorded = await this.facts.finish(firsts.map(({ event, fact }) => ({ paymentId: event.paymentId, ...fact })));
     const announced = firsts.filter((o) => recorded.has(o.event.paymentId));
-    for (const { event, fact } of announced) annotateEvent(event, { 'analytics.recorded_status': fact.status, 'analytics.latency_ms': fact.latencyMs });
+    for (const { event, fact } of announced)
+      annotateEvent(event, { 'analytics.recorded_status': fact.status, 'analytics.latency_ms': fact.latencyMs });
     await this.outbox.add(
       announced.map(({ event, fact }) => createEvent('PaymentRecorded', event.paymentId, recordedPayload(fact), 'analytics')),
       announced.map(({ event }) => event),

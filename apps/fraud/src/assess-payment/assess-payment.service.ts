@@ -52,13 +52,21 @@ export class AssessPaymentService {
       const { paymentId, payload } = event;
       const window = velocityWindow(payload.createdAt, this.settings.velocityWindowSeconds);
       const recent = seen.filter(
-        (s) => s.payerVpa === payerVpa && s.paymentId !== paymentId && s.createdAt > window.after.getTime() && s.createdAt < window.before.getTime(),
+        (s) =>
+          s.payerVpa === payerVpa &&
+          s.paymentId !== paymentId &&
+          s.createdAt > window.after.getTime() &&
+          s.createdAt < window.before.getTime(),
       ).length;
       const verdict = assess(
         { payerVpa, payeeVpa, amountPaise: payload.amountPaise, recentPayments: recent, knownPayee: known.has(`${payerVpa} ${payeeVpa}`) },
         this.settings,
       );
-      annotateEvent(event, { 'fraud.decision': verdict.decision, 'fraud.score': verdict.score, 'fraud.reasons': verdict.reasons.join(',') });
+      annotateEvent(event, {
+        'fraud.decision': verdict.decision,
+        'fraud.score': verdict.score,
+        'fraud.reasons': verdict.reasons.join(','),
+      });
       if (!seen.some((s) => s.paymentId === paymentId)) seen.push({ paymentId, payerVpa, createdAt: Date.parse(payload.createdAt) });
       verdicts.push({ event, verdict, assessedAt: new Date() });
     }
@@ -72,7 +80,11 @@ export class AssessPaymentService {
     );
     if (verdicts.length === 0) return;
     await this.seenPayments.add(
-      verdicts.map(({ event }) => ({ paymentId: event.paymentId, payerVpa: normalizeVpa(event.payload.payerVpa), createdAt: event.payload.createdAt })),
+      verdicts.map(({ event }) => ({
+        paymentId: event.paymentId,
+        payerVpa: normalizeVpa(event.payload.payerVpa),
+        createdAt: event.payload.createdAt,
+      })),
     );
     await this.assessments.insert(
       verdicts.map(({ event, verdict, assessedAt }): Assessment => ({ paymentId: event.paymentId, ...verdict, assessedAt })),

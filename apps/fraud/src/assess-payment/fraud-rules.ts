@@ -55,6 +55,9 @@ export function assess(facts: PaymentFacts, settings: FraudSettings): Verdict {
     HIGH_AMOUNT_NEW_PAYEE: isHighAmountToNewPayee(facts, settings.highAmountPaise),
   };
   const reasons = FraudReasons.filter((reason) => fired[reason]);
-  const score = Math.min(100, reasons.reduce((sum, reason) => sum + WEIGHTS[reason], 0));
+  const score = Math.min(
+    100,
+    reasons.reduce((sum, reason) => sum + WEIGHTS[reason], 0),
+  );
   return { decision: reasons.length > 0 ? 'REJECTED' : 'APPROVED', score, reasons };
 }

@@ -3,8 +3,7 @@ import { ReservationStatus } from '../reservation';
 export type PaymentOutcome = 'SUCCEEDED' | 'FAILED';
 
 export type Settlement =
-  | { action: 'COMMIT'; status: 'COMMITTED'; event: 'StockCommitted' }
-  | { action: 'RELEASE'; status: 'RELEASED'; event: 'StockReleased' };
+  { action: 'COMMIT'; status: 'COMMITTED'; event: 'StockCommitted' } | { action: 'RELEASE'; status: 'RELEASED'; event: 'StockReleased' };
 
 /**
  * What a final payment does to its reservation: only a held reservation moves, exactly once.

@@ -4,7 +4,11 @@ import { VPA_PATTERN } from '@app/contracts';
 
 export const ListNotificationsQuery = z
   .object({
-    vpa: z.string().regex(VPA_PATTERN, 'must be a VPA like name@bank').transform((v) => v.toLowerCase()).optional(),
+    vpa: z
+      .string()
+      .regex(VPA_PATTERN, 'must be a VPA like name@bank')
+      .transform((v) => v.toLowerCase())
+      .optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().min(1).max(200).optional(),
   })

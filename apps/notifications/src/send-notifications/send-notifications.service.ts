@@ -30,7 +30,8 @@ export class SendNotificationsService {
       outcomes.flatMap(({ event, planned }) => planned.map((n) => ({ id: randomUUID(), paymentId: event.paymentId, ...n }))),
     );
     const stored = new Map<string, Array<{ recipientVpa: string; type: NotificationType }>>();
-    for (const row of rows) stored.set(row.paymentId, [...(stored.get(row.paymentId) ?? []), { recipientVpa: row.recipientVpa, type: row.type }]);
+    for (const row of rows)
+      stored.set(row.paymentId, [...(stored.get(row.paymentId) ?? []), { recipientVpa: row.recipientVpa, type: row.type }]);
     const announced: Array<{ event: AnyDomainEvent; notified: DomainEvent<'PaymentNotified'> }> = [];
     for (const { event, planned } of outcomes) {
       const payload = notifiedPayload(planned, stored.get(event.paymentId) ?? []);
@@ -40,6 +41,9 @@ export class SendNotificationsService {
       annotateEvent(event, { 'notification.count': types.length, ...(types.length ? { 'notification.types': types.join(',') } : {}) });
       if (payload) announced.push({ event, notified: createEvent('PaymentNotified', event.paymentId, payload, 'notifications') });
     }
-    await this.outbox.add(announced.map((a) => a.notified), announced.map((a) => a.event));
+    await this.outbox.add(
+      announced.map((a) => a.notified),
+      announced.map((a) => a.event),
+    );
   }
 }

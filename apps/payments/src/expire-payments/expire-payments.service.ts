@@ -58,5 +58,10 @@ export class ExpirePaymentsService {
 /** A deadline's span: in the trace of the request that created the payment (a new trace when there was none). */
 function deadlineSpan(payment: Payment, action: DeadlineAction) {
   const parent = contextFromHeaders({ traceparent: payment.traceParent ?? undefined });
-  return startSpan(`payment deadline ${action}`, SpanKind.INTERNAL, { 'payment.id': payment.id, 'payment.deadline.action': action }, parent);
+  return startSpan(
+    `payment deadline ${action}`,
+    SpanKind.INTERNAL,
+    { 'payment.id': payment.id, 'payment.deadline.action': action },
+    parent,
+  );
 }

@@ -12,56 +12,74 @@ const facts = {
   items: [{ sku: 'SKU-1', quantity: 2 }],
   createdAt,
 };
-const items = [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }];
+const items = [
+  { sku: 'SKU-1', quantity: 2 },
+  { sku: 'SKU-2', quantity: 1 },
+];
 
 const cases: Array<[string, AnyDomainEvent, string, string | null]> = [
-    ['an initiated payment', createEvent('PaymentInitiated', paymentId, facts, 'payments'), 'initiated', '125.50 INR'],
-    [
-      'an approval',
-      createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 5, reasons: [], assessedAt: createdAt }, 'fraud'),
-      'assessed',
-      'APPROVED',
-    ],
-    [
-      'a rejection with its reasons',
-      createEvent('FraudAssessed', paymentId, { decision: 'REJECTED', score: 100, reasons: ['BLOCKLISTED', 'VELOCITY'], assessedAt: createdAt }, 'fraud'),
-      'assessed',
-      'REJECTED: BLOCKLISTED, VELOCITY',
-    ],
-    ['a reservation', createEvent('StockReserved', paymentId, { items }, 'inventory'), 'reserved', '2 × SKU-1, 1 × SKU-2'],
-    [
-      'a stock rejection',
-      createEvent('StockRejected', paymentId, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory'),
-      'rejected',
-      'OUT_OF_STOCK: INSUFFICIENT_STOCK SKU-1',
-    ],
-    [
-      'a stock rejection naming no sku',
-      createEvent('StockRejected', paymentId, { items, reason: 'UNKNOWN_SKU', skus: [] }, 'inventory'),
-      'rejected',
-      'OUT_OF_STOCK: UNKNOWN_SKU',
-    ],
-    ['a success', createEvent('PaymentSucceeded', paymentId, { ...facts, completedAt: createdAt }, 'payments'), 'succeeded', null],
-    [
-      'a failure, with its reason',
-      createEvent('PaymentFailed', paymentId, { ...facts, completedAt: createdAt, failureReason: 'OUT_OF_STOCK' }, 'payments'),
-      'failed',
-      'OUT_OF_STOCK',
-    ],
-    ['a commit', createEvent('StockCommitted', paymentId, { items }, 'inventory'), 'committed', '2 × SKU-1, 1 × SKU-2'],
-    ['a release', createEvent('StockReleased', paymentId, { items: [items[1]] }, 'inventory'), 'released', '1 × SKU-2'],
-    [
-      'the notifications',
-      createEvent(
-        'PaymentNotified',
-        paymentId,
-        { notifications: [{ recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' }, { recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' }] },
-        'notifications',
-      ),
-      'notified',
-      'PAYMENT_SENT alice@okbank, PAYMENT_RECEIVED bob@okbank',
-    ],
-  ['the analytics record', createEvent('PaymentRecorded', paymentId, { status: 'FAILED', latencyMs: 1250 }, 'analytics'), 'recorded', 'FAILED in 1250 ms'],
+  ['an initiated payment', createEvent('PaymentInitiated', paymentId, facts, 'payments'), 'initiated', '125.50 INR'],
+  [
+    'an approval',
+    createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 5, reasons: [], assessedAt: createdAt }, 'fraud'),
+    'assessed',
+    'APPROVED',
+  ],
+  [
+    'a rejection with its reasons',
+    createEvent(
+      'FraudAssessed',
+      paymentId,
+      { decision: 'REJECTED', score: 100, reasons: ['BLOCKLISTED', 'VELOCITY'], assessedAt: createdAt },
+      'fraud',
+    ),
+    'assessed',
+    'REJECTED: BLOCKLISTED, VELOCITY',
+  ],
+  ['a reservation', createEvent('StockReserved', paymentId, { items }, 'inventory'), 'reserved', '2 × SKU-1, 1 × SKU-2'],
+  [
+    'a stock rejection',
+    createEvent('StockRejected', paymentId, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory'),
+    'rejected',
+    'OUT_OF_STOCK: INSUFFICIENT_STOCK SKU-1',
+  ],
+  [
+    'a stock rejection naming no sku',
+    createEvent('StockRejected', paymentId, { items, reason: 'UNKNOWN_SKU', skus: [] }, 'inventory'),
+    'rejected',
+    'OUT_OF_STOCK: UNKNOWN_SKU',
+  ],
+  ['a success', createEvent('PaymentSucceeded', paymentId, { ...facts, completedAt: createdAt }, 'payments'), 'succeeded', null],
+  [
+    'a failure, with its reason',
+    createEvent('PaymentFailed', paymentId, { ...facts, completedAt: createdAt, failureReason: 'OUT_OF_STOCK' }, 'payments'),
+    'failed',
+    'OUT_OF_STOCK',
+  ],
+  ['a commit', createEvent('StockCommitted', paymentId, { items }, 'inventory'), 'committed', '2 × SKU-1, 1 × SKU-2'],
+  ['a release', createEvent('StockReleased', paymentId, { items: [items[1]] }, 'inventory'), 'released', '1 × SKU-2'],
+  [
+    'the notifications',
+    createEvent(
+      'PaymentNotified',
+      paymentId,
+      {
+        notifications: [
+          { recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT' },
+          { recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED' },
+        ],
+      },
+      'notifications',
+    ),
+    'notified',
+    'PAYMENT_SENT alice@okbank, PAYMENT_RECEIVED bob@okbank',
+  ],
+  [
+    'the analytics record',
+    createEvent('PaymentRecorded', paymentId, { status: 'FAILED', latencyMs: 1250 }, 'analytics'),
+    'recorded',
+    'FAILED in 1250 ms',
+  ],
 ];
 
 describe('the step an event marks', () => {

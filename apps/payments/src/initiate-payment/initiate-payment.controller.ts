@@ -32,8 +32,12 @@ export class InitiatePaymentController {
   })
   @ApiAcceptedResponse({ type: PaymentResourceDto, description: 'the payment, status PENDING (on a replay: as first answered)' })
   @ApiBadRequestResponse({ description: 'a malformed body or Idempotency-Key; the message names every offending field' })
-  @ApiUnprocessableEntityResponse({ description: 'the Idempotency-Key was used by this payer for a different request (code IDEMPOTENCY_KEY.REUSED)' })
-  @ApiConflictResponse({ description: 'the Idempotency-Key is in use by a request still running (code IDEMPOTENCY_KEY.IN_PROGRESS); safe to retry' })
+  @ApiUnprocessableEntityResponse({
+    description: 'the Idempotency-Key was used by this payer for a different request (code IDEMPOTENCY_KEY.REUSED)',
+  })
+  @ApiConflictResponse({
+    description: 'the Idempotency-Key is in use by a request still running (code IDEMPOTENCY_KEY.IN_PROGRESS); safe to retry',
+  })
   async initiate(
     @Body() body: InitiatePaymentDto,
     @Headers('idempotency-key') idempotencyKey: unknown,

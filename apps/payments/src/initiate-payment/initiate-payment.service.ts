@@ -60,7 +60,14 @@ export class InitiatePaymentService {
     const key =
       idempotencyKey === undefined
         ? undefined
-        : { payerVpa: payment.payerVpa, key: idempotencyKey, requestHash: requestHash(command), statusCode: HttpStatus.ACCEPTED, response: answer, paymentId: payment.id };
+        : {
+            payerVpa: payment.payerVpa,
+            key: idempotencyKey,
+            requestHash: requestHash(command),
+            statusCode: HttpStatus.ACCEPTED,
+            response: answer,
+            paymentId: payment.id,
+          };
     if ((await this.unitOfWork.runBatched(this.store, { payment, initiated, key })) === 'CREATED') {
       return { payment: answer, replayed: false };
     }

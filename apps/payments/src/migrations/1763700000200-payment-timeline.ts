@@ -5,7 +5,9 @@ export class PaymentTimeline1763700000200 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     // The trace of the request that created the payment (null when tracing was off, and for older payments).
-    await runner.query(`ALTER TABLE payments ADD COLUMN trace_id text CONSTRAINT payments_trace_id_hex CHECK (trace_id ~ '^[0-9a-f]{32}$')`);
+    await runner.query(
+      `ALTER TABLE payments ADD COLUMN trace_id text CONSTRAINT payments_trace_id_hex CHECK (trace_id ~ '^[0-9a-f]{32}$')`,
+    );
     // One row per lifecycle event of a payment, from every service: what happened, where and when.
     // Keyed by event id, so a redelivered event adds no second step.
     await runner.query(`

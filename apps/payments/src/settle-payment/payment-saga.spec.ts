@@ -73,7 +73,11 @@ describe('applyFact', () => {
     });
 
     it('fails OUT_OF_STOCK as soon as stock is rejected, before the assessment', () => {
-      expect(applyFact(pending('PENDING'), OUT_OF_STOCK)).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: null });
+      expect(applyFact(pending('PENDING'), OUT_OF_STOCK)).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'OUT_OF_STOCK',
+        fraudDecision: null,
+      });
     });
 
     it('fails OUT_OF_STOCK when stock is rejected after an approval', () => {
@@ -81,7 +85,11 @@ describe('applyFact', () => {
     });
 
     it('fails FRAUD_REJECTED as soon as fraud rejects, before the reservation', () => {
-      expect(applyFact(pending('PENDING'), REJECTED)).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED', stockStatus: 'PENDING' });
+      expect(applyFact(pending('PENDING'), REJECTED)).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'FRAUD_REJECTED',
+        stockStatus: 'PENDING',
+      });
     });
 
     it('fails FRAUD_REJECTED when fraud rejects after the reservation', () => {
@@ -151,7 +159,9 @@ describe('applyFact', () => {
 
   it('never leaves a final status, in any order of any facts', () => {
     const orders = (facts: SagaFact[]): SagaFact[][] =>
-      facts.length === 0 ? [[]] : facts.flatMap((fact, i) => orders([...facts.slice(0, i), ...facts.slice(i + 1)]).map((rest) => [fact, ...rest]));
+      facts.length === 0
+        ? [[]]
+        : facts.flatMap((fact, i) => orders([...facts.slice(0, i), ...facts.slice(i + 1)]).map((rest) => [fact, ...rest]));
     for (const start of [pending('PENDING'), pending('NOT_REQUIRED')]) {
       for (const order of orders(ALL_FACTS)) {
         let state = start;

@@ -11,19 +11,13 @@ export interface SagaState {
 
 /** A fact reported by another service, or the payment's deadline passing (EXPIRED). */
 export type SagaFact =
-  | { kind: 'FRAUD_ASSESSED'; decision: FraudDecision }
-  | { kind: 'STOCK_RESERVED' }
-  | { kind: 'STOCK_REJECTED' }
-  | { kind: 'EXPIRED' };
+  { kind: 'FRAUD_ASSESSED'; decision: FraudDecision } | { kind: 'STOCK_RESERVED' } | { kind: 'STOCK_REJECTED' } | { kind: 'EXPIRED' };
 
 /**
  * The status the known facts lead to. Any rejection fails the payment at once; success needs an
  * approval and, when there are items, their reservation. Otherwise the payment keeps waiting.
  */
-export function decideStatus(
-  fraudDecision: FraudDecision | null,
-  stockStatus: StockStatus,
-): Pick<SagaState, 'status' | 'failureReason'> {
+export function decideStatus(fraudDecision: FraudDecision | null, stockStatus: StockStatus): Pick<SagaState, 'status' | 'failureReason'> {
   if (fraudDecision === 'REJECTED') return { status: 'FAILED', failureReason: 'FRAUD_REJECTED' };
   if (stockStatus === 'REJECTED') return { status: 'FAILED', failureReason: 'OUT_OF_STOCK' };
   if (fraudDecision === 'APPROVED' && (stockStatus === 'NOT_REQUIRED' || stockStatus === 'RESERVED')) {

@@ -51,7 +51,9 @@ export class SettlePaymentService {
   applyDeadline(paymentId: string, action: DeadlineAction): Promise<void> {
     if (action === 'EXPIRE') return this.record([{ paymentId, cause: { deadline: action }, fact: { kind: 'EXPIRED' } }]);
     const fraud: FraudAssessment = { decision: 'APPROVED', score: 0, reasons: [], assessedAt: new Date(), source: 'FAIL_OPEN' };
-    return this.record([{ paymentId, cause: { deadline: action }, fact: { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, details: { fraud } }]);
+    return this.record([
+      { paymentId, cause: { deadline: action }, fact: { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' }, details: { fraud } },
+    ]);
   }
 
   /**
@@ -91,7 +93,10 @@ export class SettlePaymentService {
       if ('deadline' in cause) this.logDeadline(updated, cause.deadline);
       const completed = paymentCompleted(updated);
       if (completed) {
-        const outcome = { 'payment.status': updated.status, ...(updated.failureReason ? { 'payment.failure_reason': updated.failureReason } : {}) };
+        const outcome = {
+          'payment.status': updated.status,
+          ...(updated.failureReason ? { 'payment.failure_reason': updated.failureReason } : {}),
+        };
         if (event) annotateEvent(event, outcome);
         else annotate(outcome);
         completions.push({ event: completed, cause: event });
@@ -99,13 +104,21 @@ export class SettlePaymentService {
       }
     }
     await this.payments.saveProgress([...changed.values()]);
-    await this.outbox.add(completions.map((c) => c.event), completions.map((c) => c.cause));
+    await this.outbox.add(
+      completions.map((c) => c.event),
+      completions.map((c) => c.cause),
+    );
     await this.timeline.add(steps);
     const failOpen = reports.filter((r) => 'deadline' in r.cause && r.cause.deadline === 'FAIL_OPEN');
     // No event marks such an approval: the timeline shows it as an assessment this service made.
     await this.timeline.addSteps(
       failOpen.map(({ paymentId }) => ({
-        eventId: randomUUID(), paymentId, step: 'assessed', service: 'payments', occurredAt: now, outcome: 'APPROVED: FAIL_OPEN (no assessment in time)',
+        eventId: randomUUID(),
+        paymentId,
+        step: 'assessed',
+        service: 'payments',
+        occurredAt: now,
+        outcome: 'APPROVED: FAIL_OPEN (no assessment in time)',
       })),
     );
   }

@@ -66,7 +66,11 @@ export class PaymentsApi {
  * the outbox is empty (so all was published), then a marker behind each payment's events (same key,
  * same partition) has been read.
  */
-export async function publishedEvents(kafka: TestKafka, service: RunningService, paymentIds: string[]): Promise<Map<string, AnyDomainEvent[]>> {
+export async function publishedEvents(
+  kafka: TestKafka,
+  service: RunningService,
+  paymentIds: string[],
+): Promise<Map<string, AnyDomainEvent[]>> {
   const dataSource = service.app.get(DataSource);
   await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox')).toEqual([]));
   const marker = `marker-${randomUUID()}`;
