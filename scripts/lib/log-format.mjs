@@ -1,7 +1,7 @@
 // The services' JSON log lines as a human reads them at a terminal: `npm start` shows them so
 // there (the services themselves always write JSON, which is what a file or a pipe gets).
 //
-//   12:00:01.123 WARN  payments EventConsumer: dead-lettering ... trace_id=ad7052e3a6ebdaacdc3335afc564bf7f
+//   12:00:01.123 WARN  payments EventApplier: dead-lettering ... trace_id=ad7052e3a6ebdaacdc3335afc564bf7f
 //       Error: the stack, when the entry has one
 //
 // Lines that are not a JSON log entry pass through unchanged.

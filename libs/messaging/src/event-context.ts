@@ -2,7 +2,7 @@ import { Attributes, context, Context, trace } from '@opentelemetry/api';
 import { AnyDomainEvent } from '@app/contracts';
 
 /**
- * The consumer span of each event being applied. A handler of a whole chunk (@OnEventBatch) runs
+ * The consumer span of each event being applied. A handler of a whole chunk (`@EventPattern(types, { batch: true })`) runs
  * outside any one event's span, so what it says about an event, and what it publishes because of
  * one, is attached to that event's span through these.
  */

@@ -227,6 +227,13 @@ describe('messaging runtime', () => {
     expect(new Set(published.map((m) => m.key)).has(ids[4])).toBe(false);
   });
 
+  it('refuses to write to the outbox outside a transaction (no dual writes)', async () => {
+    const outbox = service.app.get(Outbox);
+    await expect(outbox.add([createEvent('FraudAssessed', randomUUID(), assessed(), 'probe')])).rejects.toThrow(
+      'must run inside a transaction',
+    );
+  });
+
   it('publishes the outbox in order, per payment, only once committed', async () => {
     const paymentId = randomUUID();
     const uow = service.app.get(UnitOfWork);

@@ -28,7 +28,7 @@ export class Database {
     return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
   }
 
-  /** True inside a transaction opened by `transaction` or `within`. */
+  /** True inside a transaction opened by `transaction`. */
   get inTransaction(): boolean {
     return current.getStore() !== undefined;
   }
@@ -41,11 +41,6 @@ export class Database {
   /** Runs `work` in a new transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.dataSource.transaction((tx) => current.run(tx, work));
-  }
-
-  /** Runs `work` inside a transaction opened elsewhere (for runtimes that open one for many units). */
-  within<T>(tx: EntityManager, work: () => Promise<T>): Promise<T> {
-    return current.run(tx, work);
   }
 
   private get manager(): EntityManager {

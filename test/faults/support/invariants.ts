@@ -4,7 +4,7 @@ import { sleep } from './broker';
 import { Ledger, PaymentRequest } from './load';
 import { FaultSystem, SERVICES, ServiceName } from './system';
 
-/** The topics each service's consumer group reads (its @OnEvent handlers). */
+/** The topics each service's consumer group reads (its @EventPattern handlers). */
 export const CONSUMES: Record<ServiceName, string[]> = {
   payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents],
   fraud: [Topics.PaymentEvents],
