@@ -54,11 +54,13 @@ export function ensureDeps({ root = REPO_ROOT, log = (m) => console.error(m) } =
   const reason = installReason(root);
   if (!reason) return false;
   log(`[deps] ${reason}: running npm ci ...`);
-  const ci = npm(['ci'], root);
+  // npm start and npm test need the development dependencies (the build, concurrently), also
+  // where NODE_ENV=production would make npm leave them out
+  const ci = npm(['ci', '--include=dev'], root);
   if (ci === 0) return true;
   if (typeof ci !== 'number') throw new Error(`npm ci was stopped (${ci})`);
   log(`[deps] npm ci failed (exit ${ci}); trying npm install, which also repairs package-lock.json ...`);
-  const install = npm(['install'], root);
+  const install = npm(['install', '--include=dev'], root);
   if (install !== 0) throw new Error(`npm install failed (exit ${install})`);
   return true;
 }
