@@ -1,6 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterHeaders, deadLetterTopic } from '@app/contracts';
+import { IdempotentProducer } from './idempotent-producer';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -15,13 +16,13 @@ export interface DeadLetter {
 /** Parks a message that can never be processed, with the error and its origin in the headers. */
 @Injectable()
 export class DeadLetters implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly producer: Producer;
+  private readonly producer: IdempotentProducer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = new IdempotentProducer(kafka, new Logger(DeadLetters.name));
   }
 
   get topic(): string {
@@ -37,24 +38,25 @@ export class DeadLetters implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async park({ topic, partition, message, error, attempts }: DeadLetter): Promise<void> {
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: deadLetterHeaders(message.headers, {
-            service: this.options.config.service,
-            error,
-            topic,
-            partition,
-            offset: message.offset,
-            attempts,
-            failedAt: new Date(),
-          }),
-        },
-      ],
-    });
+    await this.producer.sendBatch([
+      {
+        topic: this.topic,
+        messages: [
+          {
+            key: message.key,
+            value: message.value,
+            headers: deadLetterHeaders(message.headers, {
+              service: this.options.config.service,
+              error,
+              topic,
+              partition,
+              offset: message.offset,
+              attempts,
+              failedAt: new Date(),
+            }),
+          },
+        ],
+      },
+    ]);
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Span } from '@opentelemetry/api';
-import { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { Kafka, Message } from 'kafkajs';
 import { AnyDomainEvent, DomainEvent, EventCatalog, EventType } from '@app/contracts';
 import { Database, PeriodicTask, valuesList } from '@app/platform';
 import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { eventContext } from './event-context';
+import { IdempotentProducer } from './idempotent-producer';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
@@ -54,7 +55,7 @@ interface OutboxRow {
 
 /**
  * Publishes the outbox in id order with an idempotent producer (acks=all) and deletes what the
- * broker acknowledged. One relay per schema publishes at a time (an advisory lock), so the order
+ * broker acknowledged (a new producer after a failed send, see IdempotentProducer). One relay per schema publishes at a time (an advisory lock), so the order
  * of one payment's events is kept even with several instances. If the process dies after the
  * broker's ack but before the delete, the rows are published again: consumers dedupe by event id.
  * It runs whenever a transaction that wrote to the outbox commits (`wake`), and every
@@ -63,7 +64,7 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly producer: Producer;
+  private readonly producer: IdempotentProducer;
   private readonly task: PeriodicTask;
   private readonly batchSize: number;
   private started = false;
@@ -78,7 +79,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     private readonly db: Database,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = new IdempotentProducer(kafka, this.logger);
     this.batchSize = options.relayBatchSize ?? 500;
     this.task = new PeriodicTask(
       this.logger,
@@ -122,7 +123,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
       if (rows.length === 0) return 0;
       const { topicMessages, spans } = this.prepare(rows);
       try {
-        await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+        await this.producer.sendBatch(topicMessages);
       } catch (error) {
         spans.forEach((span) => endSpan(span, error));
         throw error;
