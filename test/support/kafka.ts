@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Message } from 'kafkajs';
-import { AnyDomainEvent, createEvent, EventCatalog, EventType, PayloadOf, textHeaders } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, EventCatalog, EventType, PayloadOf, textHeaders } from '@app/contracts';
 
 /** A raw Kafka client for tests: put events or arbitrary bytes on a topic, read a topic back. */
 export class TestKafka {
@@ -59,9 +59,9 @@ export class TestKafka {
   }
 
   /** The lifecycle events on a topic, decoded, for one payment. */
-  async eventsOf(logicalTopic: string, paymentId: string, until: (events: AnyDomainEvent[]) => boolean, timeoutMs?: number) {
+  async eventsOf(logicalTopic: string, paymentId: string, until: (events: AnyPaymentEvent[]) => boolean, timeoutMs?: number) {
     const decode = (messages: ReadMessage[]) =>
-      messages.filter((m) => m.key === paymentId && m.value).map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+      messages.filter((m) => m.key === paymentId && m.value).map((m) => JSON.parse(m.value!) as AnyPaymentEvent);
     return decode(await this.read(logicalTopic, (messages) => until(decode(messages)), timeoutMs));
   }
 

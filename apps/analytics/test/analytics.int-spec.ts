@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, createEvent, EventCatalog, EventType, FailureReason, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, EventCatalog, EventType, FailureReason, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
@@ -32,10 +32,12 @@ function paymentFacts(plan: PaymentPlan) {
     currency: 'INR' as const,
     items: [],
     createdAt: plan.createdAt,
+    payerUserId: null,
+    payeeUserId: null,
   };
 }
 
-function finalEvent(plan: PaymentPlan, outcome: NonNullable<PaymentPlan['outcome']>): AnyDomainEvent {
+function finalEvent(plan: PaymentPlan, outcome: NonNullable<PaymentPlan['outcome']>): AnyPaymentEvent {
   const completedAt = at(plan.createdAt, outcome.latencyMs);
   const payload = { ...paymentFacts(plan), completedAt };
   return outcome.failureReason
@@ -44,8 +46,8 @@ function finalEvent(plan: PaymentPlan, outcome: NonNullable<PaymentPlan['outcome
 }
 
 /** The events a payment's lifecycle produces, in order: initiated (unless left out), then its outcome. */
-function eventsOf(plan: PaymentPlan): AnyDomainEvent[] {
-  const events: AnyDomainEvent[] = [];
+function eventsOf(plan: PaymentPlan): AnyPaymentEvent[] {
+  const events: AnyPaymentEvent[] = [];
   if (plan.initiated !== false) {
     events.push(createEvent('PaymentInitiated', plan.id, paymentFacts(plan), 'payments', new Date(plan.createdAt)));
   }
@@ -54,7 +56,7 @@ function eventsOf(plan: PaymentPlan): AnyDomainEvent[] {
 }
 
 /** Puts events on their topics in one go, keyed by payment so each payment's events keep their order. */
-async function deliver(events: AnyDomainEvent[]): Promise<void> {
+async function deliver(events: AnyPaymentEvent[]): Promise<void> {
   const byTopic = new Map<string, Array<{ key: string; value: string }>>();
   for (const event of events) {
     const topic = EventCatalog[event.type].topic;
@@ -86,7 +88,7 @@ async function recordedEventIds(paymentIds: string[]): Promise<string[]> {
  * an empty outbox, then a marker behind each payment's events (same key, so same partition), mean
  * the topic holds all it will ever get about them.
  */
-async function announcedAbout(paymentIds: string[]): Promise<AnyDomainEvent[]> {
+async function announcedAbout(paymentIds: string[]): Promise<AnyPaymentEvent[]> {
   const dataSource = service.app.get(DataSource);
   await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox')).toEqual([]));
   const markers = new Set(paymentIds.map(() => `marker-${randomUUID()}`));
@@ -97,7 +99,7 @@ async function announcedAbout(paymentIds: string[]): Promise<AnyDomainEvent[]> {
   const messages = await kafka.read(Topics.AnalyticsEvents, (m) => m.filter((x) => markers.has(x.value ?? '')).length === markers.size);
   return messages
     .filter((m) => m.key !== null && paymentIds.includes(m.key) && !markers.has(m.value ?? ''))
-    .map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+    .map((m) => JSON.parse(m.value!) as AnyPaymentEvent);
 }
 
 beforeAll(async () => {
@@ -196,7 +198,7 @@ describe('analytics service', () => {
     const createdAt = '2032-05-01T00:00:00.000Z';
     const payment = paymentFacts({ id: paymentId, createdAt, amountPaise: 100 });
     const items = [{ sku: 'SKU-1', quantity: 2 }];
-    const events: AnyDomainEvent[] = [
+    const events: AnyPaymentEvent[] = [
       createEvent('PaymentInitiated', paymentId, { ...payment, items }, 'payments'),
       createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 3, reasons: [], assessedAt: createdAt }, 'fraud'),
       createEvent('StockReserved', paymentId, { items }, 'inventory'),

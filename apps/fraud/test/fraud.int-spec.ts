@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, createEvent, DomainEvent, PayloadOf, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, DomainEvent, PayloadOf, Topics } from '@app/contracts';
 import { KAFKA } from '@app/messaging';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
@@ -40,6 +40,8 @@ const initiated = (payerVpa: string, payeeVpa: string, amountPaise = 12_550): Pa
   currency: 'INR',
   items: [],
   createdAt: new Date().toISOString(),
+  payerUserId: null,
+  payeeUserId: null,
 });
 
 async function getAssessment(paymentId: string) {
@@ -59,7 +61,7 @@ async function assessedEvents(paymentIds: string[]): Promise<Array<DomainEvent<'
   const wanted = new Set(paymentIds);
   const decode = (messages: Array<{ value: string | null }>) =>
     messages
-      .map((m) => JSON.parse(m.value!) as AnyDomainEvent)
+      .map((m) => JSON.parse(m.value!) as AnyPaymentEvent)
       .filter((e): e is DomainEvent<'FraudAssessed'> => e.type === 'FraudAssessed' && wanted.has(e.paymentId));
   const messages = await kafka.read(Topics.FraudEvents, (m) => new Set(decode(m).map((e) => e.paymentId)).size === wanted.size);
   return decode(messages);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { AnyDomainEvent, createEvent, deadLetterTopic, LineItem, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, deadLetterTopic, LineItem, Topics } from '@app/contracts';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
@@ -22,6 +22,8 @@ const initiated = (items: LineItem[]) => ({
   currency: 'INR' as const,
   items,
   createdAt: now(),
+  payerUserId: null,
+  payeeUserId: null,
 });
 const succeeded = (items: LineItem[]) => ({ ...initiated(items), completedAt: now() });
 const failed = (items: LineItem[]) => ({ ...succeeded(items), failureReason: 'FRAUD_REJECTED' as const });
@@ -44,11 +46,11 @@ async function product(sku: string): Promise<Json> {
 }
 
 /** Inventory's events for one payment, once `until` holds for them. */
-function inventoryEvents(paymentId: string, until: (events: AnyDomainEvent[]) => boolean) {
+function inventoryEvents(paymentId: string, until: (events: AnyPaymentEvent[]) => boolean) {
   return kafka.eventsOf(Topics.InventoryEvents, paymentId, until);
 }
 
-const hasType = (type: string) => (events: AnyDomainEvent[]) => events.some((e) => e.type === type);
+const hasType = (type: string) => (events: AnyPaymentEvent[]) => events.some((e) => e.type === type);
 
 /**
  * Waits until the service has handled everything published so far under `key`: a marker payment
@@ -73,7 +75,7 @@ async function allEventsOf(paymentId: string): Promise<string[]> {
   const total = await messageCount(Topics.InventoryEvents);
   const messages = await kafka.read(Topics.InventoryEvents, (seen) => seen.length >= total);
   expect(messages.length).toBeGreaterThanOrEqual(total);
-  return messages.filter((m) => m.key === paymentId).map((m) => (JSON.parse(m.value!) as AnyDomainEvent).type);
+  return messages.filter((m) => m.key === paymentId).map((m) => (JSON.parse(m.value!) as AnyPaymentEvent).type);
 }
 
 beforeAll(async () => {
@@ -277,9 +279,9 @@ describe('reservations', () => {
 
     const outcomes = (await kafka.read(Topics.InventoryEvents, (seen) => seen.filter((m) => ids.has(m.key!)).length >= 50))
       .filter((m) => ids.has(m.key!))
-      .map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+      .map((m) => JSON.parse(m.value!) as AnyPaymentEvent);
     expect(new Set(outcomes.map((e) => e.paymentId)).size).toBe(50);
-    const count = (what: (e: AnyDomainEvent) => boolean) => outcomes.filter(what).length;
+    const count = (what: (e: AnyPaymentEvent) => boolean) => outcomes.filter(what).length;
     expect({ reserved: count((e) => e.type === 'StockReserved'), rejected: count((e) => e.type === 'StockRejected') }).toEqual({
       reserved: 10,
       rejected: 40,

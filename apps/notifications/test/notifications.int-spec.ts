@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, deadLetterTopic, Topics } from '@app/contracts';
+import { AnyPaymentEvent, deadLetterTopic, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
@@ -19,6 +19,8 @@ const payment = (payer: string, payee: string) => ({
   currency: 'INR' as const,
   items: [],
   createdAt: new Date().toISOString(),
+  payerUserId: null,
+  payeeUserId: null,
   completedAt: new Date().toISOString(),
 });
 
@@ -35,7 +37,7 @@ async function notificationsOf(vpa: string) {
  * reaching the dead-letter topic means they were applied; then an empty outbox and a marker behind
  * the announcements mean the topic holds all it will ever get about them.
  */
-async function announced(paymentId: string): Promise<AnyDomainEvent[]> {
+async function announced(paymentId: string): Promise<AnyPaymentEvent[]> {
   const barrier = `barrier-${randomUUID()}`;
   await kafka.send(Topics.PaymentEvents, [{ key: paymentId, value: barrier }]);
   await kafka.read(deadLetterTopic('notifications'), (m) => m.some((x) => x.value === barrier));
@@ -44,7 +46,7 @@ async function announced(paymentId: string): Promise<AnyDomainEvent[]> {
   const marker = `marker-${randomUUID()}`;
   await kafka.send(Topics.NotificationEvents, [{ key: paymentId, value: marker }]);
   const messages = await kafka.read(Topics.NotificationEvents, (m) => m.some((x) => x.value === marker));
-  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyPaymentEvent);
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyDomainEvent } from '@app/contracts';
+import { AnyPaymentEvent } from '@app/contracts';
 import { Database, valuesList } from '@app/platform';
 import { stepOf, TimelineRow, TimelineStep } from './get-timeline/timeline-steps';
 
@@ -19,7 +19,7 @@ export class PaymentTimelineRepository {
   constructor(private readonly db: Database) {}
 
   /** Adds the steps these events mark; an event already there is not added twice. */
-  async add(events: AnyDomainEvent[]): Promise<void> {
+  async add(events: AnyPaymentEvent[]): Promise<void> {
     await this.addSteps(
       events.map((event) => ({
         eventId: event.eventId,

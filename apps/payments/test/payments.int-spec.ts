@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, deadLetterTopic, PayloadOf, Topic, Topics } from '@app/contracts';
+import { AnyPaymentEvent, deadLetterTopic, PayloadOf, Topic, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
 import { TestKafka } from '../../../test/support/kafka';
@@ -90,7 +90,7 @@ const lifecycleOf = (paymentId: string, count: number) =>
  * partition), reaching the dead-letter topic means the earlier ones were applied; an empty outbox
  * and then a marker behind the payment's events means the topic holds all it will ever get.
  */
-async function settled(paymentId: string, topics: Topic[]): Promise<AnyDomainEvent[]> {
+async function settled(paymentId: string, topics: Topic[]): Promise<AnyPaymentEvent[]> {
   const barrier = `barrier-${randomUUID()}`;
   for (const topic of topics) await kafka.send(topic, [{ key: paymentId, value: barrier }]);
   await kafka.read(deadLetterTopic('payments'), (m) => m.filter((x) => x.value === barrier).length === topics.length);
@@ -99,7 +99,7 @@ async function settled(paymentId: string, topics: Topic[]): Promise<AnyDomainEve
   const marker = `marker-${randomUUID()}`;
   await kafka.send(Topics.PaymentEvents, [{ key: paymentId, value: marker }]);
   const messages = await kafka.read(Topics.PaymentEvents, (m) => m.some((x) => x.value === marker));
-  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyDomainEvent);
+  return messages.filter((m) => m.key === paymentId && m.value !== marker).map((m) => JSON.parse(m.value!) as AnyPaymentEvent);
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, decodeEvent } from './envelope';
+import { createEvent, decodeEvent, subjectIdOf } from './envelope';
 
 const initiated = () =>
   createEvent(
@@ -12,6 +12,8 @@ const initiated = () =>
       currency: 'INR',
       items: [{ sku: 'SKU-1', quantity: 2 }],
       createdAt: new Date().toISOString(),
+      payerUserId: null,
+      payeeUserId: null,
     },
     'payments',
   );
@@ -19,7 +21,7 @@ const initiated = () =>
 describe('event envelope', () => {
   it('carries id, payment id, type, schema version and time', () => {
     const event = initiated();
-    expect(event).toMatchObject({ type: 'PaymentInitiated', schemaVersion: 1, producer: 'payments' });
+    expect(event).toMatchObject({ type: 'PaymentInitiated', schemaVersion: 2, producer: 'payments' });
     expect(event.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(event.occurredAt)).not.toBeNaN();
   });
@@ -45,9 +47,9 @@ describe('event envelope', () => {
       ok: false,
       error: 'unknown event type PaymentTeleported',
     });
-    expect(decodeEvent(JSON.stringify({ ...event, schemaVersion: 2 }))).toEqual({
+    expect(decodeEvent(JSON.stringify({ ...event, schemaVersion: 3 }))).toEqual({
       ok: false,
-      error: 'unsupported schemaVersion 2 for PaymentInitiated',
+      error: 'unsupported schemaVersion 3 for PaymentInitiated',
     });
   });
 
@@ -57,5 +59,37 @@ describe('event envelope', () => {
     const result = decodeEvent(JSON.stringify(broken));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toContain('amountPaise');
+  });
+
+  it('reads a payment event written before identities (v1) with nobody as its parties', () => {
+    const v1: Record<string, unknown> = { ...initiated().payload };
+    delete v1.payerUserId;
+    delete v1.payeeUserId;
+    const event = { ...initiated(), schemaVersion: 1, payload: v1 };
+    const result = decodeEvent(JSON.stringify(event));
+    expect(result).toEqual({ ok: true, event: { ...event, payload: { ...v1, payerUserId: null, payeeUserId: null } } });
+  });
+
+  it('keys a user event by its user and a payment event by its payment', () => {
+    const userId = randomUUID();
+    const linked = createEvent('VpaLinked', userId, { vpa: 'alice@okbank', linkedAt: new Date().toISOString() }, 'users');
+    expect(linked).toMatchObject({ userId, type: 'VpaLinked', schemaVersion: 1 });
+    expect('paymentId' in linked).toBe(false);
+    expect(subjectIdOf(linked)).toBe(userId);
+    const payment = initiated();
+    expect(subjectIdOf(payment)).toBe(payment.paymentId);
+    expect(decodeEvent(JSON.stringify(linked))).toEqual({ ok: true, event: linked });
+  });
+
+  it('rejects an event that names the wrong subject, or two', () => {
+    const payment = initiated();
+    const { paymentId, ...withoutPayment } = payment;
+    expect(decodeEvent(JSON.stringify({ ...withoutPayment, userId: paymentId }))).toEqual({
+      ok: false,
+      error: 'envelope: a PaymentInitiated names its payment (paymentId) and nothing else',
+    });
+    expect(decodeEvent(JSON.stringify({ ...payment, userId: randomUUID() })).ok).toBe(false);
+    const linked = createEvent('UserDeregistered', randomUUID(), { vpas: [], deregisteredAt: new Date().toISOString() }, 'users');
+    expect(decodeEvent(JSON.stringify({ ...linked, paymentId: randomUUID() })).ok).toBe(false);
   });
 });

@@ -1,48 +1,71 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { currentVersion, describeIssues, EventCatalog, EventType, PayloadOf, upgradePayload } from './events';
+import {
+  currentVersion,
+  describeIssues,
+  EventCatalog,
+  EventType,
+  PayloadOf,
+  PaymentEventType,
+  upgradePayload,
+  UserEventType,
+} from './events';
 
-/** What every lifecycle event carries, whatever its type. */
+/**
+ * What every event carries, whatever its type: the id of its subject, `paymentId` for the events of
+ * a payment's life, `userId` for the users service's (the catalog says which type has which).
+ */
 export const EnvelopeSchema = z
   .object({
     eventId: z.uuid(),
     type: z.string().min(1),
     schemaVersion: z.number().int().positive(),
-    paymentId: z.uuid(),
+    paymentId: z.uuid().optional(),
+    userId: z.uuid().optional(),
     occurredAt: z.iso.datetime({ offset: true }),
     producer: z.string().min(1),
     payload: z.unknown(),
   })
   .strict();
 
-export interface DomainEvent<T extends EventType = EventType> {
+type SubjectIdOf<T extends EventType> = T extends UserEventType ? { userId: string } : { paymentId: string };
+
+export type DomainEvent<T extends EventType = EventType> = {
   eventId: string;
   type: T;
   schemaVersion: number;
-  paymentId: string;
   occurredAt: string;
   producer: string;
   payload: PayloadOf<T>;
-}
+} & SubjectIdOf<T>;
 
 export type AnyDomainEvent = { [T in EventType]: DomainEvent<T> }[EventType];
+/** Any event of a payment's life (every type but the users service's). */
+export type AnyPaymentEvent = { [T in PaymentEventType]: DomainEvent<T> }[PaymentEventType];
 
+/** `subjectId` is the payment's id, or the user's for a user event. */
 export function createEvent<T extends EventType>(
   type: T,
-  paymentId: string,
+  subjectId: string,
   payload: PayloadOf<T>,
   producer: string,
   occurredAt: Date = new Date(),
 ): DomainEvent<T> {
+  const subject = EventCatalog[type].subject === 'user' ? { userId: subjectId } : { paymentId: subjectId };
   return {
     eventId: randomUUID(),
     type,
     schemaVersion: currentVersion(type),
-    paymentId,
+    ...subject,
     occurredAt: occurredAt.toISOString(),
     producer,
     payload,
-  };
+  } as unknown as DomainEvent<T>;
+}
+
+/** The id an event is about, and its message key: the payment's or the user's. */
+export function subjectIdOf(event: AnyDomainEvent | DomainEvent): string {
+  return 'userId' in event ? event.userId : event.paymentId;
 }
 
 export type DecodeResult = { ok: true; event: AnyDomainEvent } | { ok: false; error: string };
@@ -58,8 +81,13 @@ export function decodeEvent(raw: Buffer | string | null): DecodeResult {
   }
   const envelope = EnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, error: `envelope: ${describeIssues(envelope.error)}` };
-  const { type, schemaVersion } = envelope.data;
+  const { type, schemaVersion, paymentId, userId } = envelope.data;
   if (!(type in EventCatalog)) return { ok: false, error: `unknown event type ${type}` };
+  const subject = EventCatalog[type as EventType].subject;
+  const [expected, other] = subject === 'user' ? [userId, paymentId] : [paymentId, userId];
+  if (expected === undefined || other !== undefined) {
+    return { ok: false, error: `envelope: a ${type} names its ${subject} (${subject}Id) and nothing else` };
+  }
   const payload = upgradePayload(type as EventType, schemaVersion, envelope.data.payload);
   if (!payload.ok) return { ok: false, error: payload.error };
   return { ok: true, event: { ...envelope.data, payload: payload.payload } as AnyDomainEvent };

@@ -22,6 +22,8 @@ export type FailureReason = (typeof FailureReasons)[number];
 export const FraudReasons = ['BLOCKLISTED', 'VELOCITY', 'HIGH_AMOUNT_NEW_PAYEE'] as const;
 export type FraudReason = (typeof FraudReasons)[number];
 
+const userId = z.uuid();
+
 const paymentFacts = {
   payerVpa: vpa,
   payeeVpa: vpa,
@@ -34,6 +36,23 @@ const paymentFacts = {
 export const PaymentInitiatedV1 = z.object(paymentFacts).strict();
 export const PaymentSucceededV1 = z.object({ ...paymentFacts, completedAt: isoTime }).strict();
 export const PaymentFailedV1 = z.object({ ...paymentFacts, completedAt: isoTime, failureReason: z.enum(FailureReasons) }).strict();
+
+/**
+ * v2: the payer's and the payee's user ids at the time of the payment, so that every service
+ * decides reads by them without a projection of its own. Payments made before identities existed
+ * (v1) belong to nobody: `null`.
+ */
+const parties = { payerUserId: userId.nullable(), payeeUserId: userId.nullable() };
+export const PaymentInitiatedV2 = PaymentInitiatedV1.extend(parties).strict();
+export const PaymentSucceededV2 = PaymentSucceededV1.extend(parties).strict();
+export const PaymentFailedV2 = PaymentFailedV1.extend(parties).strict();
+const withoutParties = (payload: object) => ({ ...payload, payerUserId: null, payeeUserId: null });
+
+/** The users service's facts about who holds which VPA (on `users.user-events`, keyed by user id). */
+export const UserRegisteredV1 = z.object({ registeredAt: isoTime, roles: z.array(z.string().min(1)) }).strict();
+export const VpaLinkedV1 = z.object({ vpa, linkedAt: isoTime }).strict();
+export const VpaUnlinkedV1 = z.object({ vpa, unlinkedAt: isoTime }).strict();
+export const UserDeregisteredV1 = z.object({ vpas: z.array(vpa), deregisteredAt: isoTime }).strict();
 
 export const FraudAssessedV1 = z
   .object({
@@ -74,29 +93,45 @@ export interface EventVersion {
   upgrade?: (payload: never) => unknown;
 }
 
+/** What an event is about: its envelope carries `paymentId` or `userId`, and that id is its message key. */
+export type Subject = 'payment' | 'user';
+
 interface CatalogEntry {
   topic: Topic;
+  subject: Subject;
   /** Oldest first; producers write the last one. */
   versions: readonly [...EventVersion[], EventVersion];
 }
 
 const v1 = <S extends z.ZodType>(schema: S) => [{ version: 1, schema }] as const;
+const v2 = <S1 extends z.ZodType, S2 extends z.ZodType>(first: S1, second: S2) =>
+  [
+    { version: 1, schema: first, upgrade: withoutParties },
+    { version: 2, schema: second },
+  ] as const;
+const payment = 'payment' as const;
 
 /** Evolving an event: add its next version at the end of its list, with `upgrade` on the one before. */
 export const EventCatalog = {
-  PaymentInitiated: { topic: Topics.PaymentEvents, versions: v1(PaymentInitiatedV1) },
-  PaymentSucceeded: { topic: Topics.PaymentEvents, versions: v1(PaymentSucceededV1) },
-  PaymentFailed: { topic: Topics.PaymentEvents, versions: v1(PaymentFailedV1) },
-  FraudAssessed: { topic: Topics.FraudEvents, versions: v1(FraudAssessedV1) },
-  StockReserved: { topic: Topics.InventoryEvents, versions: v1(StockReservedV1) },
-  StockRejected: { topic: Topics.InventoryEvents, versions: v1(StockRejectedV1) },
-  StockCommitted: { topic: Topics.InventoryEvents, versions: v1(StockCommittedV1) },
-  StockReleased: { topic: Topics.InventoryEvents, versions: v1(StockReleasedV1) },
-  PaymentNotified: { topic: Topics.NotificationEvents, versions: v1(PaymentNotifiedV1) },
-  PaymentRecorded: { topic: Topics.AnalyticsEvents, versions: v1(PaymentRecordedV1) },
+  PaymentInitiated: { topic: Topics.PaymentEvents, subject: payment, versions: v2(PaymentInitiatedV1, PaymentInitiatedV2) },
+  PaymentSucceeded: { topic: Topics.PaymentEvents, subject: payment, versions: v2(PaymentSucceededV1, PaymentSucceededV2) },
+  PaymentFailed: { topic: Topics.PaymentEvents, subject: payment, versions: v2(PaymentFailedV1, PaymentFailedV2) },
+  FraudAssessed: { topic: Topics.FraudEvents, subject: payment, versions: v1(FraudAssessedV1) },
+  StockReserved: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockReservedV1) },
+  StockRejected: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockRejectedV1) },
+  StockCommitted: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockCommittedV1) },
+  StockReleased: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockReleasedV1) },
+  PaymentNotified: { topic: Topics.NotificationEvents, subject: payment, versions: v1(PaymentNotifiedV1) },
+  PaymentRecorded: { topic: Topics.AnalyticsEvents, subject: payment, versions: v1(PaymentRecordedV1) },
+  UserRegistered: { topic: Topics.UserEvents, subject: 'user', versions: v1(UserRegisteredV1) },
+  VpaLinked: { topic: Topics.UserEvents, subject: 'user', versions: v1(VpaLinkedV1) },
+  VpaUnlinked: { topic: Topics.UserEvents, subject: 'user', versions: v1(VpaUnlinkedV1) },
+  UserDeregistered: { topic: Topics.UserEvents, subject: 'user', versions: v1(UserDeregisteredV1) },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventType = keyof typeof EventCatalog;
+export type UserEventType = { [T in EventType]: (typeof EventCatalog)[T]['subject'] extends 'user' ? T : never }[EventType];
+export type PaymentEventType = Exclude<EventType, UserEventType>;
 
 type Last<A extends readonly unknown[]> = A extends readonly [...unknown[], infer L] ? L : never;
 type CurrentVersion<T extends EventType> = Last<(typeof EventCatalog)[T]['versions']>;
@@ -105,6 +140,8 @@ type CurrentVersion<T extends EventType> = Last<(typeof EventCatalog)[T]['versio
 export type PayloadOf<T extends EventType> = z.infer<CurrentVersion<T> extends { schema: infer S extends z.ZodType } ? S : never>;
 
 export const EVENT_TYPES = Object.keys(EventCatalog) as EventType[];
+export const USER_EVENT_TYPES = EVENT_TYPES.filter((type) => EventCatalog[type].subject === 'user') as UserEventType[];
+export const PAYMENT_EVENT_TYPES = EVENT_TYPES.filter((type) => EventCatalog[type].subject === 'payment') as PaymentEventType[];
 
 /** The version producers write. */
 export function currentVersion(type: EventType): number {

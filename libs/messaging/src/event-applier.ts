@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { AnyDomainEvent, DecodeResult, decodeEvent, textHeaders } from '@app/contracts';
+import { AnyDomainEvent, DecodeResult, decodeEvent, subjectIdOf, textHeaders } from '@app/contracts';
 import { Database, retrying } from '@app/platform';
 import { annotate, context, contextFromHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { DeadLetters } from './dead-letters';
 import { bindEventContext, eventContext } from './event-context';
 import { EventHandler, EventHandlers, invoke } from './event-handlers';
 import { classifyFailure } from './failures';
+import { subjectAttribute } from './subject-attribute';
 import { KafkaEventContext } from './kafka-event.context';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 import { OutboxRelay } from './outbox';
@@ -180,10 +181,10 @@ export class EventApplier {
         },
       );
       if (outcome === 'duplicate') annotate({ 'messaging.duplicate': true });
-      this.logger.debug(`${outcome} ${event.type} ${event.eventId} of payment ${event.paymentId}`);
+      this.logger.debug(`${outcome} ${event.type} ${event.eventId} of ${subjectIdOf(event)}`);
     } catch (error) {
       if (stopping.aborted) throw error;
-      this.logger.error(`${event.type} ${event.eventId} of payment ${event.paymentId} failed ${attempts} time(s): ${reason(error)}`);
+      this.logger.error(`${event.type} ${event.eventId} of ${subjectIdOf(event)} failed ${attempts} time(s): ${reason(error)}`);
       await this.deadLetter(source, message, reason(error), attempts);
     }
   }
@@ -226,7 +227,7 @@ export class EventApplier {
         'messaging.destination.partition.id': String(partition),
         'messaging.kafka.offset': Number(message.offset),
         'messaging.consumer.group.name': this.groupId,
-        ...(event ? { 'messaging.message.id': event.eventId, 'payment.id': event.paymentId, 'event.type': event.type } : {}),
+        ...(event ? { 'messaging.message.id': event.eventId, ...subjectAttribute(event), 'event.type': event.type } : {}),
       },
       contextFromHeaders(textHeaders(message.headers)),
     );

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Span } from '@opentelemetry/api';
 import { Kafka, Message } from 'kafkajs';
-import { AnyDomainEvent, DomainEvent, EventCatalog, EventType } from '@app/contracts';
+import { AnyDomainEvent, DomainEvent, EventCatalog, EventType, subjectIdOf } from '@app/contracts';
+import { subjectAttribute } from './subject-attribute';
 import { Database, PeriodicTask, valuesList } from '@app/platform';
 import { contextFromHeaders, currentTraceHeaders, endSpan, SpanKind, startSpan } from '@app/telemetry';
 import { eventContext } from './event-context';
@@ -34,7 +35,7 @@ export class Outbox {
         event.eventId,
         event.type,
         EventCatalog[event.type].topic,
-        event.paymentId,
+        subjectIdOf(event),
         JSON.stringify(event),
         headersOf(i),
       ]),
@@ -153,7 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
           'messaging.destination.name': topic,
           'messaging.kafka.message.key': row.message_key,
           'messaging.message.id': row.event_id,
-          'payment.id': row.message_key,
+          ...subjectAttribute({ type: row.event_type, id: row.message_key }),
           'event.type': row.event_type,
         },
         contextFromHeaders(row.headers),

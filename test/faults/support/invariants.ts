@@ -10,7 +10,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
   fraud: [Topics.PaymentEvents],
   notifications: [Topics.PaymentEvents],
   inventory: [Topics.PaymentEvents],
-  analytics: Object.values(Topics),
+  analytics: Object.values(Topics).filter((topic) => topic !== Topics.UserEvents),
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;

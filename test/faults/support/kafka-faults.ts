@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Producer } from 'kafkajs';
-import { AnyDomainEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
 import { Ledger } from './load';
 import { FaultSystem } from './system';
@@ -107,7 +107,7 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
     `SELECT id, status, items FROM payments.payments WHERE status <> 'PENDING' ORDER BY completed_at DESC LIMIT $1`,
     [limit],
   );
-  const events: AnyDomainEvent[] = [];
+  const events: AnyPaymentEvent[] = [];
   const assessedAt = new Date().toISOString();
   for (const p of rows) {
     if (p.status === 'SUCCEEDED') {
@@ -136,7 +136,7 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
 export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
-  for (const topic of Object.values(Topics)) {
+  for (const topic of Object.values(Topics).filter((t) => t !== Topics.UserEvents)) {
     const paymentId = randomUUID();
     const valid = createEvent(
       'PaymentInitiated',
@@ -148,6 +148,8 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
         currency: 'INR',
         items: [],
         createdAt: new Date().toISOString(),
+        payerUserId: null,
+        payeeUserId: null,
       },
       'faults',
     );

@@ -22,7 +22,16 @@ const paymentB = randomUUID();
 const eventA = createEvent(
   'PaymentInitiated',
   paymentA,
-  { payerVpa: 'asha@okbank', payeeVpa: 'shop@upi', amountPaise: 12550, currency: 'INR', items: [], createdAt: new Date().toISOString() },
+  {
+    payerVpa: 'asha@okbank',
+    payeeVpa: 'shop@upi',
+    amountPaise: 12550,
+    currency: 'INR',
+    items: [],
+    createdAt: new Date().toISOString(),
+    payerUserId: null,
+    payeeUserId: null,
+  },
   'payments',
 );
 const poison = '{"type":"PaymentInitiated","paymentId":"oops"'; // cut short: not JSON

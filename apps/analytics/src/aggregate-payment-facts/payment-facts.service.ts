@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyDomainEvent, createEvent, DomainEvent } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox } from '@app/messaging';
 import { PaymentFactsRepository } from '../payment-facts.repository';
 import { failedFact, FinalFact, recordedPayload, succeededFact } from './payment-facts';
@@ -23,7 +23,7 @@ export class PaymentFactsService {
     await this.facts.insertPending(
       initiated.map((e) => ({ paymentId: e.paymentId, createdAt: e.payload.createdAt, amountPaise: e.payload.amountPaise })),
     );
-    const outcomes: Array<{ event: AnyDomainEvent; fact: FinalFact }> = [];
+    const outcomes: Array<{ event: AnyPaymentEvent; fact: FinalFact }> = [];
     for (const event of events) {
       if (event.type === 'PaymentSucceeded') outcomes.push({ event, fact: succeededFact(event.payload) });
       if (event.type === 'PaymentFailed') outcomes.push({ event, fact: failedFact(event.payload) });
@@ -37,7 +37,7 @@ export class PaymentFactsService {
    * the facts its own payload carries. The payment becoming final here is announced (PaymentRecorded)
    * in the same transaction; a final event that changes nothing announces nothing.
    */
-  private async finished(outcomes: Array<{ event: AnyDomainEvent; fact: FinalFact }>): Promise<void> {
+  private async finished(outcomes: Array<{ event: AnyPaymentEvent; fact: FinalFact }>): Promise<void> {
     // One final event per payment per statement (a row cannot be upserted twice in one); the first counts.
     const payments = new Set<string>();
     const firsts = outcomes.filter(({ event }) => !payments.has(event.paymentId) && payments.add(event.paymentId));

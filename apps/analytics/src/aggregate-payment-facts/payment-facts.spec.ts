@@ -7,6 +7,8 @@ const payment = {
   currency: 'INR' as const,
   items: [],
   createdAt: '2026-11-21T10:00:00.000Z',
+  payerUserId: null,
+  payeeUserId: null,
   completedAt: '2026-11-21T10:00:01.250Z',
 };
 

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { AnyDomainEvent, EVENT_TYPES } from '@app/contracts';
+import { AnyPaymentEvent, PAYMENT_EVENT_TYPES } from '@app/contracts';
 import { LifecycleEventsService } from './lifecycle-events.service';
 
 @Controller()
@@ -8,8 +8,8 @@ export class LifecycleEventController {
   constructor(private readonly events: LifecycleEventsService) {}
 
   /** Every type in the catalogue, so a new event type is recorded without touching this service. */
-  @EventPattern(EVENT_TYPES, { batch: true })
-  onEvents(@Payload() events: AnyDomainEvent[]): Promise<void> {
+  @EventPattern(PAYMENT_EVENT_TYPES, { batch: true })
+  onEvents(@Payload() events: AnyPaymentEvent[]): Promise<void> {
     return this.events.record(events);
   }
 }

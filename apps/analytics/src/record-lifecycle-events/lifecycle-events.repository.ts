@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyDomainEvent } from '@app/contracts';
+import { AnyPaymentEvent } from '@app/contracts';
 import { Database, valuesList } from '@app/platform';
 
 /** The lifecycle_events table: every event as it arrived. */
@@ -11,7 +11,7 @@ export class LifecycleEventsRepository {
    * One statement for the lot. The runtime's inbox already applies each event id once; the
    * conflict clause only makes a replay into a rebuilt inbox harmless.
    */
-  async insert(events: AnyDomainEvent[]): Promise<void> {
+  async insert(events: AnyPaymentEvent[]): Promise<void> {
     if (events.length === 0) return;
     const { sql, params } = valuesList(
       events.map((e) => [e.eventId, e.paymentId, e.type, e.schemaVersion, e.occurredAt, e.producer, JSON.stringify(e.payload)]),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyDomainEvent } from '@app/contracts';
+import { AnyPaymentEvent } from '@app/contracts';
 import { LifecycleEventsRepository } from './lifecycle-events.repository';
 
 @Injectable()
@@ -7,7 +7,7 @@ export class LifecycleEventsService {
   constructor(private readonly events: LifecycleEventsRepository) {}
 
   /** Keeps the events as they arrived, in the chunk's transaction. */
-  record(events: AnyDomainEvent[]): Promise<void> {
+  record(events: AnyPaymentEvent[]): Promise<void> {
     return this.events.insert(events);
   }
 }

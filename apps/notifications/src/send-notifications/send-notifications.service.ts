@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AnyDomainEvent, createEvent, DomainEvent } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox } from '@app/messaging';
 import { NotificationType } from '../notification';
 import { NotificationsRepository } from '../notifications.repository';
@@ -32,7 +32,7 @@ export class SendNotificationsService {
     const stored = new Map<string, Array<{ recipientVpa: string; type: NotificationType }>>();
     for (const row of rows)
       stored.set(row.paymentId, [...(stored.get(row.paymentId) ?? []), { recipientVpa: row.recipientVpa, type: row.type }]);
-    const announced: Array<{ event: AnyDomainEvent; notified: DomainEvent<'PaymentNotified'> }> = [];
+    const announced: Array<{ event: AnyPaymentEvent; notified: DomainEvent<'PaymentNotified'> }> = [];
     for (const { event, planned } of outcomes) {
       const payload = notifiedPayload(planned, stored.get(event.paymentId) ?? []);
       stored.delete(event.paymentId); // a second outcome of the payment in this chunk stored nothing

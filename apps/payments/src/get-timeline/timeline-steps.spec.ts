@@ -1,4 +1,4 @@
-import { AnyDomainEvent, createEvent, EventCatalog } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, EventCatalog } from '@app/contracts';
 import { orderSteps, stepOf, TimelineRow, traceUrlFor } from './timeline-steps';
 import { toTimelineView } from './timeline.view';
 
@@ -11,13 +11,15 @@ const facts = {
   currency: 'INR' as const,
   items: [{ sku: 'SKU-1', quantity: 2 }],
   createdAt,
+  payerUserId: null,
+  payeeUserId: null,
 };
 const items = [
   { sku: 'SKU-1', quantity: 2 },
   { sku: 'SKU-2', quantity: 1 },
 ];
 
-const cases: Array<[string, AnyDomainEvent, string, string | null]> = [
+const cases: Array<[string, AnyPaymentEvent, string, string | null]> = [
   ['an initiated payment', createEvent('PaymentInitiated', paymentId, facts, 'payments'), 'initiated', '125.50 INR'],
   [
     'an approval',

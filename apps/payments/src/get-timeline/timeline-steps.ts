@@ -1,4 +1,4 @@
-import { AnyDomainEvent, formatPaise, LineItem } from '@app/contracts';
+import { AnyPaymentEvent, formatPaise, LineItem } from '@app/contracts';
 
 /** The steps of a payment's life, in the order they normally happen. */
 export const TimelineSteps = [
@@ -38,7 +38,7 @@ export interface StepOf {
 const describeItems = (items: LineItem[]) => items.map((item) => `${item.quantity} × ${item.sku}`).join(', ');
 
 /** The timeline step a lifecycle event marks. Every event type is one step; the names are the API's. */
-export function stepOf(event: AnyDomainEvent): StepOf {
+export function stepOf(event: AnyPaymentEvent): StepOf {
   switch (event.type) {
     case 'PaymentInitiated':
       return { step: 'initiated', outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.currency}` };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyDomainEvent } from '@app/contracts';
+import { AnyPaymentEvent } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
 import { PaymentsRepository } from '../payments.repository';
@@ -15,7 +15,7 @@ export class RecordTimelineService {
    * Puts what other services did after the outcome on the payments' timelines, one statement for
    * the lot; the payments themselves do not change.
    */
-  async record(events: AnyDomainEvent[]): Promise<void> {
+  async record(events: AnyPaymentEvent[]): Promise<void> {
     const known = await this.payments.existing(events.map((e) => e.paymentId));
     const unknown = events.find((e) => !known.has(e.paymentId));
     if (unknown) throw new PermanentMessageError(`payment ${unknown.paymentId} is unknown`);

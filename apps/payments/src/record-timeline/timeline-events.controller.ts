@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { AnyDomainEvent } from '@app/contracts';
+import { AnyPaymentEvent } from '@app/contracts';
 import { RecordTimelineService } from './record-timeline.service';
 
 /** What the other services did once the payment was final: only its timeline takes note. */
@@ -9,7 +9,7 @@ export class TimelineEventsController {
   constructor(private readonly timeline: RecordTimelineService) {}
 
   @EventPattern(['StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded'], { batch: true })
-  onEvents(@Payload() events: AnyDomainEvent[]): Promise<void> {
+  onEvents(@Payload() events: AnyPaymentEvent[]): Promise<void> {
     return this.timeline.record(events);
   }
 }

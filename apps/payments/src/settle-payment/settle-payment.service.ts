@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AnyDomainEvent, DomainEvent } from '@app/contracts';
+import { AnyPaymentEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox, PermanentMessageError } from '@app/messaging';
 import { annotate } from '@app/telemetry';
 import { DeadlineAction } from '../expire-payments/deadlines';
@@ -11,7 +11,7 @@ import { PaymentsRepository } from '../payments.repository';
 import { applyFact, SagaFact, SagaState } from './payment-saga';
 
 /** What made the saga move: an event from another service, or a deadline this service saw pass. */
-type Cause = { event: AnyDomainEvent } | { deadline: DeadlineAction };
+type Cause = { event: AnyPaymentEvent } | { deadline: DeadlineAction };
 
 /** One thing the saga learns about one payment, and why. */
 interface Report {
@@ -66,8 +66,8 @@ export class SettlePaymentService {
     const locked = await this.payments.lockByIds([...new Set(reports.map((r) => r.paymentId))]);
     const current = new Map(locked.map((p) => [p.id, p]));
     const changed = new Map<string, Payment>();
-    const completions: Array<{ event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>; cause?: AnyDomainEvent }> = [];
-    const steps: AnyDomainEvent[] = [];
+    const completions: Array<{ event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>; cause?: AnyPaymentEvent }> = [];
+    const steps: AnyPaymentEvent[] = [];
     const now = new Date();
     for (const { paymentId, cause, fact, details } of reports) {
       const event = 'event' in cause ? cause.event : undefined;
@@ -132,7 +132,7 @@ export class SettlePaymentService {
 export type SagaEventType = 'FraudAssessed' | 'StockReserved' | 'StockRejected';
 
 function reportOf(event: DomainEvent<SagaEventType>): Report {
-  const cause = { event: event as AnyDomainEvent };
+  const cause = { event: event as AnyPaymentEvent };
   switch (event.type) {
     case 'FraudAssessed': {
       const { payload } = event as DomainEvent<'FraudAssessed'>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyDomainEvent, Topics } from '@app/contracts';
+import { AnyPaymentEvent, Topics } from '@app/contracts';
 import { eventually } from '../../../../test/support/eventually';
 import { TestKafka } from '../../../../test/support/kafka';
 import { RunningService } from '../../../../test/support/service-app';
@@ -70,7 +70,7 @@ export async function publishedEvents(
   kafka: TestKafka,
   service: RunningService,
   paymentIds: string[],
-): Promise<Map<string, AnyDomainEvent[]>> {
+): Promise<Map<string, AnyPaymentEvent[]>> {
   const dataSource = service.app.get(DataSource);
   await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox')).toEqual([]));
   const marker = `marker-${randomUUID()}`;
@@ -79,10 +79,10 @@ export async function publishedEvents(
     paymentIds.map((key) => ({ key, value: marker })),
   );
   const messages = await kafka.read(Topics.PaymentEvents, (m) => m.filter((x) => x.value === marker).length === paymentIds.length);
-  const events = new Map<string, AnyDomainEvent[]>(paymentIds.map((id) => [id, []]));
+  const events = new Map<string, AnyPaymentEvent[]>(paymentIds.map((id) => [id, []]));
   for (const message of messages) {
     if (message.value === marker || !message.key || !events.has(message.key)) continue;
-    events.get(message.key)!.push(JSON.parse(message.value!) as AnyDomainEvent);
+    events.get(message.key)!.push(JSON.parse(message.value!) as AnyPaymentEvent);
   }
   return events;
 }
