@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { CursorPosition, Database } from '@app/platform';
+import { AuditEntry, AuditRecord } from './audit-record';
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string | null;
+  action: AuditRecord['action'];
+  resource: string | null;
+  result: AuditRecord['result'];
+  origin: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  after?: CursorPosition;
+  limit: number;
+}
+
+/** The audit_log table: append-only (the database refuses UPDATE, DELETE and TRUNCATE). */
+@Injectable()
+export class AuditLogRepository {
+  constructor(private readonly db: Database) {}
+
+  async append(actor: string | null, origin: string | null, entry: AuditEntry): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_log (id, at, actor, action, resource, result, origin, detail)
+       VALUES ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7::jsonb)`,
+      [randomUUID(), actor, entry.action, entry.resource, entry.result, origin, JSON.stringify(entry.detail ?? {})],
+    );
+  }
+
+  /** Newest first, keyset on (at, id); `from` inclusive, `to` exclusive. */
+  async list({ actor, from, to, after, limit }: AuditQuery): Promise<AuditRecord[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions: string[] = [];
+    if (actor) conditions.push(`actor = ${param(actor)}::uuid`);
+    if (from) conditions.push(`at >= ${param(from)}`);
+    if (to) conditions.push(`at < ${param(to)}`);
+    if (after) conditions.push(`(at, id) < (${param(after.createdAt)}::timestamptz, ${param(after.id)}::uuid)`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.db.query<AuditRow>(
+      `SELECT id, at, actor, action, resource, result, origin, detail FROM audit_log ${where}
+        ORDER BY at DESC, id DESC LIMIT ${param(limit)}`,
+      params,
+    );
+    return rows.map((row) => ({ ...row }));
+  }
+}
