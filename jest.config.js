@@ -3,8 +3,13 @@
  * unit tests of scripts/. */
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@app/(contracts|platform|messaging|telemetry)$': '<rootDir>/libs/$1/src' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // jose is ES modules only; Node requires it as it is, Jest's module system needs it as CommonJS.
+    '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.cjs',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleNameMapper: { '^@app/(contracts|platform|messaging|telemetry|auth)$': '<rootDir>/libs/$1/src' },
 };
 /**
  * The tiers on the real broker and database: Jest runs a project's global setup only when one of
