@@ -5,12 +5,11 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // jose 6 is published as ES modules only: Node's require(esm) loads it in the services, Jest's
-    // CommonJS runtime cannot, so Jest compiles its files to CommonJS like our own.
-    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }],
+    // jose is ES modules only; Node requires it as it is, Jest's module system needs it as CommonJS.
+    '/node_modules/jose/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.cjs',
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  moduleNameMapper: { '^@app/(contracts|platform|messaging|telemetry)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@app/(contracts|platform|messaging|telemetry|auth)$': '<rootDir>/libs/$1/src' },
 };
 /**
  * The tiers on the real broker and database: Jest runs a project's global setup only when one of

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 export default async function globalTeardown() {
+  await globalThis.__TEST_ISSUER__?.stop();
   const kafka = globalThis.__TEST_KAFKA__;
   if (kafka) {
     await kafka.stop();

@@ -144,7 +144,7 @@ describe('payments service', () => {
       type: 'PaymentInitiated',
       paymentId: payment.id,
       producer: 'payments',
-      schemaVersion: 1,
+      schemaVersion: 2,
       payload: {
         payerVpa: 'alice@okbank',
         payeeVpa: 'bob@okbank',
@@ -179,6 +179,8 @@ describe('payments service', () => {
       items: [],
       createdAt: payment.createdAt,
       completedAt: done.completedAt,
+      payerUserId: null,
+      payeeUserId: null,
     });
   });
 

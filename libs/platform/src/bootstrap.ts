@@ -2,7 +2,7 @@ import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
@@ -75,9 +75,29 @@ function optionalProvider<T>(app: INestApplication, token: symbol): T | undefine
 function documentApi(app: INestApplication, { title, description, config }: ServiceDefinition): void {
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(title).setDescription(description).setVersion('1').addTag(config.service).build(),
+    new DocumentBuilder()
+      .setTitle(title)
+      .setDescription(description)
+      .setVersion('1')
+      .addTag(config.service)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addSecurityRequirements('bearer')
+      .build(),
   );
-  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(markPublicRoutes(document)));
+}
+
+/** Every route needs a bearer token (the document's default) except those marked `@Public()`. */
+function markPublicRoutes(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<Record<string, unknown>>) {
+      if (operation && typeof operation === 'object' && operation['x-public']) {
+        operation.security = [];
+        delete operation['x-public'];
+      }
+    }
+  }
+  return document;
 }
 
 /** The entry point of every service's main.ts: boot, listen, and exit with a clear message on bad config. */

@@ -54,6 +54,16 @@ export const BaseEnvSchema = z.object({
   // A consumer's fetch waits for this many bytes, or this long, whichever comes first: fuller batches for less work per event.
   KAFKA_FETCH_MIN_BYTES: int(65536, 1, 10485760),
   KAFKA_FETCH_MAX_WAIT_MS: int(20, 0, 5000),
+  // Whose access tokens every service accepts: the users service's by default, or an OIDC provider's.
+  AUTH_ISSUER: z.string().min(1).default('http://127.0.0.1:3005'),
+  AUTH_AUDIENCE: z.string().min(1).default('upi-payments'),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://127.0.0.1:3005/.well-known/jwks.json'),
+  // Where a token's roles are: a claim name, or a dotted path such as realm_access.roles (Keycloak).
+  AUTH_ROLES_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:/.-]+$/)
+    .default('roles'),
+  AUTH_CLOCK_SKEW_S: int(30, 0, 30),
 });
 
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
@@ -73,6 +83,16 @@ export interface ServiceConfig {
   database: { url: string; schema: string; poolSize: number };
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
   messaging: { maxAttempts: number; inboxRetentionHours: number };
+  auth: AuthSettings;
+}
+
+/** How every service verifies access tokens (see `@app/auth`). */
+export interface AuthSettings {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  rolesClaim: string;
+  clockSkewS: number;
 }
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
@@ -99,5 +119,12 @@ export function serviceConfig(service: string, port: number, env: BaseEnv): Serv
     database: { url: env.DATABASE_URL, schema: service, poolSize: env.DATABASE_POOL_SIZE },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     messaging: { maxAttempts: env.MESSAGE_MAX_ATTEMPTS, inboxRetentionHours: env.INBOX_RETENTION_H },
+    auth: {
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      jwksUrl: env.AUTH_JWKS_URL,
+      rolesClaim: env.AUTH_ROLES_CLAIM,
+      clockSkewS: env.AUTH_CLOCK_SKEW_S,
+    },
   };
 }

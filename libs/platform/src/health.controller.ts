@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from './public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 
 /** Implemented by the messaging runtime: is the broker reachable and are our consumers running? */
@@ -9,6 +10,7 @@ export interface BrokerHealth {
 export const BROKER_HEALTH = Symbol('BROKER_HEALTH');
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

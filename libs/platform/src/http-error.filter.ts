@@ -10,6 +10,9 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   INVALID: HttpStatus.BAD_REQUEST,
   UNPROCESSABLE: HttpStatus.UNPROCESSABLE_ENTITY,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export interface FieldError {
@@ -52,6 +55,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() === 'rpc') return throwError(() => exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.toResponse(exception);
+    if (exception instanceof DomainError && exception.headers) void reply.headers(exception.headers);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     reply.status(status).send(body);
   }

@@ -10,3 +10,4 @@ export * from './sql';
 export * from './periodic-task';
 export * from './retry';
 export * from './transactions';
+export * from './public.decorator';

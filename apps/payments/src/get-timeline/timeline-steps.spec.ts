@@ -1,4 +1,4 @@
-import { AnyPaymentEvent, createEvent, EventCatalog } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, PAYMENT_EVENT_TYPES } from '@app/contracts';
 import { orderSteps, stepOf, TimelineRow, traceUrlFor } from './timeline-steps';
 import { toTimelineView } from './timeline.view';
 
@@ -91,7 +91,7 @@ describe('the step an event marks', () => {
 
   it('is covered above for every event type of the catalogue', () => {
     // a new event type needs its step (the compiler insists too) and a case here
-    expect([...new Set(cases.map(([, event]) => event.type))].sort()).toEqual(Object.keys(EventCatalog).sort());
+    expect([...new Set(cases.map(([, event]) => event.type))].sort()).toEqual([...PAYMENT_EVENT_TYPES].sort());
   });
 });
 

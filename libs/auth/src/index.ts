@@ -1,0 +1,6 @@
+export * from './auth.guard';
+export * from './auth.module';
+export * from './caller';
+export * from './decorators';
+export * from './revocations';
+export * from './token-verifier';
