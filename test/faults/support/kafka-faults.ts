@@ -136,23 +136,27 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
 export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
-  for (const topic of Object.values(Topics).filter((t) => t !== Topics.UserEvents)) {
-    const paymentId = randomUUID();
-    const valid = createEvent(
-      'PaymentInitiated',
-      paymentId,
-      {
-        payerVpa: 'poison@okbank',
-        payeeVpa: 'merchant@okbank',
-        amountPaise: 100,
-        currency: 'INR',
-        items: [],
-        createdAt: new Date().toISOString(),
-        payerUserId: null,
-        payeeUserId: null,
-      },
-      'faults',
-    );
+  for (const topic of Object.values(Topics)) {
+    const subjectId = randomUUID();
+    // A valid event of the topic's kind (a user's on the users service's topic), to be spoilt below.
+    const valid =
+      topic === Topics.UserEvents
+        ? createEvent('VpaLinked', subjectId, { vpa: 'poison@okbank', linkedAt: new Date().toISOString() }, 'faults')
+        : createEvent(
+            'PaymentInitiated',
+            subjectId,
+            {
+              payerVpa: 'poison@okbank',
+              payeeVpa: 'merchant@okbank',
+              amountPaise: 100,
+              currency: 'INR',
+              items: [],
+              createdAt: new Date().toISOString(),
+              payerUserId: null,
+              payeeUserId: null,
+            },
+            'faults',
+          );
     const values = [
       `not json at all {${topic}`,
       JSON.stringify({ hello: 'world', topic }),
@@ -161,7 +165,7 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
     ];
     injected.set(topic, values);
     ledger.poison.set(topic, (ledger.poison.get(topic) ?? 0) + values.length);
-    messages.push(...values.map((value) => ({ topic, key: paymentId, value })));
+    messages.push(...values.map((value) => ({ topic, key: subjectId, value })));
   }
   await sendRaw(system, messages);
   return injected;
