@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BEARER_CHALLENGE, Caller, unauthenticated } from './auth';
+import { BEARER_CHALLENGE, Caller } from '@app/auth';
+import { unauthenticated } from '@app/platform';
 import { User } from './user';
 import { UsersRepository } from './users.repository';
 

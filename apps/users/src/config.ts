@@ -5,7 +5,7 @@ import { BaseEnvSchema, int, parseEnv, port, ServiceConfig, serviceConfig } from
 import { ScryptParams } from './passwords/password-hasher';
 import { PHONE_PATTERN } from './user-rules';
 
-/** How access tokens are made. */
+/** How access tokens are made (`iss` and `aud` are AUTH_ISSUER and AUTH_AUDIENCE, which every service checks). */
 export interface TokenSettings {
   issuer: string;
   audience: string;
@@ -61,8 +61,6 @@ const phones = z
 export const EnvSchema = BaseEnvSchema.extend({
   USERS_PORT: port(3005),
   OPERATOR_PHONES: phones,
-  AUTH_ISSUER: z.string().trim().min(1).default('http://127.0.0.1:3005'),
-  AUTH_AUDIENCE: z.string().trim().min(1).default('upi-payments'),
   AUTH_TOKEN_TTL_S: int(900, 30, 86_400),
   AUTH_PRIVATE_KEY: z.string().trim().min(1).optional(),
   AUTH_KEY_FILE: z.string().trim().min(1).default('.cache/keys/users-signing-key.json'),

@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@app/messaging';
+import { AuthModule } from '@app/auth';
 import { PlatformModule } from '@app/platform';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { AuditTrail } from './audit/audit-trail';
-import { StubAuthGuard } from './auth';
 import { Callers } from './callers';
 import { OPERATOR_PHONES, PASSWORD_PARAMS, THROTTLE_SETTINGS, TOKEN_SETTINGS, UsersConfig } from './config';
 import { DeregisterUserService } from './deregister-user/deregister-user.service';
@@ -37,7 +36,12 @@ export class UsersModule {
   static forRoot(config: UsersConfig): DynamicModule {
     return {
       module: UsersModule,
-      imports: [PlatformModule.forRoot({ config, migrations: USERS_MIGRATIONS }), MessagingModule.forRoot({ config })],
+      imports: [
+        PlatformModule.forRoot({ config, migrations: USERS_MIGRATIONS }),
+        MessagingModule.forRoot({ config }),
+        // Verifies tokens like every service, against this service's own JWKS by default (AUTH_JWKS_URL).
+        AuthModule.forRoot(config),
+      ],
       controllers: [
         RegisterUserController,
         IssueTokenController,
@@ -54,7 +58,6 @@ export class UsersModule {
         { provide: OPERATOR_PHONES, useValue: config.operatorPhones },
         { provide: PASSWORD_PARAMS, useValue: config.passwords },
         { provide: SIGNING_KEY, useFactory: () => loadSigningKey(config.tokens) },
-        { provide: APP_GUARD, useClass: StubAuthGuard },
         UsersRepository,
         VpasRepository,
         ThrottlesRepository,

@@ -77,7 +77,8 @@ export class UsersRepository {
   /** Marks a locked, registered user de-registered; returns when. */
   async markDeregistered(id: string): Promise<Date> {
     const [row] = await this.db.query<{ deregistered_at: Date }>(
-      'UPDATE users SET deregistered_at = now() WHERE id = $1 AND deregistered_at IS NULL RETURNING deregistered_at',
+      `WITH done AS (UPDATE users SET deregistered_at = now() WHERE id = $1 AND deregistered_at IS NULL RETURNING deregistered_at)
+       SELECT deregistered_at FROM done`,
       [id],
     );
     return row.deregistered_at;

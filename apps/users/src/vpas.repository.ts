@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '@app/platform';
 import { LinkedVpa } from './user';
 
-/** The vpas table: every link a VPA ever had; the linked ones have no unlinked_at. VPAs are lowercase here. */
+/**
+ * The vpas table: every link a VPA ever had; the linked ones have no unlinked_at. VPAs are lowercase
+ * here. (An UPDATE ... RETURNING is wrapped in a CTE: the driver answers a bare UPDATE with
+ * `[rows, count]`, a SELECT with its rows.)
+ */
 @Injectable()
 export class VpasRepository {
   constructor(private readonly db: Database) {}
@@ -37,7 +41,9 @@ export class VpasRepository {
   /** Unlinks the VPA if it is linked to this user; returns when, or null. */
   async unlink(userId: string, vpa: string): Promise<Date | null> {
     const [row] = await this.db.query<{ unlinked_at: Date }>(
-      `UPDATE vpas SET unlinked_at = now() WHERE vpa = $1 AND user_id = $2 AND unlinked_at IS NULL RETURNING unlinked_at`,
+      `WITH unlinked AS (
+         UPDATE vpas SET unlinked_at = now() WHERE vpa = $1 AND user_id = $2 AND unlinked_at IS NULL RETURNING unlinked_at)
+       SELECT unlinked_at FROM unlinked`,
       [vpa, userId],
     );
     return row?.unlinked_at ?? null;
@@ -45,11 +51,13 @@ export class VpasRepository {
 
   /** Unlinks every VPA of the user, oldest link first. */
   async unlinkAll(userId: string): Promise<Array<{ vpa: string; unlinkedAt: Date }>> {
-    const rows = await this.db.query<{ vpa: string; unlinked_at: Date; id: string }>(
-      `UPDATE vpas SET unlinked_at = now() WHERE user_id = $1 AND unlinked_at IS NULL RETURNING vpa, unlinked_at, id`,
+    const rows = await this.db.query<{ vpa: string; unlinked_at: Date }>(
+      `WITH unlinked AS (
+         UPDATE vpas SET unlinked_at = now() WHERE user_id = $1 AND unlinked_at IS NULL RETURNING id, vpa, unlinked_at)
+       SELECT vpa, unlinked_at FROM unlinked ORDER BY id`,
       [userId],
     );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((row) => ({ vpa: row.vpa, unlinkedAt: row.unlinked_at }));
+    return rows.map((row) => ({ vpa: row.vpa, unlinkedAt: row.unlinked_at }));
   }
 
   /** The name of the registered user a VPA is linked to, or null. */

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CursorPosition, Database } from '@app/platform';
 import { AuditEntry, AuditRecord } from './audit-record';
+import { timeOrderedId } from './time-ordered-id';
 
 interface AuditRow {
   id: string;
@@ -31,11 +31,11 @@ export class AuditLogRepository {
     await this.db.query(
       `INSERT INTO audit_log (id, at, actor, action, resource, result, origin, detail)
        VALUES ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7::jsonb)`,
-      [randomUUID(), actor, entry.action, entry.resource, entry.result, origin, JSON.stringify(entry.detail ?? {})],
+      [timeOrderedId(), actor, entry.action, entry.resource, entry.result, origin, JSON.stringify(entry.detail ?? {})],
     );
   }
 
-  /** Newest first, keyset on (at, id); `from` inclusive, `to` exclusive. */
+  /** Newest first, keyset on (at, id): ids are time-ordered, so records of one transaction keep their order. `from` inclusive, `to` exclusive. */
   async list({ actor, from, to, after, limit }: AuditQuery): Promise<AuditRecord[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent } from '@app/contracts';
 import { Outbox, UnitOfWork } from '@app/messaging';
+import { Caller } from '@app/auth';
 import { userResource, vpaResource } from '../audit/audit-record';
 import { AuditTrail } from '../audit/audit-trail';
-import { Caller } from '../auth';
 import { Callers } from '../callers';
 import { USERS_PRODUCER } from '../user';
 import { UsersRepository } from '../users.repository';

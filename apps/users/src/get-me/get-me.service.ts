@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Caller } from '../auth';
+import { Caller } from '@app/auth';
 import { Callers } from '../callers';
 import { MeView, toMeView } from '../user.view';
 import { VpasRepository } from '../vpas.repository';

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Ip } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Caller, CurrentUser } from '../auth';
+import { Caller, CurrentUser } from '@app/auth';
 import { DeregisterUserService } from '../deregister-user/deregister-user.service';
 import { GetMeService } from './get-me.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from '../auth';
+import { Public } from '@app/platform';
 import { IssueTokenDto } from './issue-token.dto';
 import { IssueTokenService } from './issue-token.service';
 

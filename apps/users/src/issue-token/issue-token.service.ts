@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Database } from '@app/platform';
+import { Database, rateLimited, unauthenticated } from '@app/platform';
+import { BEARER_CHALLENGE } from '@app/auth';
 import { Actor, userResource } from '../audit/audit-record';
 import { AuditTrail } from '../audit/audit-trail';
-import { BEARER_CHALLENGE, rateLimited, unauthenticated } from '../auth';
 import { THROTTLE_SETTINGS, ThrottleSettings } from '../config';
 import { Passwords } from '../passwords/passwords';
 import { loginKey } from '../throttles/throttle-keys';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Caller, CurrentUser } from '../auth';
+import { Caller, CurrentUser } from '@app/auth';
 import { LinkVpaDto } from './link-vpa.dto';
 import { LinkVpaService } from './link-vpa.service';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Ip, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentUser, OPERATOR, Roles } from '../auth';
+import { Caller, CurrentUser, OPERATOR, Roles } from '@app/auth';
 import { ListAuditQueryDto } from './list-audit.dto';
 import { ListAuditService } from './list-audit.service';
 

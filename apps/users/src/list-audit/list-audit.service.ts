@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, page } from '@app/platform';
+import { decodeCursor, forbidden, page } from '@app/platform';
+import { Caller } from '@app/auth';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { AuditTrail } from '../audit/audit-trail';
-import { Caller, forbidden } from '../auth';
 import { Callers } from '../callers';
 import { OPERATOR_ROLE } from '../user';
 import { ListAuditQueryDto } from './list-audit.dto';

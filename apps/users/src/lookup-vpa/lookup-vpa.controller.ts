@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Caller, CurrentUser } from '../auth';
+import { Caller, CurrentUser } from '@app/auth';
 import { VpaParamDto } from '../link-vpa/link-vpa.dto';
 import { LookupVpaService } from './lookup-vpa.service';
 

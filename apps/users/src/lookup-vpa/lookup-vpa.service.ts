@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound } from '@app/platform';
-import { Caller, rateLimited } from '../auth';
+import { notFound, rateLimited } from '@app/platform';
+import { Caller } from '@app/auth';
 import { Callers } from '../callers';
 import { THROTTLE_SETTINGS, ThrottleSettings } from '../config';
 import { lookupKey } from '../throttles/throttle-keys';

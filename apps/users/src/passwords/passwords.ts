@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { PASSWORD_PARAMS } from '../config';
 import { hashPassword, ScryptParams, verifyPassword } from './password-hasher';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth';
+import { Public } from '@app/platform';
 import { RegisterUserDto } from './register-user.dto';
 import { RegisterUserService } from './register-user.service';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth';
+import { Public } from '@app/platform';
 import { TokenSigner } from './token-signer';
 
 @ApiTags('users')

@@ -1,6 +1,6 @@
 import { Controller, Delete, HttpCode, HttpStatus, Ip, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentUser } from '../auth';
+import { Caller, CurrentUser } from '@app/auth';
 import { VpaParamDto } from '../link-vpa/link-vpa.dto';
 import { UnlinkVpaService } from './unlink-vpa.service';
 
