@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 const SYSTEMS = ['ours', 'naive', 'raw'] as const;
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+/** Each system's five services, and the users service beside it (every system's identity provider). */
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users'];
 
 const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
