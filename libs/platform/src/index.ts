@@ -10,3 +10,5 @@ export * from './sql';
 export * from './periodic-task';
 export * from './retry';
 export * from './transactions';
+export * from './hardening';
+export * from './input-safety';
