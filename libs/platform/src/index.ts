@@ -11,3 +11,5 @@ export * from './periodic-task';
 export * from './retry';
 export * from './transactions';
 export * from './public.decorator';
+export * from './hardening';
+export * from './input-safety';
