@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@app/contracts';
+import { deadLetterTopic, PaymentTopics, Topics } from '@app/contracts';
 import { Summary } from '../../e2e/support/api';
 import { sleep } from './broker';
 import { Ledger, PaymentRequest } from './load';
@@ -14,7 +14,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
   fraud: [Topics.PaymentEvents, Topics.UserEvents],
   notifications: [Topics.PaymentEvents, Topics.UserEvents],
   inventory: [Topics.PaymentEvents, Topics.UserEvents],
-  analytics: Object.values(Topics),
+  analytics: [...PaymentTopics, Topics.UserEvents],
   users: [Topics.UserEvents],
 };
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Producer } from 'kafkajs';
-import { AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
+import { AnyDomainEvent, AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
+import { CONSUMES } from './invariants';
 import { Ledger } from './load';
 import { FaultSystem } from './system';
 
@@ -128,35 +129,30 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
   return events.length;
 }
 
+/** A valid event of the topic's kind (about a user on the users service's topics, else a payment), to be spoilt. */
+function validEventOf(topic: string, subjectId: string): AnyDomainEvent {
+  const now = new Date().toISOString();
+  if (topic === Topics.UserEvents) return createEvent('VpaLinked', subjectId, { vpa: 'poison@okbank', linkedAt: now }, 'faults');
+  if (topic === Topics.OperatorActions) {
+    const acted = { service: 'faults', action: 'GET /poison', resource: '/poison', status: 200, origin: null, actedAt: now };
+    return createEvent('OperatorActed', subjectId, acted, 'faults');
+  }
+  const facts = { payerVpa: 'poison@okbank', payeeVpa: 'merchant@okbank', amountPaise: 100, currency: 'INR' as const, items: [] };
+  return createEvent('PaymentInitiated', subjectId, { ...facts, createdAt: now, payerUserId: null, payeeUserId: null }, 'faults');
+}
+
 /**
- * Four kinds of poison on each event topic: not JSON, not an event envelope, an unknown event type,
- * an unknown schema version of a known type. Every consumer of the topic must dead-letter each of
- * them and go on. Recorded in the ledger; returns the values put on each logical topic.
+ * Four kinds of poison on each event topic that a service consumes: not JSON, not an event
+ * envelope, an unknown event type, an unknown schema version of a known type. Every consumer of the
+ * topic must dead-letter each of them and go on. Recorded in the ledger; returns the values put on
+ * each logical topic.
  */
 export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
-  for (const topic of Object.values(Topics)) {
+  for (const topic of new Set(Object.values(CONSUMES).flat())) {
     const subjectId = randomUUID();
-    // A valid event of the topic's kind (a user's on the users service's topic), to be spoilt below.
-    const valid =
-      topic === Topics.UserEvents
-        ? createEvent('VpaLinked', subjectId, { vpa: 'poison@okbank', linkedAt: new Date().toISOString() }, 'faults')
-        : createEvent(
-            'PaymentInitiated',
-            subjectId,
-            {
-              payerVpa: 'poison@okbank',
-              payeeVpa: 'merchant@okbank',
-              amountPaise: 100,
-              currency: 'INR',
-              items: [],
-              createdAt: new Date().toISOString(),
-              payerUserId: null,
-              payeeUserId: null,
-            },
-            'faults',
-          );
+    const valid = validEventOf(topic, subjectId);
     const values = [
       `not json at all {${topic}`,
       JSON.stringify({ hello: 'world', topic }),
