@@ -77,13 +77,20 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
           await system.start('users');
         });
       },
-      afterStream: async (_stream, skus) => {
+      afterStream: async (stream, skus) => {
         // The VPAs linked across the outage, with tokens of the restarted service: once payments
         // knows them, fifty more payments, checked with the rest.
         const payers = await signUps!;
         await untilPaymentsKnowsUsers(system);
-        await new LoadStream({ scenario, target: () => system.url('payments'), skus, ledger, payers, count: 50, durationMs: 10000 }).start()
-          .done;
+        await new LoadStream({
+          scenario,
+          target: () => system.url('payments'),
+          skus,
+          ledger,
+          payers,
+          count: 50,
+          firstSeq: stream.sent,
+        }).start().done;
       },
       expiries: () => explained,
     });

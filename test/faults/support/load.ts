@@ -120,6 +120,8 @@ export interface LoadOptions {
   durationMs?: number;
   /** How long one request is retried before the client gives up (default 150 s). */
   retryForMs?: number;
+  /** The sequence number of the first payment (default 0): a second stream of a scenario goes on after the first. */
+  firstSeq?: number;
 }
 
 /**
@@ -180,8 +182,8 @@ export class LoadStream {
   }
 
   private sendNext(): Promise<void> {
-    const { scenario, skus, ledger, payers } = this.options;
-    const seq = this.sentCount++;
+    const { scenario, skus, ledger, payers, firstSeq = 0 } = this.options;
+    const seq = firstSeq + this.sentCount++;
     const payer = payers.take();
     const request: PaymentRequest = {
       scenario,
