@@ -3,7 +3,7 @@
 // the payers' pool, the blocklisted payers, the payees), each by its own users service, and the load
 // generator sends each payment with its payer's token.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { holdersFor } from './workload.mjs';
 
@@ -49,12 +49,12 @@ export async function registerUser(usersUrl, { name, phone, vpas }) {
 }
 
 /**
- * Registers the run's users (`holdersFor(payerPool)`), `concurrency` at a time, and writes
+ * Registers the run's users (`holdersFor(payerPool, payees)`), `concurrency` at a time, and writes
  * `{ users: [{ token, vpas }] }` to `file` for the load generator. Returns how long it took.
  */
-export async function registerHolders({ usersUrl, payerPool, file, concurrency = 8 }) {
+export async function registerHolders({ usersUrl, payerPool, payees, file, concurrency = 16 }) {
   const started = Date.now();
-  const holders = holdersFor(payerPool);
+  const holders = holdersFor(payerPool, payees);
   const users = new Array(holders.length);
   let next = 0;
   const worker = async () => {
@@ -66,6 +66,29 @@ export async function registerHolders({ usersUrl, payerPool, file, concurrency =
   await Promise.all(Array.from({ length: concurrency }, worker));
   writeFileSync(file, JSON.stringify({ users }));
   return { users: users.length, vpas: users.reduce((n, u) => n + u.vpas.length, 0), seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * What a system answers to three payments it must refuse, none of which creates anything: without a
+ * token (401), from a VPA of another user (403), to a VPA nobody holds (422). Recorded in the
+ * result, so that a system skipping the checks shows.
+ */
+export async function probeAccess(paymentsUrl, file) {
+  const [first, second] = JSON.parse(readFileSync(file, 'utf8')).users;
+  const pay = async (token, payerVpa, payeeVpa) => {
+    const response = await fetch(`${paymentsUrl}/v1/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ payerVpa, payeeVpa, amount: '1.00', currency: 'INR', note: 'access-probe' }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  return {
+    noToken: await pay(undefined, first.vpas[0], second.vpas[0]),
+    notOwned: await pay(first.token, second.vpas[0], first.vpas[1]),
+    unknownPayee: await pay(first.token, first.vpas[0], 'nobody.at.all@okbank'),
+  };
 }
 
 /** The operator's token: a user whose phone is in OPERATOR_PHONES. */

@@ -17,11 +17,11 @@ import {
   seedProducts,
   USERS,
 } from './infra.mjs';
-import { OPERATOR_PHONE, registerHolders, registerOperator } from './identities.mjs';
+import { OPERATOR_PHONE, probeAccess, registerHolders, registerOperator } from './identities.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
 import { Sampler } from './sampler.mjs';
 import { startSystem } from './systems.mjs';
-import { BLOCKED_VPAS, payerPoolFor, PRODUCTS } from './workload.mjs';
+import { BLOCKED_VPAS, PAYEES, payerPoolFor, PRODUCTS } from './workload.mjs';
 
 const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
 
@@ -150,17 +150,22 @@ export async function measureSystem(spec, ctx) {
 
     // Every payer and payee, before anything is measured: signed up, signed in, VPAs linked, and
     // known to payments (an outcome waited for, not a pause).
-    const payerPool = payerPoolFor(config.rate);
+    // (the smoke run, a few hundred payments, makes do with 100 payers and 50 shops)
+    const { payerPool, payees } = config.smoke ? { payerPool: 100, payees: 50 } : { payerPool: payerPoolFor(config.rate), payees: PAYEES };
     const identities = join(dirname(paths.logs), `identities-${spec.label}.json`);
-    const registered = await registerHolders({ usersUrl: system.urls[USERS], payerPool, file: identities });
+    const registered = await registerHolders({ usersUrl: system.urls[USERS], payerPool, payees, file: identities });
     await untilPaymentsKnowsUsers(client, kafkaAdmin, prefix);
     log(`${spec.label}: ${registered.users} users holding ${registered.vpas} VPAs registered in ${registered.seconds.toFixed(1)} s`);
+    const access = await probeAccess(system.urls.payments, identities);
+    if (access.noToken !== 401 || access.notOwned !== 403 || access.unknownPayee !== 422) {
+      log(`${spec.label}: WARNING: refusals answered ${JSON.stringify(access)}, expected 401, 403, 422`);
+    }
 
     const started = Date.now();
     sampler = new Sampler({ processes: { ...system.pids, ...spec.processes }, pg: monitor, database, admin: kafkaAdmin, prefix });
     sampler.start();
     const url = system.urls.payments;
-    const load = (options) => runLoad(paths, { url, connections: 64, identities, payerPool, ...options }, ctx.onChild);
+    const load = (options) => runLoad(paths, { url, connections: 64, identities, payerPool, payees, ...options }, ctx.onChild);
 
     if (config.warmupS > 0) {
       // JIT, pools and consumer groups settle; at a modest rate, so that a slow system does not
@@ -248,6 +253,8 @@ export async function measureSystem(spec, ctx) {
           latencyMs: intake.latencyMs,
         },
         crashed,
+        access,
+        registration: registered,
         database,
         prefix,
       },

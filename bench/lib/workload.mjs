@@ -17,7 +17,8 @@ export const PRODUCTS = [
 ];
 const NORMAL = PRODUCTS.filter((p) => p.sku.startsWith('SKU-N'));
 const SCARCE = PRODUCTS.filter((p) => p.sku.startsWith('SKU-L'));
-const PAYEES = 500;
+/** Shops paid (the smoke run makes do with fewer, to sign up fewer users). */
+export const PAYEES = 500;
 
 /** Small, fast, seedable PRNG (mulberry32): the same index gives the same payment. */
 function random(seed) {
@@ -41,15 +42,15 @@ const payeeVpa = (j) => `shop${j}@okbank`;
 
 /**
  * The users a run registers, each with the VPAs it holds (at most five): the honest payers of a
- * pool of `payerPool`, the blocklisted payers, the payees. Every phase draws its payers from the
+ * pool of `payerPool`, the blocklisted payers, the `payees`. Every phase draws its payers from the
  * same pool.
  */
-export function holdersFor(payerPool) {
+export function holdersFor(payerPool, payees = PAYEES) {
   const inFives = (vpas) => Array.from({ length: Math.ceil(vpas.length / 5) }, (_, u) => vpas.slice(u * 5, u * 5 + 5));
   return [
     ...inFives(Array.from({ length: payerPool }, (_, k) => payerVpa(k))),
     ...inFives(BLOCKED_VPAS),
-    ...inFives(Array.from({ length: PAYEES }, (_, j) => payeeVpa(j))),
+    ...inFives(Array.from({ length: payees }, (_, j) => payeeVpa(j))),
   ];
 }
 
@@ -57,13 +58,13 @@ export function holdersFor(payerPool) {
  * The request body of payment `index` of a phase. `phase` is also the payment's note, which is how
  * the harness finds the payments of one phase in the database afterwards.
  */
-export function paymentBody(index, phase, payerPool) {
+export function paymentBody(index, phase, payerPool, payees = PAYEES) {
   const rnd = random(index * 2654435761 + phase.length);
   const kind = rnd();
   const amountPaise = 100 + Math.floor(rnd() * 500_000); // ₹1.00 – ₹5,001.00: below the high-amount rule
   const body = {
     payerVpa: kind < 0.05 ? BLOCKED_VPAS[index % BLOCKED_VPAS.length] : payerVpa(index % payerPool),
-    payeeVpa: payeeVpa(index % PAYEES),
+    payeeVpa: payeeVpa(index % payees),
     amount: `${Math.floor(amountPaise / 100)}.${String(amountPaise % 100).padStart(2, '0')}`,
     currency: 'INR',
     note: phase,
