@@ -50,14 +50,17 @@ async function allRecords(query: string, limit = 200): Promise<Record[]> {
   return records;
 }
 
-const summary = (records: Record[]) => records.map((r) => `${r.action} ${r.result}${r.detail.reason ? ` ${r.detail.reason as string}` : ''}`);
+const summary = (records: Record[]) =>
+  records.map((r) => `${r.action} ${r.result}${r.detail.reason ? ` ${r.detail.reason as string}` : ''}`);
 
 describe('operators', () => {
   it('a phone in OPERATOR_PHONES holds the operator role from registration: in the token, in me, on record', async () => {
     expect(claimsOf(operatorToken).roles).toEqual(['operator']);
     expect((await users.call('GET', '/v1/users/me', { token: operatorToken })).body).toMatchObject({ roles: ['operator'] });
     const grants = (await allRecords('')).filter((r) => r.action === 'role.grant' && r.detail.by === 'OPERATOR_PHONES');
-    expect(grants).toEqual([expect.objectContaining({ actor: null, result: 'SUCCESS', origin: '127.0.0.1', detail: { role: 'operator', by: 'OPERATOR_PHONES' } })]);
+    expect(grants).toEqual([
+      expect.objectContaining({ actor: null, result: 'SUCCESS', origin: '127.0.0.1', detail: { role: 'operator', by: 'OPERATOR_PHONES' } }),
+    ]);
   });
 
   it('any other user holds no role, and gets 403 AUTH.FORBIDDEN for the audit log', async () => {
@@ -118,7 +121,9 @@ describe('the audit trail', () => {
     expect(hers[0].detail).toEqual({ vpas: [kept] });
 
     // refused sign-ins have no actor (nobody was signed in) but name her as the resource, never her phone
-    const refusals = (await allRecords(`?from=${started}`)).filter((r) => r.action === 'token.issue' && r.resource === `user:${alice.id}` && r.actor === null);
+    const refusals = (await allRecords(`?from=${started}`)).filter(
+      (r) => r.action === 'token.issue' && r.resource === `user:${alice.id}` && r.actor === null,
+    );
     expect(summary(refusals).reverse()).toEqual([
       'token.issue FAILURE AUTH.INVALID_CREDENTIALS',
       ...Array(5).fill('token.issue FAILURE AUTH.INVALID_CREDENTIALS'),
@@ -160,7 +165,7 @@ describe('the audit trail', () => {
     expect(window.map((r) => r.id)).toEqual(expect.arrayContaining([second.id, third.id]));
     expect(window.map((r) => r.id)).not.toContain(all[0].id);
 
-    const reads = await allRecords(`?actor=${(claimsOf(operatorToken).sub as string)}`);
+    const reads = await allRecords(`?actor=${claimsOf(operatorToken).sub as string}`);
     expect(reads.filter((r) => r.action === 'audit.read').length).toBeGreaterThan(3);
     expect(reads[0]).toMatchObject({ action: 'audit.read', resource: 'audit_log', result: 'SUCCESS', origin: '127.0.0.1' });
   });
