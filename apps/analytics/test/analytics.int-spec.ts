@@ -238,7 +238,7 @@ describe('analytics service', () => {
           event_id: event.eventId,
           payment_id: paymentId,
           type: event.type,
-          schema_version: 1,
+          schema_version: event.schemaVersion,
           occurred_at: new Date(event.occurredAt),
           producer: event.producer,
           payload: event.payload,
