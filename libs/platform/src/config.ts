@@ -54,6 +54,16 @@ export const BaseEnvSchema = z.object({
   // A consumer's fetch waits for this many bytes, or this long, whichever comes first: fuller batches for less work per event.
   KAFKA_FETCH_MIN_BYTES: int(65536, 1, 10485760),
   KAFKA_FETCH_MAX_WAIT_MS: int(20, 0, 5000),
+  // Request counters live in Redis, shared by every instance of a service.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]*$/, 'letters, digits, ".", "_", ":" and "-" only')
+    .default('rl:'),
+  // Requests a minute per client address, per service (health checks aside).
+  RATE_LIMIT_PER_MIN: int(1200, 1, 1_000_000),
+  // Browser origins allowed to call the services; empty: no CORS headers at all.
+  CORS_ORIGINS: csv('').pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'expected origins such as https://app.example.com'))),
 });
 
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
@@ -61,7 +71,7 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 /** The typed configuration every service gets; services add their own section. */
 export interface ServiceConfig {
   service: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; corsOrigins: string[] };
   kafka: {
     brokers: string[];
     topicPrefix: string;
@@ -73,6 +83,9 @@ export interface ServiceConfig {
   database: { url: string; schema: string; poolSize: number };
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
   messaging: { maxAttempts: number; inboxRetentionHours: number };
+  redis: { url: string };
+  /** `prefix` goes before every counter's key in Redis; `perAddressPerMin` is the general limit per client address. */
+  rateLimit: { prefix: string; perAddressPerMin: number };
 }
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
@@ -87,7 +100,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 export function serviceConfig(service: string, port: number, env: BaseEnv): ServiceConfig {
   return {
     service,
-    http: { host: env.HOST, port },
+    http: { host: env.HOST, port, corsOrigins: env.CORS_ORIGINS },
     kafka: {
       brokers: env.KAFKA_BROKERS,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
@@ -99,5 +112,7 @@ export function serviceConfig(service: string, port: number, env: BaseEnv): Serv
     database: { url: env.DATABASE_URL, schema: service, poolSize: env.DATABASE_POOL_SIZE },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     messaging: { maxAttempts: env.MESSAGE_MAX_ATTEMPTS, inboxRetentionHours: env.INBOX_RETENTION_H },
+    redis: { url: env.REDIS_URL },
+    rateLimit: { prefix: env.RATE_LIMIT_PREFIX, perAddressPerMin: env.RATE_LIMIT_PER_MIN },
   };
 }

@@ -2,7 +2,7 @@
  * Domain errors carry a stable code and a kind. Each edge maps the kind once: the HTTP filter to a
  * status code, the Kafka consumer to retry or dead-letter. Services never throw HTTP exceptions.
  */
-export type ErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE';
+export type ErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(
@@ -21,3 +21,7 @@ export const conflict = (code: string, message: string, details?: Record<string,
   new DomainError(code, message, 'CONFLICT', details);
 export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(code, message, 'INVALID', details);
+
+/** Too many requests: the HTTP filter answers 429 with `Retry-After: retryAfterS`. */
+export const rateLimited = (code: string, message: string, retryAfterS: number) =>
+  new DomainError(code, message, 'RATE_LIMITED', { retryAfterS: Math.max(1, Math.ceil(retryAfterS)) });

@@ -11,6 +11,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   INVALID: HttpStatus.BAD_REQUEST,
   UNPROCESSABLE: HttpStatus.UNPROCESSABLE_ENTITY,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export interface FieldError {
@@ -62,6 +63,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof DomainError && exception.kind === 'RATE_LIMITED') {
+      reply.header('retry-after', String(Number(exception.details?.retryAfterS ?? 1)));
+    }
     reply.status(status).send(body);
   }
 

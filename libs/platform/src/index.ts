@@ -12,3 +12,4 @@ export * from './retry';
 export * from './transactions';
 export * from './hardening';
 export * from './input-safety';
+export * from './redis';

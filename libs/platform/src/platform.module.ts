@@ -10,6 +10,7 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
 import { Database } from './transactions';
+import { connectRedis, REDIS, RedisConnection } from './redis';
 import { shutdownTelemetry } from '@app/telemetry';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -21,7 +22,8 @@ export interface PlatformOptions {
 
 /**
  * What every service has: its typed config, structured logging, its database (own schema),
- * health endpoints, request validation and the one HTTP error filter.
+ * health endpoints, request validation, the one HTTP error filter, and Redis for its limits
+ * (the per-address limit createService sets up).
  */
 @Global()
 @Module({})
@@ -45,8 +47,10 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         Database,
+        { provide: REDIS, useFactory: () => connectRedis(config.redis.url, config.service) },
+        RedisConnection,
       ],
-      exports: [SERVICE_CONFIG, Database],
+      exports: [SERVICE_CONFIG, Database, REDIS],
     };
   }
 }
