@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { Limits, REDIS } from '@app/platform';
 import { testEnv } from '../../../test/support/env';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
@@ -248,5 +250,14 @@ describe('the per-address request limit', () => {
   it('is far away in tests (testEnv), so other tests never meet it', async () => {
     const answer = await fetch(`${service.url}/v1/payments?vpa=hardy@okbank`);
     expect(Number(answer.headers.get('x-ratelimit-limit'))).toBe(1_000_000);
+  });
+});
+
+describe('Limits', () => {
+  it('is there for every service to inject, counting under its own prefix in Redis', async () => {
+    const limits = service.app.get(Limits);
+    await limits.consume('probe', 'user-1', { points: 2, durationS: 60 });
+    const redis = service.app.get<Redis>(REDIS);
+    expect(await redis.get(`${env.RATE_LIMIT_PREFIX}payments:probe:user-1`)).toBe('1');
   });
 });

@@ -12,4 +12,5 @@ export * from './retry';
 export * from './transactions';
 export * from './hardening';
 export * from './input-safety';
+export * from './limits';
 export * from './redis';
