@@ -28,6 +28,7 @@ export const TOPICS = [
   'notifications.notification-events',
   'analytics.analytics-events',
   'users.user-events',
+  'audit.operator-actions',
 ];
 /** What "ours" creates by default (KAFKA_PARTITIONS); the peers' topics get the same. */
 export const PARTITIONS = 6;

@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
  * for the facts the system relies on (ports, health checks, start order, restart policy).
  */
 const ROOT = join(__dirname, '..', '..');
-const APPS = { payments: 3000, fraud: 3001, notifications: 3002, inventory: 3003, analytics: 3004 } as const;
+const APPS = { payments: 3000, fraud: 3001, notifications: 3002, inventory: 3003, analytics: 3004, users: 3005 } as const;
 
 type Env = Record<string, string | number | boolean | null>;
 interface Service {
@@ -78,7 +78,7 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('runs Kafka, PostgreSQL, Jaeger and the five services', () => {
+  it('runs Kafka, PostgreSQL, Redis, Jaeger and the six services', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'analytics',
       'fraud',
@@ -88,6 +88,8 @@ describe('docker-compose.yml', () => {
       'notifications',
       'payments',
       'postgres',
+      'redis',
+      'users',
     ]);
   });
 
@@ -99,7 +101,7 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(Object.entries(APPS))(
-    '%s: built from the Dockerfile, on its port, started once Kafka and PostgreSQL are healthy',
+    '%s: built from the Dockerfile, on its port, started once Kafka, PostgreSQL and Redis are healthy',
     (name, port) => {
       const service = compose.services[name];
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
@@ -109,12 +111,15 @@ describe('docker-compose.yml', () => {
         [`${name.toUpperCase()}_PORT`]: String(port),
         KAFKA_BROKERS: 'kafka:9092',
         DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
+        REDIS_URL: 'redis://redis:6379',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
         TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
+        AUTH_JWKS_URL: 'http://users:3005/.well-known/jwks.json',
       });
       expect(service.depends_on).toMatchObject({
         kafka: { condition: 'service_healthy' },
         postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
       });
       expect(service.healthcheck?.test).toEqual([
         'CMD',
@@ -134,6 +139,12 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('passes the users settings through, and keeps the signing key the service makes in a volume', () => {
+    const users = compose.services.users as Service & { volumes?: string[] };
+    expect(users.environment).toMatchObject({ OPERATOR_PHONES: '${OPERATOR_PHONES:-}', AUTH_PRIVATE_KEY: '${AUTH_PRIVATE_KEY:-}' });
+    expect(users.volumes).toEqual(['users-keys:/app/.cache/keys']);
+  });
+
   it('runs Kafka as a single KRaft node that advertises the address the services use', () => {
     const kafka = compose.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:4\./);
@@ -144,6 +155,13 @@ describe('docker-compose.yml', () => {
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1,
     });
     expect(String(kafka.environment?.KAFKA_ADVERTISED_LISTENERS).split(',')).toContain('PLAINTEXT://kafka:9092');
+  });
+
+  it('runs the Redis the services count their request limits in, at the address they are given', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:7/);
+    expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(new URL(String(compose.services.payments.environment?.REDIS_URL)).hostname).toBe('redis');
   });
 
   it('creates the database the services connect to', () => {

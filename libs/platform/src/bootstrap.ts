@@ -3,13 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
-import { acceptJsonBodiesOnly, rejectUnsafeInput } from './hardening';
+import { acceptJsonBodiesOnly, hardenHttp, rejectUnsafeInput } from './hardening';
+import { REDIS } from './redis';
 
 /**
  * Provided by the messaging runtime: the transport through which the service's `@EventPattern`
@@ -44,6 +46,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await hardenHttp(fastify, config, app.get<Redis>(REDIS));
   await runMigrations(app.get(DataSource), config.database.schema);
   documentApi(app, definition);
   await app.init();

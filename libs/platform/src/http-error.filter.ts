@@ -67,6 +67,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const [status, body] = this.toResponse(exception);
     if (exception instanceof DomainError && exception.headers) void reply.headers(exception.headers);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof DomainError && exception.kind === 'RATE_LIMITED') {
+      reply.header('retry-after', String(Number(exception.details?.retryAfterS ?? 1)));
+    }
     reply.status(status).send(body);
   }
 

@@ -13,3 +13,5 @@ export * from './transactions';
 export * from './public.decorator';
 export * from './hardening';
 export * from './input-safety';
+export * from './limits';
+export * from './redis';
