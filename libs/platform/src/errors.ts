@@ -2,7 +2,8 @@
  * Domain errors carry a stable code and a kind. Each edge maps the kind once: the HTTP filter to a
  * status code, the Kafka consumer to retry or dead-letter. Services never throw HTTP exceptions.
  */
-export type ErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE';
+export type ErrorKind =
+  'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(
@@ -27,3 +28,9 @@ export const unauthenticated = (code: string, message: string, headers: Record<s
   new DomainError(code, message, 'UNAUTHENTICATED', undefined, headers);
 export const forbidden = (code: string, message: string) => new DomainError(code, message, 'FORBIDDEN');
 export const unavailable = (code: string, message: string) => new DomainError(code, message, 'UNAVAILABLE');
+
+/** Too many requests: 429 with `Retry-After` (whole seconds, at least 1), also in the body as `retryAfterS`. */
+export const rateLimited = (code: string, message: string, retryAfterS: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterS));
+  return new DomainError(code, message, 'RATE_LIMITED', { retryAfterS: seconds }, { 'retry-after': String(seconds) });
+};

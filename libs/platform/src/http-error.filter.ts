@@ -13,6 +13,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   FORBIDDEN: HttpStatus.FORBIDDEN,
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export interface FieldError {
