@@ -194,11 +194,11 @@ describe('6. bad input', () => {
     expect(await count()).toBe(before);
   });
 
-  it('a body that is not JSON → 400, never a 5xx', async () => {
+  it('broken JSON → 400, a body that is not JSON → 415, never a 5xx', async () => {
     const response = await call('POST', api.payments(), undefined, '{"payerVpa": ');
     expect(response.status).toBe(400);
     const text = await fetch(api.payments(), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
-    expect(text.status).toBe(400);
+    expect(text.status).toBe(415);
   });
 
   it('an unknown or malformed payment id → 404', async () => {
