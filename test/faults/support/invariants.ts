@@ -7,7 +7,8 @@ import { FaultSystem, SERVICES, ServiceName } from './system';
 /**
  * The topics each service's consumer group reads (its @EventPattern handlers). Every group reads
  * the users service's events: libs/auth keeps the de-registered users of each service from them
- * (users' own group included); payments also keeps who holds which VPA.
+ * (users' own group included); payments also keeps who holds which VPA. Users also reads every
+ * service's operator actions, for its audit trail.
  */
 export const CONSUMES: Record<ServiceName, string[]> = {
   payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents, Topics.UserEvents],
@@ -15,7 +16,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
   notifications: [Topics.PaymentEvents, Topics.UserEvents],
   inventory: [Topics.PaymentEvents, Topics.UserEvents],
   analytics: [...PaymentTopics, Topics.UserEvents],
-  users: [Topics.UserEvents],
+  users: [Topics.UserEvents, Topics.OperatorActions],
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;
