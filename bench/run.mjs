@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureNaiveBuild } from './lib/build-naive.mjs';
 import { connect, redisPid, startBroker, startPrivateZipkin } from './lib/infra.mjs';
-import { measureSystem } from './lib/phases.mjs';
+import { measureSystem, prepareIdentities } from './lib/phases.mjs';
 import { formatTables, renderChart } from './lib/report.mjs';
 import { payerPoolFor } from './lib/workload.mjs';
 
@@ -170,12 +170,13 @@ async function main() {
     });
   }
   // bounded in time whatever happens: services that never get ready, a drain that never ends, ...
-  // registering the payers takes its time too: a generous 0.1 s per user
-  const registrationS = Math.ceil(payerPoolFor(config.rate) / 5) * 0.1;
+  // registering the payers (once for the run) takes its time too: a generous 0.2 s per user
+  const registrationS = Math.ceil(payerPoolFor(config.rate) / 5) * 0.2;
   const limitMs =
     (config.systems.length + (config.tracing ? 2 : 0)) *
-      (240 + registrationS + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
+      (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
       1000 +
+    registrationS * 1000 +
     300_000;
   const watchdog = setTimeout(() => {
     log(`the run exceeded its time limit (${Math.round(limitMs / 60000)} min): stopping`);
@@ -242,6 +243,7 @@ async function main() {
       config,
       brokers: broker.brokers,
       externalKafka: broker.external,
+      kafka,
       kafkaAdmin,
       pgAdmin,
       monitor,
@@ -252,7 +254,10 @@ async function main() {
         child = c;
       },
       defer,
+      cleanups,
     };
+    // every system's payers and payees, signed up once (each system starts from a copy)
+    ctx.identity = await prepareIdentities(ctx);
     const variants = {};
     for (const spec of specs) {
       // a system that fails is reported as such; the others are still measured

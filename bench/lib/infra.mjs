@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { connect as connectTcp } from 'node:net';
 import pg from 'pg';
@@ -107,8 +108,9 @@ export async function connect(database) {
   return client;
 }
 
-export async function createDatabase(admin, name) {
-  await admin.query(`CREATE DATABASE "${name}"`);
+/** A new database, empty or a copy of `template` (which nobody may be connected to meanwhile). */
+export async function createDatabase(admin, name, template) {
+  await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
 }
 
 export async function dropDatabase(admin, name) {
@@ -171,6 +173,42 @@ export async function createTopics(admin, prefix) {
     waitForLeaders: true,
     topics: names.map((t) => ({ topic: `${prefix}${t}`, numPartitions: PARTITIONS, replicationFactor: 1 })),
   });
+}
+
+/**
+ * Copies every message of topic `from` to topic `to` (same partition, key, value and headers, in
+ * order), through a consumer group of its own that is deleted afterwards. Returns how many (bounded).
+ */
+export async function copyTopic(kafka, admin, from, to, timeoutMs = 120_000) {
+  const total = (await admin.fetchTopicOffsets(from)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  if (total === 0) return 0;
+  const groupId = `bench-copy-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  let copied = 0;
+  let timer;
+  try {
+    await Promise.all([consumer.connect(), producer.connect()]);
+    await consumer.subscribe({ topic: from, fromBeginning: true });
+    await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`copying ${from}: ${copied} of ${total} messages after ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            const messages = batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, partition: batch.partition }));
+            await producer.send({ topic: to, acks: -1, messages });
+            copied += messages.length;
+            if (copied >= total) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    await Promise.all([consumer.disconnect(), producer.disconnect()]).catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+  return copied;
 }
 
 /** Removes the topics and consumer groups of a prefix (on a shared broker, nothing is left behind). */

@@ -1,13 +1,15 @@
-// One system, measured: its own database and topic prefix, the five services and users started,
-// products seeded, the payers and payees registered, then warm-up → end to end (open loop at the
-// offered rate, drained) → intake (closed loop at a fixed concurrency), with the sampler running
-// throughout; then everything of it is removed.
+// The run's people, registered once (prepareIdentities), then one system at a time, measured: its
+// own database (a copy of the registered users' one) and topic prefix (the users service's events
+// copied into it), the five services and users started, products seeded, the payers known to
+// payments, then warm-up → end to end (open loop at the offered rate, drained) → intake (closed
+// loop at a fixed concurrency), with the sampler running throughout; then everything of it is removed.
 
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   connect,
+  copyTopic,
   createDatabase,
   createTopics,
   databaseUrl,
@@ -92,17 +94,96 @@ export function runLoad(paths, options, track = () => undefined) {
   });
 }
 
+/** The `iss` of the run's tokens, whichever system's users service signs them (they share the key). */
+const ISSUER = 'https://identity.bench.invalid';
+
+/** What every system's users service is given: the run's issuer and key, and where its limits stay out of the way. */
+function usersEnv(identity, prefix) {
+  return {
+    AUTH_ISSUER: ISSUER,
+    AUTH_KEY_FILE: identity.keyFile,
+    AUTH_TOKEN_TTL_S: '86400',
+    // scrypt at its cheapest: the run signs up thousands of users before it measures anything
+    PASSWORD_SCRYPT_LOG_N: '10',
+    OPERATOR_PHONES: OPERATOR_PHONE,
+    // One client address and payers paying many times a minute: ours' limits are counted in Redis
+    // as always (their cost is measured), but set where they never refuse the load.
+    RATE_LIMIT_PER_MIN: '1000000',
+    RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
+    RATE_LIMIT_PREFIX: `${prefix}rl:`,
+  };
+}
+
+/**
+ * The run's people, made once before any system is measured, through the users service as a client
+ * would: it runs alone on a database and topic prefix of its own while the operator and every payer
+ * and payee sign up, sign in and link their VPAs (`bench/lib/identities.mjs`), until its outbox is
+ * empty; then it stops. Each system then starts from a copy of that database (its users service
+ * knows them all, with the same signing key: the tokens stay valid) and a copy of its events.
+ * (The smoke run, a few hundred payments, makes do with 100 payers and 50 shops.)
+ */
+export async function prepareIdentities(ctx) {
+  const { runId, paths, config, kafkaAdmin, pgAdmin, log } = ctx;
+  const defer = ctx.defer ?? ((fn) => fn);
+  const database = `bench_${runId}_identity`;
+  const prefix = `bench.${runId}.identity.`;
+  const identity = {
+    database,
+    prefix,
+    keyFile: join(dirname(paths.logs), 'keys', 'identity.json'),
+    file: join(dirname(paths.logs), 'identities.json'),
+    ...(config.smoke ? { payerPool: 100, payees: 50 } : { payerPool: payerPoolFor(config.rate), payees: PAYEES }),
+  };
+  await createDatabase(pgAdmin, database);
+  ctx.cleanups.push(() => (ctx.keep ? undefined : dropDatabase(pgAdmin, database)));
+  if (ctx.externalKafka) ctx.cleanups.push(() => deleteKafkaPrefix(kafkaAdmin, prefix));
+  await createTopics(kafkaAdmin, prefix);
+  const env = {
+    KAFKA_BROKERS: ctx.brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    DATABASE_URL: databaseUrl(database),
+    OTEL_SDK_DISABLED: 'true',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...usersEnv(identity, prefix),
+  };
+  log(`identities: signing up ${holdersCount(identity)} users (database ${database})`);
+  const users = await startSystem({ system: 'ours', label: 'identity', env, paths, logDir: paths.logs, log, processes: [USERS] });
+  const stop = defer(() => users.stop());
+  try {
+    identity.operatorToken = await registerOperator(users.urls[USERS]);
+    identity.registered = await registerHolders({ usersUrl: users.urls[USERS], ...identity });
+    const client = await connect(database);
+    try {
+      const deadline = Date.now() + 120_000;
+      while ((await client.query('SELECT count(*)::int AS n FROM users.outbox')).rows[0].n > 0) {
+        if (Date.now() > deadline) throw new Error("the users service's outbox did not empty in 120 s");
+        await sleep(250);
+      }
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await stop(); // nobody may be connected to a template database
+  }
+  const { users: n, vpas, seconds } = identity.registered;
+  log(`identities: ${n} users holding ${vpas} VPAs registered in ${seconds.toFixed(1)} s`);
+  return identity;
+}
+
+const holdersCount = ({ payerPool, payees }) => Math.ceil(payerPool / 5) + 2 + Math.ceil(payees / 5);
+
 /**
  * @param {object} spec   { label, system, env, intake, processes (extra name → pid to measure) }
- * @param {object} ctx    { runId, paths, config, brokers, kafkaAdmin, pgAdmin, monitor, keep, log, onChild, externalKafka }
+ * @param {object} ctx    { runId, paths, config, brokers, kafka, kafkaAdmin, pgAdmin, monitor, keep, log, onChild, externalKafka, identity }
  */
 export async function measureSystem(spec, ctx) {
-  const { runId, paths, config, kafkaAdmin, pgAdmin, monitor, log } = ctx;
+  const { runId, paths, config, kafkaAdmin, pgAdmin, monitor, log, identity } = ctx;
   const database = `bench_${runId}_${spec.label.replace(/\W/g, '_')}`;
   const prefix = `bench.${runId}.${spec.label}.`;
   const cleanups = [];
   const defer = ctx.defer ?? ((fn) => fn);
-  await createDatabase(pgAdmin, database);
+  // the registered users, their VPAs and the audit trail of it all, as the users service left them
+  await createDatabase(pgAdmin, database, identity.database);
   cleanups.push(defer(() => (ctx.keep ? undefined : dropDatabase(pgAdmin, database))));
   if (ctx.externalKafka) cleanups.push(defer(() => deleteKafkaPrefix(kafkaAdmin, prefix)));
   let system;
@@ -115,6 +196,8 @@ export async function measureSystem(spec, ctx) {
     // while the others do, on a fresh broker, can crash at startup (an UNKNOWN_TOPIC_OR_PARTITION
     // escapes kafkajs' createTopics({ waitForLeaders })), which is not what is measured here.
     await createTopics(kafkaAdmin, prefix);
+    // what the users service published while they signed up: every service of the system learns it
+    await copyTopic(ctx.kafka, kafkaAdmin, `${identity.prefix}users.user-events`, `${prefix}users.user-events`);
     const env = {
       KAFKA_BROKERS: ctx.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
@@ -122,17 +205,7 @@ export async function measureSystem(spec, ctx) {
       FRAUD_BLOCKED_VPAS: BLOCKED_VPAS.join(','),
       BENCH_PAYMENT_COLUMNS: paymentColumns.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      // The users service: its key made once for this system, tokens valid for the whole run,
-      // scrypt at its cheapest (the run signs up thousands of users before it measures anything).
-      AUTH_KEY_FILE: join(dirname(paths.logs), 'keys', `${spec.label}.json`),
-      AUTH_TOKEN_TTL_S: '86400',
-      PASSWORD_SCRYPT_LOG_N: '10',
-      OPERATOR_PHONES: OPERATOR_PHONE,
-      // One client address and payers paying many times a minute: ours' limits are counted in Redis
-      // as always (their cost is measured), but set where they never refuse the load.
-      RATE_LIMIT_PER_MIN: '1000000',
-      RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
-      RATE_LIMIT_PREFIX: `${prefix}rl:`,
+      ...usersEnv(identity, prefix),
       ...spec.env,
     };
     log(`${spec.label}: starting (database ${database}, topics ${prefix}*)`);
@@ -143,19 +216,15 @@ export async function measureSystem(spec, ctx) {
       return start();
     });
     cleanups.push(defer(() => system.stop()));
-    if (spec.system === 'ours') await putProducts(system.urls.inventory, await registerOperator(system.urls[USERS]), PRODUCTS);
+    if (spec.system === 'ours') await putProducts(system.urls.inventory, identity.operatorToken, PRODUCTS);
     else await seedProducts(database, PRODUCTS);
     client = await connect(database);
     cleanups.push(defer(() => client.end()));
 
-    // Every payer and payee, before anything is measured: signed up, signed in, VPAs linked, and
-    // known to payments (an outcome waited for, not a pause).
-    // (the smoke run, a few hundred payments, makes do with 100 payers and 50 shops)
-    const { payerPool, payees } = config.smoke ? { payerPool: 100, payees: 50 } : { payerPool: payerPoolFor(config.rate), payees: PAYEES };
-    const identities = join(dirname(paths.logs), `identities-${spec.label}.json`);
-    const registered = await registerHolders({ usersUrl: system.urls[USERS], payerPool, payees, file: identities });
+    // Every payer and payee known to payments before anything is measured (an outcome waited for,
+    // not a pause), and the refusals it owes checked.
+    const { payerPool, payees, file: identities, registered } = identity;
     await untilPaymentsKnowsUsers(client, kafkaAdmin, prefix);
-    log(`${spec.label}: ${registered.users} users holding ${registered.vpas} VPAs registered in ${registered.seconds.toFixed(1)} s`);
     const access = await probeAccess(system.urls.payments, identities);
     if (access.noToken !== 401 || access.notOwned !== 403 || access.unknownPayee !== 422) {
       log(`${spec.label}: WARNING: refusals answered ${JSON.stringify(access)}, expected 401, 403, 422`);

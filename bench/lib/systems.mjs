@@ -45,7 +45,7 @@ function entryOf(system, service, paths) {
  * this users service (AUTH_ISSUER, AUTH_JWKS_URL). Returns their URLs, pids and a stop() that ends
  * them (SIGTERM, then SIGKILL after 15 s). A detached watchdog ends them too if this process dies.
  */
-export async function startSystem({ system, label, env, paths, logDir, profileDir, log }) {
+export async function startSystem({ system, label, env, paths, logDir, profileDir, log, processes = PROCESSES }) {
   const children = {};
   const urls = {};
   const logs = {};
@@ -54,12 +54,13 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
     await Promise.all(Object.values(children).map((child) => stopChild(child)));
   };
   try {
-    for (const service of PROCESSES) {
+    for (const service of processes) {
       ports[service] = await freePort();
       urls[service] = `http://127.0.0.1:${ports[service]}`;
     }
-    const issuer = { AUTH_ISSUER: urls[USERS], AUTH_JWKS_URL: `${urls[USERS]}/.well-known/jwks.json` };
-    for (const service of PROCESSES) {
+    // the tokens' `iss` is env's AUTH_ISSUER if given (the run's), else the users service's address
+    const issuer = { AUTH_ISSUER: env.AUTH_ISSUER ?? urls[USERS], AUTH_JWKS_URL: `${urls[USERS]}/.well-known/jwks.json` };
+    for (const service of processes) {
       const port = ports[service];
       logs[service] = join(logDir, `${label}-${service}.log`);
       const fd = openSync(logs[service], 'a');
@@ -84,7 +85,7 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
       }
       spawnWatchdog(process.pid, children[service].pid);
     }
-    await waitReady({ children, urls, logs, log, label });
+    await waitReady({ children, urls, logs, log, label, processes });
   } catch (error) {
     await stop();
     throw error;
@@ -97,11 +98,11 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
   return { urls, pids, logs, stop, exited };
 }
 
-async function waitReady({ children, urls, logs, log, label }) {
+async function waitReady({ children, urls, logs, log, label, processes }) {
   const deadline = Date.now() + 120_000;
   const ready = new Set();
-  while (ready.size < PROCESSES.length) {
-    for (const service of PROCESSES) {
+  while (ready.size < processes.length) {
+    for (const service of processes) {
       if (ready.has(service)) continue;
       const child = children[service];
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -113,14 +114,14 @@ async function waitReady({ children, urls, logs, log, label }) {
       await response?.arrayBuffer().catch(() => undefined);
       if (response?.status === 200) ready.add(service);
     }
-    if (ready.size === PROCESSES.length) break;
+    if (ready.size === processes.length) break;
     if (Date.now() > deadline) {
-      const missing = PROCESSES.filter((s) => !ready.has(s));
+      const missing = processes.filter((s) => !ready.has(s));
       throw new Error(`${label}: not ready after 120 s: ${missing.join(', ')}\n${missing.map((s) => tailFile(logs[s], 15)).join('\n')}`);
     }
     await sleep(250);
   }
-  log(`${label}: five services and users ready`);
+  log(`${label}: ${processes.length === PROCESSES.length ? 'five services and users' : processes.join(', ')} ready`);
 }
 
 async function stopChild(child) {
