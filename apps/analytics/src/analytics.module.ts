@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { PaymentFactsController } from './aggregate-payment-facts/payment-facts.controller';
@@ -17,8 +18,9 @@ export class AnalyticsModule {
     return {
       module: AnalyticsModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Analytics1763700000100] }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Analytics1763700000100, ...AUTH_MIGRATIONS] }),
         MessagingModule.forRoot({ config }),
+        AuthModule.forRoot(config),
       ],
       controllers: [SummaryController, LifecycleEventController, PaymentFactsController],
       providers: [LifecycleEventsService, PaymentFactsService, SummaryService, LifecycleEventsRepository, PaymentFactsRepository],

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AnyPaymentEvent, createEvent, EventCatalog, FailureReason, PAYMENT_EVENT_TYPES, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
+import { newOperator, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { AnalyticsModule } from '../src/analytics.module';
@@ -11,6 +12,8 @@ import { loadConfig } from '../src/config';
 const env = testEnv('analytics');
 const kafka = new TestKafka(env);
 let service: RunningService;
+// The summary is for operators (access.int-spec.ts: everyone else is refused).
+let operator: TestUser;
 
 // Each scenario creates its payments inside its own window of creation times, far from the others,
 // so that it can query exactly its own payments through from/to.
@@ -66,7 +69,7 @@ async function deliver(events: AnyPaymentEvent[]): Promise<void> {
 }
 
 async function summary(query = '') {
-  const response = await fetch(`${service.url}/v1/analytics/summary${query ? `?${query}` : ''}`);
+  const response = await fetch(`${service.url}/v1/analytics/summary${query ? `?${query}` : ''}`, { headers: operator.headers });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -105,6 +108,7 @@ async function announcedAbout(paymentIds: string[]): Promise<AnyPaymentEvent[]> 
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Analytics', description: '', module: AnalyticsModule.forRoot(config) });
+  operator = await newOperator();
 });
 
 afterAll(async () => {
@@ -238,7 +242,7 @@ describe('analytics service', () => {
           event_id: event.eventId,
           payment_id: paymentId,
           type: event.type,
-          schema_version: 1,
+          schema_version: event.schemaVersion,
           occurred_at: new Date(event.occurredAt),
           producer: event.producer,
           payload: event.payload,
@@ -299,7 +303,7 @@ describe('analytics service', () => {
 
   describe('a bad query', () => {
     const rejected = async (query: string) => {
-      const response = await fetch(`${service.url}/v1/analytics/summary?${query}`);
+      const response = await fetch(`${service.url}/v1/analytics/summary?${query}`, { headers: operator.headers });
       expect(response.status).toBe(400);
       return ((await response.json()) as { message: string }).message;
     };

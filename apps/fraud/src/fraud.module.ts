@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
 import { AssessPaymentService } from './assess-payment/assess-payment.service';
@@ -17,8 +18,9 @@ export class FraudModule {
     return {
       module: FraudModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Fraud1763700000100] }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Fraud1763700000100, ...AUTH_MIGRATIONS] }),
         MessagingModule.forRoot({ config }),
+        AuthModule.forRoot(config),
       ],
       controllers: [GetAssessmentController, FraudEventsController],
       providers: [

@@ -5,6 +5,7 @@ import { AnyPaymentEvent, createEvent, DomainEvent, PayloadOf, Topics } from '@a
 import { KAFKA } from '@app/messaging';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
+import { newOperator, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
@@ -19,6 +20,8 @@ const env = testEnv('fraud', {
 });
 const kafka = new TestKafka(env);
 let service: RunningService;
+// Assessments are for operators (access.int-spec.ts: everyone else is refused).
+let operator: TestUser;
 
 interface AssessmentView {
   paymentId: string;
@@ -45,7 +48,7 @@ const initiated = (payerVpa: string, payeeVpa: string, amountPaise = 12_550): Pa
 });
 
 async function getAssessment(paymentId: string) {
-  const response = await fetch(`${service.url}/v1/fraud/assessments/${paymentId}`);
+  const response = await fetch(`${service.url}/v1/fraud/assessments/${paymentId}`, { headers: operator.headers });
   return { status: response.status, body: (await response.json()) as AssessmentView };
 }
 
@@ -86,6 +89,7 @@ const velocityRejections = (events: Array<DomainEvent<'FraudAssessed'>>) => even
 
 beforeAll(async () => {
   service = await startFraud();
+  operator = await newOperator();
 });
 
 afterAll(async () => {

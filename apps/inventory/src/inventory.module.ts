@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { GetProductController } from './get-product/get-product.controller';
@@ -19,8 +20,9 @@ export class InventoryModule {
     return {
       module: InventoryModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Inventory1763700000300] }),
+        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Inventory1763700000300, ...AUTH_MIGRATIONS] }),
         MessagingModule.forRoot({ config }),
+        AuthModule.forRoot(config),
       ],
       controllers: [PutProductController, GetProductController, StockEventsController],
       providers: [

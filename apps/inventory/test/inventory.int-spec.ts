@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { AnyPaymentEvent, createEvent, deadLetterTopic, LineItem, Topics } from '@app/contracts';
 import { testEnv } from '../../../test/support/env';
+import { newOperator, newUser, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
@@ -11,6 +12,9 @@ const env = testEnv('inventory');
 const kafka = new TestKafka(env);
 const admin = new Kafka({ clientId: 'tests-admin', brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
 let service: RunningService;
+// Operators put products; any signed-in user reads them (access.int-spec.ts: everyone else is refused).
+let operator: TestUser;
+let user: TestUser;
 
 const MARKER_SKU = 'MARKER';
 const newSku = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
@@ -33,14 +37,14 @@ type Json = Record<string, unknown>;
 async function put(sku: string, body: unknown, raw = false): Promise<{ status: number; body: Json }> {
   const response = await fetch(`${service.url}/v1/inventory/products/${sku}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...operator.headers },
     body: raw ? (body as string) : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Json };
 }
 
 async function product(sku: string): Promise<Json> {
-  const response = await fetch(`${service.url}/v1/inventory/products/${sku}`);
+  const response = await fetch(`${service.url}/v1/inventory/products/${sku}`, { headers: user.headers });
   expect(response.status).toBe(200);
   return (await response.json()) as Json;
 }
@@ -82,6 +86,7 @@ beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Inventory', description: '', module: InventoryModule.forRoot(config) });
   await admin.connect();
+  [operator, user] = await Promise.all([newOperator(), newUser()]);
   expect((await put(MARKER_SKU, { name: 'marker', stock: 1_000_000 })).status).toBe(201);
 });
 
@@ -120,7 +125,7 @@ describe('inventory products API', () => {
     const response = await put(sku, body);
     expect(response.status).toBe(400);
     for (const field of fields) expect(response.body.message).toContain(field);
-    expect((await fetch(`${service.url}/v1/inventory/products/${sku}`)).status).toBe(404);
+    expect((await fetch(`${service.url}/v1/inventory/products/${sku}`, { headers: user.headers })).status).toBe(404);
   });
 
   it('rejects a body that is not JSON with 400', async () => {
@@ -131,12 +136,12 @@ describe('inventory products API', () => {
     const response = await put(sku, { name: 'Tea', stock: 1 });
     expect(response.status).toBe(400);
     expect(response.body.message).toContain('sku');
-    const get = await fetch(`${service.url}/v1/inventory/products/${sku}`);
+    const get = await fetch(`${service.url}/v1/inventory/products/${sku}`, { headers: user.headers });
     expect(get.status).toBe(400);
   });
 
   it('answers 404 for an unknown product', async () => {
-    const response = await fetch(`${service.url}/v1/inventory/products/${newSku('NONE')}`);
+    const response = await fetch(`${service.url}/v1/inventory/products/${newSku('NONE')}`, { headers: user.headers });
     expect(response.status).toBe(404);
     expect(((await response.json()) as Json).code).toBe('PRODUCT.NOT_FOUND');
   });

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { OPERATOR, Roles } from '@app/auth';
 import { GetAssessmentService } from './get-assessment.service';
 
 @ApiTags('fraud')
@@ -7,7 +8,8 @@ import { GetAssessmentService } from './get-assessment.service';
 export class GetAssessmentController {
   constructor(private readonly assessments: GetAssessmentService) {}
 
-  /** The fraud verdict on a payment: 404 until it has been assessed. */
+  /** The fraud verdict on a payment: 404 until it has been assessed. Operators only. */
+  @Roles(OPERATOR)
   @Get(':paymentId')
   get(@Param('paymentId') paymentId: string) {
     return this.assessments.get(paymentId);

@@ -8,7 +8,7 @@ import { GetProductService } from './get-product.service';
 export class GetProductController {
   constructor(private readonly products: GetProductService) {}
 
-  /** A product's stock: on hand, reserved for pending payments, and available (the difference). */
+  /** A product's stock: on hand, reserved for pending payments, and available (the difference). Any signed-in user. */
   @Get(':sku')
   get(@Param() { sku }: SkuParamDto) {
     return this.products.get(sku);
