@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the five services: SERVICE (build arg, or env at run time) picks the one to run,
+# One image for the six services: SERVICE (build arg, or env at run time) picks the one to run,
 # e.g. docker run -e SERVICE=fraud upi-payments:local. Used by docker-compose.yml.
 ARG NODE_VERSION=20
 
@@ -26,8 +26,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# where the users service keeps the token signing key it makes when AUTH_PRIVATE_KEY is unset (a volume in docker-compose.yml)
+RUN mkdir -p .cache/keys && chown -R node:node .cache && chmod 700 .cache/keys
 ARG SERVICE
 ENV SERVICE=${SERVICE}
 USER node
 # shell form so that ${SERVICE} is expanded; exec so that node (not sh) receives SIGTERM
-CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory or analytics}/src/main.js
+CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory, analytics or users}/src/main.js

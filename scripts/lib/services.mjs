@@ -1,4 +1,4 @@
-// The five services as `npm start` runs them: names, ports, entry points, and waiting until they
+// The services as `npm start` runs them: names, ports, entry points, and waiting until they
 // are ready.
 
 import net from 'node:net';
@@ -11,6 +11,7 @@ export const SERVICES = [
   { name: 'notifications', port: 3002, color: 'green' },
   { name: 'inventory', port: 3003, color: 'yellow' },
   { name: 'analytics', port: 3004, color: 'cyan' },
+  { name: 'users', port: 3005, color: 'white' },
 ];
 
 export const say = (message) => console.log(`[start] ${message}`);

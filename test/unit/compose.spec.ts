@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
  * for the facts the system relies on (ports, health checks, start order, restart policy).
  */
 const ROOT = join(__dirname, '..', '..');
-const APPS = { payments: 3000, fraud: 3001, notifications: 3002, inventory: 3003, analytics: 3004 } as const;
+const APPS = { payments: 3000, fraud: 3001, notifications: 3002, inventory: 3003, analytics: 3004, users: 3005 } as const;
 
 type Env = Record<string, string | number | boolean | null>;
 interface Service {
@@ -78,7 +78,7 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('runs Kafka, PostgreSQL, Jaeger and the five services', () => {
+  it('runs Kafka, PostgreSQL, Jaeger and the six services', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'analytics',
       'fraud',
@@ -88,6 +88,7 @@ describe('docker-compose.yml', () => {
       'notifications',
       'payments',
       'postgres',
+      'users',
     ]);
   });
 
@@ -111,6 +112,7 @@ describe('docker-compose.yml', () => {
         DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
         TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
+        AUTH_JWKS_URL: 'http://users:3005/.well-known/jwks.json',
       });
       expect(service.depends_on).toMatchObject({
         kafka: { condition: 'service_healthy' },
@@ -132,6 +134,12 @@ describe('docker-compose.yml', () => {
       FRAUD_VELOCITY_WINDOW_S: '${FRAUD_VELOCITY_WINDOW_S:-60}',
       FRAUD_HIGH_AMOUNT: '${FRAUD_HIGH_AMOUNT:-10000.00}',
     });
+  });
+
+  it('passes the users settings through, and keeps the signing key the service makes in a volume', () => {
+    const users = compose.services.users as Service & { volumes?: string[] };
+    expect(users.environment).toMatchObject({ OPERATOR_PHONES: '${OPERATOR_PHONES:-}', AUTH_PRIVATE_KEY: '${AUTH_PRIVATE_KEY:-}' });
+    expect(users.volumes).toEqual(['users-keys:/app/.cache/keys']);
   });
 
   it('runs Kafka as a single KRaft node that advertises the address the services use', () => {

@@ -6,6 +6,7 @@ import { EnvSchema as FraudEnv } from '../../apps/fraud/src/config';
 import { EnvSchema as InventoryEnv } from '../../apps/inventory/src/config';
 import { EnvSchema as NotificationsEnv } from '../../apps/notifications/src/config';
 import { EnvSchema as PaymentsEnv } from '../../apps/payments/src/config';
+import { EnvSchema as UsersEnv } from '../../apps/users/src/config';
 import { EnvSchema as DlqEnv } from '../../tools/dlq/src/config';
 
 /**
@@ -30,7 +31,7 @@ const OUTSIDE_SCHEMAS: Record<string, { dir: string; inTable: boolean; why: stri
   FAILPOINT: { dir: 'libs/messaging', inTable: false, why: 'fault injection for the fault suite, not a setting' },
 };
 
-const SCHEMAS = [BaseEnvSchema, AnalyticsEnv, FraudEnv, InventoryEnv, NotificationsEnv, PaymentsEnv, DlqEnv];
+const SCHEMAS = [BaseEnvSchema, AnalyticsEnv, FraudEnv, InventoryEnv, NotificationsEnv, PaymentsEnv, UsersEnv, DlqEnv];
 
 /** The backticked names in the first column of the table under "## Configuration". */
 function tableVariables(readme: string): string[] {

@@ -62,7 +62,11 @@ export const EnvSchema = BaseEnvSchema.extend({
   USERS_PORT: port(3005),
   OPERATOR_PHONES: phones,
   AUTH_TOKEN_TTL_S: int(900, 30, 86_400),
-  AUTH_PRIVATE_KEY: z.string().trim().min(1).optional(),
+  // empty is unset (docker-compose passes ${AUTH_PRIVATE_KEY:-})
+  AUTH_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .transform((text) => text?.trim() || undefined),
   AUTH_KEY_FILE: z.string().trim().min(1).default('.cache/keys/users-signing-key.json'),
   LOGIN_THROTTLE_S: int(900, 1, 86_400),
   // scrypt's cost is 2^this (r = 8, p = 5); raising it leaves the stored hashes valid.

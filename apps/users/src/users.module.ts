@@ -19,6 +19,8 @@ import { LookupVpaController } from './lookup-vpa/lookup-vpa.controller';
 import { LookupVpaService } from './lookup-vpa/lookup-vpa.service';
 import { USERS_MIGRATIONS } from './migrations';
 import { Passwords } from './passwords/passwords';
+import { OperatorActionsController } from './record-operator-actions/operator-actions.controller';
+import { RecordOperatorActionsService } from './record-operator-actions/record-operator-actions.service';
 import { RegisterUserController } from './register-user/register-user.controller';
 import { RegisterUserService } from './register-user/register-user.service';
 import { ThrottlePurger } from './throttles/throttle-purger';
@@ -39,8 +41,9 @@ export class UsersModule {
       imports: [
         PlatformModule.forRoot({ config, migrations: USERS_MIGRATIONS }),
         MessagingModule.forRoot({ config }),
-        // Verifies tokens like every service, against this service's own JWKS by default (AUTH_JWKS_URL).
-        AuthModule.forRoot(config),
+        // Verifies tokens like every service, against this service's own JWKS by default (AUTH_JWKS_URL);
+        // operators' requests here are audited by the use cases themselves, not as OperatorActed.
+        AuthModule.forRoot(config, { auditOperators: false }),
       ],
       controllers: [
         RegisterUserController,
@@ -51,6 +54,8 @@ export class UsersModule {
         UnlinkVpaController,
         LookupVpaController,
         ListAuditController,
+        // event handlers are controllers too: Nest hands their @EventPattern methods to the messaging runtime
+        OperatorActionsController,
       ],
       providers: [
         { provide: TOKEN_SETTINGS, useValue: config.tokens },
@@ -75,6 +80,7 @@ export class UsersModule {
         UnlinkVpaService,
         LookupVpaService,
         ListAuditService,
+        RecordOperatorActionsService,
       ],
     };
   }

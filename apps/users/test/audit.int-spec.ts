@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { createEvent, Topics } from '@app/contracts';
+import { eventually } from '../../../test/support/eventually';
+import { TestKafka } from '../../../test/support/kafka';
 import { runCli } from '../src/cli/run-cli';
 import { claimsOf, newPhone, newVpa, UsersApp } from './users-app';
 
@@ -20,16 +23,19 @@ interface AuditPage {
 }
 
 let users: UsersApp;
+let kafka: TestKafka;
 let operatorToken: string;
 
 beforeAll(async () => {
   users = await UsersApp.start('users_audit', { OPERATOR_PHONES: `${OPERATOR_PHONE}, +919000000002` });
   const operator = await users.register('Olga Operator', OPERATOR_PHONE);
   operatorToken = await users.token(operator.phone, operator.password);
+  kafka = new TestKafka(users.env);
 });
 
 afterAll(async () => {
   await users?.close();
+  await kafka?.close();
 });
 
 function audit(query: string, token = operatorToken) {
@@ -50,14 +56,17 @@ async function allRecords(query: string, limit = 200): Promise<Record[]> {
   return records;
 }
 
-const summary = (records: Record[]) => records.map((r) => `${r.action} ${r.result}${r.detail.reason ? ` ${r.detail.reason as string}` : ''}`);
+const summary = (records: Record[]) =>
+  records.map((r) => `${r.action} ${r.result}${r.detail.reason ? ` ${r.detail.reason as string}` : ''}`);
 
 describe('operators', () => {
   it('a phone in OPERATOR_PHONES holds the operator role from registration: in the token, in me, on record', async () => {
     expect(claimsOf(operatorToken).roles).toEqual(['operator']);
     expect((await users.call('GET', '/v1/users/me', { token: operatorToken })).body).toMatchObject({ roles: ['operator'] });
     const grants = (await allRecords('')).filter((r) => r.action === 'role.grant' && r.detail.by === 'OPERATOR_PHONES');
-    expect(grants).toEqual([expect.objectContaining({ actor: null, result: 'SUCCESS', origin: '127.0.0.1', detail: { role: 'operator', by: 'OPERATOR_PHONES' } })]);
+    expect(grants).toEqual([
+      expect.objectContaining({ actor: null, result: 'SUCCESS', origin: '127.0.0.1', detail: { role: 'operator', by: 'OPERATOR_PHONES' } }),
+    ]);
   });
 
   it('any other user holds no role, and gets 403 AUTH.FORBIDDEN for the audit log', async () => {
@@ -118,7 +127,9 @@ describe('the audit trail', () => {
     expect(hers[0].detail).toEqual({ vpas: [kept] });
 
     // refused sign-ins have no actor (nobody was signed in) but name her as the resource, never her phone
-    const refusals = (await allRecords(`?from=${started}`)).filter((r) => r.action === 'token.issue' && r.resource === `user:${alice.id}` && r.actor === null);
+    const refusals = (await allRecords(`?from=${started}`)).filter(
+      (r) => r.action === 'token.issue' && r.resource === `user:${alice.id}` && r.actor === null,
+    );
     expect(summary(refusals).reverse()).toEqual([
       'token.issue FAILURE AUTH.INVALID_CREDENTIALS',
       ...Array(5).fill('token.issue FAILURE AUTH.INVALID_CREDENTIALS'),
@@ -160,7 +171,7 @@ describe('the audit trail', () => {
     expect(window.map((r) => r.id)).toEqual(expect.arrayContaining([second.id, third.id]));
     expect(window.map((r) => r.id)).not.toContain(all[0].id);
 
-    const reads = await allRecords(`?actor=${(claimsOf(operatorToken).sub as string)}`);
+    const reads = await allRecords(`?actor=${claimsOf(operatorToken).sub as string}`);
     expect(reads.filter((r) => r.action === 'audit.read').length).toBeGreaterThan(3);
     expect(reads[0]).toMatchObject({ action: 'audit.read', resource: 'audit_log', result: 'SUCCESS', origin: '127.0.0.1' });
   });
@@ -191,6 +202,44 @@ describe('the audit trail', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe("operators' requests to other services", () => {
+  it('join the trail from OperatorActed events, at the time they happened, once each however often delivered', async () => {
+    const operatorId = claimsOf(operatorToken).sub as string;
+    const actedAt = new Date(Date.now() - 5000).toISOString();
+    const acted = (resource: string, status: number) =>
+      createEvent(
+        'OperatorActed',
+        operatorId,
+        { service: 'inventory', action: 'PUT /v1/inventory/products/:sku', resource, status, origin: '10.0.0.7', actedAt },
+        'inventory',
+      );
+    const event = acted('/v1/inventory/products/SKU-9', 200);
+    const refused = acted('/v1/inventory/products/SKU-10', 409);
+    const message = (e: typeof event) => ({ key: operatorId, value: JSON.stringify(e) });
+    // twice, then another: one key, one partition, so once the last is recorded the copy was handled
+    await kafka.send(Topics.OperatorActions, [message(event), message(event), message(refused)]);
+
+    const records = await eventually(async () => {
+      const found = (await allRecords(`?actor=${operatorId}`)).filter((r) => r.action === 'operator.request');
+      expect(found.map((r) => r.detail.eventId)).toContain(refused.eventId);
+      return found;
+    });
+    expect(records.filter((r) => r.detail.eventId === event.eventId)).toEqual([
+      {
+        id: expect.any(String),
+        at: actedAt,
+        actor: operatorId,
+        action: 'operator.request',
+        resource: 'inventory:/v1/inventory/products/SKU-9',
+        result: 'SUCCESS',
+        origin: '10.0.0.7',
+        detail: { service: 'inventory', route: 'PUT /v1/inventory/products/:sku', status: 200, eventId: event.eventId },
+      },
+    ]);
+    expect(records.find((r) => r.detail.eventId === refused.eventId)).toMatchObject({ result: 'FAILURE', detail: { status: 409 } });
   });
 });
 

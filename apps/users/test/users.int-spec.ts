@@ -24,7 +24,12 @@ describe('registration', () => {
     const phone = newPhone();
     const answer = await users.call('POST', '/v1/users', { body: { name: 'Alice Kumar', phone, password: 'a long enough secret' } });
     expect(answer.status).toBe(201);
-    expect(answer.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Alice Kumar', phone, createdAt: expect.any(String) });
+    expect(answer.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'Alice Kumar',
+      phone,
+      createdAt: expect.any(String),
+    });
     expect(JSON.stringify(answer.body)).not.toContain('secret');
   });
 
@@ -125,7 +130,9 @@ describe('the JWKS', () => {
   it('publishes the public key, which verifies the tokens the service grants (jose)', async () => {
     const answer = await users.call<{ keys: Array<Record<string, string>> }>('GET', '/.well-known/jwks.json');
     expect(answer.status).toBe(200);
-    expect(answer.body.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: expect.any(String), alg: 'EdDSA', use: 'sig' }]);
+    expect(answer.body.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: expect.any(String), alg: 'EdDSA', use: 'sig' },
+    ]);
 
     const { id, token } = await users.signedIn();
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(answer.body), {
@@ -185,20 +192,24 @@ describe('VPAs', () => {
 
   it('refuses a sixth VPA: 422 VPA.LIMIT_REACHED', async () => {
     const { token } = await users.signedIn();
-    for (let i = 0; i < 5; i++) expect((await users.call('POST', '/v1/users/me/vpas', { token, body: { vpa: newVpa() } })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await users.call('POST', '/v1/users/me/vpas', { token, body: { vpa: newVpa() } })).status).toBe(201);
     const sixth = await users.call('POST', '/v1/users/me/vpas', { token, body: { vpa: newVpa() } });
     expect(sixth).toMatchObject({ status: 422, body: { code: 'VPA.LIMIT_REACHED' } });
-    expect(((await users.call<{ vpas: unknown[] }>('GET', '/v1/users/me', { token })).body.vpas).length).toBe(5);
+    expect((await users.call<{ vpas: unknown[] }>('GET', '/v1/users/me', { token })).body.vpas.length).toBe(5);
   });
 
   it('refuses a malformed VPA with 400 naming the field', async () => {
     const { token } = await users.signedIn();
-    const answer = await users.call<{ errors: Array<{ field: string }> }>('POST', '/v1/users/me/vpas', { token, body: { vpa: 'no-at-sign' } });
+    const answer = await users.call<{ errors: Array<{ field: string }> }>('POST', '/v1/users/me/vpas', {
+      token,
+      body: { vpa: 'no-at-sign' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.errors.map((e) => e.field)).toEqual(['vpa']);
   });
 
-  it('unlinks one of the caller\'s VPAs (204), which anyone may link then; 404 for one that is not theirs', async () => {
+  it("unlinks one of the caller's VPAs (204), which anyone may link then; 404 for one that is not theirs", async () => {
     const alice = await users.signedIn();
     const bob = await users.signedIn('Bob');
     const vpa = newVpa('moving');
@@ -222,7 +233,9 @@ describe('VPAs', () => {
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       const winner = answers[0].status === 201 ? alice : bob;
       const holders = await Promise.all(
-        [alice, bob].map(async (user) => (await users.call<{ vpas: Array<{ vpa: string }> }>('GET', '/v1/users/me', { token: user.token })).body),
+        [alice, bob].map(
+          async (user) => (await users.call<{ vpas: Array<{ vpa: string }> }>('GET', '/v1/users/me', { token: user.token })).body,
+        ),
       );
       expect(holders.filter((me) => me.vpas.some((link) => link.vpa === vpa))).toHaveLength(1);
       expect(holders.find((me) => me.vpas.some((link) => link.vpa === vpa))).toMatchObject({ id: winner.id });
@@ -233,7 +246,7 @@ describe('VPAs', () => {
 });
 
 describe('address lookups', () => {
-  it('answers a linked VPA with its holder\'s name masked, in any case; 404 for one not linked', async () => {
+  it("answers a linked VPA with its holder's name masked, in any case; 404 for one not linked", async () => {
     const holder = await users.signedIn('Alice Kumar');
     const asker = await users.signedIn('Bob');
     const vpa = newVpa('alice');
@@ -261,7 +274,7 @@ describe('address lookups', () => {
 });
 
 describe('de-registration', () => {
-  it('unlinks every VPA, publishes VpaUnlinked for each and UserDeregistered, and refuses the user\'s token at once', async () => {
+  it("unlinks every VPA, publishes VpaUnlinked for each and UserDeregistered, and refuses the user's token at once", async () => {
     const bob = await users.signedIn('Bob');
     const vpas = [newVpa('bob1'), newVpa('bob2')];
     for (const vpa of vpas) await users.call('POST', '/v1/users/me/vpas', { token: bob.token, body: { vpa } });
@@ -282,7 +295,14 @@ describe('de-registration', () => {
     const types = events
       .filter((m) => m.key === bob.id)
       .map((m) => JSON.parse(m.value!) as { type: string; userId: string; producer: string; payload: Record<string, unknown> });
-    expect(types.map((e) => e.type)).toEqual(['UserRegistered', 'VpaLinked', 'VpaLinked', 'VpaUnlinked', 'VpaUnlinked', 'UserDeregistered']);
+    expect(types.map((e) => e.type)).toEqual([
+      'UserRegistered',
+      'VpaLinked',
+      'VpaLinked',
+      'VpaUnlinked',
+      'VpaUnlinked',
+      'UserDeregistered',
+    ]);
     expect(types.every((e) => e.userId === bob.id && e.producer === 'users')).toBe(true);
     expect(types.filter((e) => e.type === 'VpaUnlinked').map((e) => e.payload.vpa)).toEqual(vpas);
     expect(types[5].payload).toEqual({ vpas, deregisteredAt: expect.any(String) });

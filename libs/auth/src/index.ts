@@ -4,3 +4,4 @@ export * from './caller';
 export * from './decorators';
 export * from './revocations';
 export * from './token-verifier';
+export * from './operator-audit.interceptor';

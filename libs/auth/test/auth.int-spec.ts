@@ -2,6 +2,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { DomainEvent, Topics } from '@app/contracts';
 import { AUTH_MIGRATIONS, AuthModule, Caller, CurrentUser, OPERATOR, Roles } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { BaseEnvSchema, parseEnv, PlatformModule, Public, serviceConfig } from '@app/platform';
@@ -103,6 +104,28 @@ describe('authentication in a service (libs/auth)', () => {
     const allowed = await get(service, '/probe/operators', operator.headers);
     expect(allowed.status).toBe(200);
     expect(await allowed.json()).toEqual({ userId: operator.userId });
+  });
+
+  it("audits an operator's request: who, which route and resource, the answer, from where", async () => {
+    const operator = await newOperator();
+    await get(service, '/probe/operators?x=1', operator.headers);
+    const audited = (await kafka.read(Topics.OperatorActions, (messages) => messages.some((m) => m.key === operator.userId)))
+      .filter((m) => m.key === operator.userId)
+      .map((m) => JSON.parse(m.value!) as DomainEvent<'OperatorActed'>);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        type: 'OperatorActed',
+        userId: operator.userId,
+        payload: {
+          service: 'probe',
+          action: 'GET /probe/operators',
+          resource: '/probe/operators?x=1',
+          status: 200,
+          origin: '127.0.0.1',
+          actedAt: expect.any(String),
+        },
+      }),
+    ]);
   });
 
   it('refuses the still-valid token of a user once it learns the user was de-registered', async () => {

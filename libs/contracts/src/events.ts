@@ -54,6 +54,21 @@ export const VpaLinkedV1 = z.object({ vpa, linkedAt: isoTime }).strict();
 export const VpaUnlinkedV1 = z.object({ vpa, unlinkedAt: isoTime }).strict();
 export const UserDeregisteredV1 = z.object({ vpas: z.array(vpa), deregisteredAt: isoTime }).strict();
 
+/**
+ * What an operator did through a service, for the users service's audit log (keyed by the
+ * operator's user id): the route, the resource, the answer's status and the client's address.
+ */
+export const OperatorActedV1 = z
+  .object({
+    service: z.string().min(1).max(64),
+    action: z.string().min(1).max(200),
+    resource: z.string().min(1).max(2000),
+    status: z.number().int().min(100).max(599),
+    origin: z.string().max(100).nullable(),
+    actedAt: isoTime,
+  })
+  .strict();
+
 export const FraudAssessedV1 = z
   .object({
     decision: z.enum(['APPROVED', 'REJECTED']),
@@ -127,6 +142,7 @@ export const EventCatalog = {
   VpaLinked: { topic: Topics.UserEvents, subject: 'user', versions: v1(VpaLinkedV1) },
   VpaUnlinked: { topic: Topics.UserEvents, subject: 'user', versions: v1(VpaUnlinkedV1) },
   UserDeregistered: { topic: Topics.UserEvents, subject: 'user', versions: v1(UserDeregisteredV1) },
+  OperatorActed: { topic: Topics.OperatorActions, subject: 'user', versions: v1(OperatorActedV1) },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventType = keyof typeof EventCatalog;

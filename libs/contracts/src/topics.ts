@@ -11,6 +11,17 @@ export const Topics = {
   NotificationEvents: 'notifications.notification-events',
   AnalyticsEvents: 'analytics.analytics-events',
   UserEvents: 'users.user-events',
+  /** Every service's operator actions, for the users service's audit log. */
+  OperatorActions: 'audit.operator-actions',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** The topics of a payment's life: their events are keyed by payment id (the others by user id). */
+export const PaymentTopics: Topic[] = [
+  Topics.PaymentEvents,
+  Topics.FraudEvents,
+  Topics.InventoryEvents,
+  Topics.NotificationEvents,
+  Topics.AnalyticsEvents,
+];

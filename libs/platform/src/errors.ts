@@ -2,7 +2,8 @@
  * Domain errors carry a stable code and a kind. Each edge maps the kind once: the HTTP filter to a
  * status code, the Kafka consumer to retry or dead-letter. Services never throw HTTP exceptions.
  */
-export type ErrorKind = 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'RATE_LIMITED';
+export type ErrorKind =
+  'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'UNPROCESSABLE' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(

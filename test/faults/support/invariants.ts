@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@app/contracts';
+import { deadLetterTopic, PaymentTopics, Topics } from '@app/contracts';
 import { Summary } from '../../e2e/support/api';
 import { sleep } from './broker';
 import { Ledger, PaymentRequest } from './load';
@@ -10,7 +10,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
   fraud: [Topics.PaymentEvents],
   notifications: [Topics.PaymentEvents],
   inventory: [Topics.PaymentEvents],
-  analytics: Object.values(Topics).filter((topic) => topic !== Topics.UserEvents),
+  analytics: PaymentTopics,
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;

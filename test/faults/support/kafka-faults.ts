@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Producer } from 'kafkajs';
-import { AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, EventCatalog, PaymentTopics, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
 import { Ledger } from './load';
 import { FaultSystem } from './system';
@@ -136,7 +136,7 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
 export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
-  for (const topic of Object.values(Topics).filter((t) => t !== Topics.UserEvents)) {
+  for (const topic of PaymentTopics) {
     const paymentId = randomUUID();
     const valid = createEvent(
       'PaymentInitiated',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CursorPosition, Database } from '@app/platform';
+import { CursorPosition, Database, valuesList } from '@app/platform';
 import { AuditEntry, AuditRecord } from './audit-record';
 import { timeOrderedId } from './time-ordered-id';
 
@@ -27,11 +27,31 @@ export interface AuditQuery {
 export class AuditLogRepository {
   constructor(private readonly db: Database) {}
 
+  /** One record, at the database's time now. */
   async append(actor: string | null, origin: string | null, entry: AuditEntry): Promise<void> {
+    await this.appendAll([{ actor, origin, entry }]);
+  }
+
+  /** Many records in one statement; each at `at` when given (when it happened elsewhere), else now. */
+  async appendAll(records: Array<{ actor: string | null; origin: string | null; at?: Date; entry: AuditEntry }>): Promise<void> {
+    if (records.length === 0) return;
+    const { sql, params } = valuesList(
+      records.map(({ actor, origin, at, entry }) => [
+        timeOrderedId(),
+        at ?? null,
+        actor,
+        entry.action,
+        entry.resource,
+        entry.result,
+        origin,
+        JSON.stringify(entry.detail ?? {}),
+      ]),
+    );
     await this.db.query(
       `INSERT INTO audit_log (id, at, actor, action, resource, result, origin, detail)
-       VALUES ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7::jsonb)`,
-      [timeOrderedId(), actor, entry.action, entry.resource, entry.result, origin, JSON.stringify(entry.detail ?? {})],
+       SELECT v.id::uuid, coalesce(v.at::timestamptz, clock_timestamp()), v.actor::uuid, v.action, v.resource, v.result, v.origin, v.detail::jsonb
+         FROM (VALUES ${sql}) AS v (id, at, actor, action, resource, result, origin, detail)`,
+      params,
     );
   }
 

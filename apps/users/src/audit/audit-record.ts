@@ -36,6 +36,8 @@ export const AuditActions = [
   'role.grant',
   'role.revoke',
   'audit.read',
+  // an operator's request to another service (OperatorActed)
+  'operator.request',
 ] as const;
 export type AuditAction = (typeof AuditActions)[number];
 

@@ -8,7 +8,8 @@ export const USAGE = `usage: npm run users -- <command>
 <phone> is +91 and 10 digits, e.g. +919876543210. Works on the users database (DATABASE_URL)
 directly; every change is in the audit log, from "cli:<login>@<host>".`;
 
-export type Command = { kind: 'grant' | 'revoke'; role: 'operator'; phone: string } | { kind: 'help' } | { kind: 'usage-error'; message: string };
+export type Command =
+  { kind: 'grant' | 'revoke'; role: 'operator'; phone: string } | { kind: 'help' } | { kind: 'usage-error'; message: string };
 
 /** Reads the command line (without `node` and the script). */
 export function parseCommand(argv: string[]): Command {
@@ -17,6 +18,7 @@ export function parseCommand(argv: string[]): Command {
   const kind = name === 'grant-operator' ? 'grant' : name === 'revoke-operator' ? 'revoke' : undefined;
   if (!kind) return { kind: 'usage-error', message: `unknown command "${name}"` };
   if (rest.length !== 1) return { kind: 'usage-error', message: `${name} takes one phone number` };
-  if (!phone.safeParse(rest[0]).success) return { kind: 'usage-error', message: `"${rest[0]}" is not a phone: +91 and 10 digits, the first 6-9` };
+  if (!phone.safeParse(rest[0]).success)
+    return { kind: 'usage-error', message: `"${rest[0]}" is not a phone: +91 and 10 digits, the first 6-9` };
   return { kind, role: 'operator', phone: rest[0] };
 }

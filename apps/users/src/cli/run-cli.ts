@@ -52,7 +52,9 @@ export async function runCli(argv: string[], io: Output, env: NodeJS.ProcessEnv 
     const roles = app.get(ManageRolesService);
     const actor = { userId: null, origin: cliOrigin() };
     const { change, userId } =
-      command.kind === 'grant' ? await roles.grant(command.phone, command.role, actor) : await roles.revoke(command.phone, command.role, actor);
+      command.kind === 'grant'
+        ? await roles.grant(command.phone, command.role, actor)
+        : await roles.revoke(command.phone, command.role, actor);
     switch (change) {
       case 'no-such-user':
         io.err(`no registered user has the phone ${command.phone}`);
@@ -61,7 +63,9 @@ export async function runCli(argv: string[], io: Output, env: NodeJS.ProcessEnv 
         io.out(`user ${userId} ${command.kind === 'grant' ? 'already has' : 'does not have'} the ${command.role} role`);
         return 0;
       default:
-        io.out(`${change} the ${command.role} role ${command.kind === 'grant' ? 'to' : 'from'} user ${userId}: it takes effect with their next token`);
+        io.out(
+          `${change} the ${command.role} role ${command.kind === 'grant' ? 'to' : 'from'} user ${userId}: it takes effect with their next token`,
+        );
         return 0;
     }
   } finally {

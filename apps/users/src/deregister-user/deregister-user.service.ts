@@ -39,7 +39,12 @@ export class DeregisterUserService {
       ]);
       const actor = { userId: user.id, origin };
       for (const vpa of vpas) {
-        await this.audit.record(actor, { action: 'vpa.unlink', resource: vpaResource(vpa), result: 'SUCCESS', detail: { by: 'user.deregister' } });
+        await this.audit.record(actor, {
+          action: 'vpa.unlink',
+          resource: vpaResource(vpa),
+          result: 'SUCCESS',
+          detail: { by: 'user.deregister' },
+        });
       }
       await this.audit.record(actor, { action: 'user.deregister', resource: userResource(user.id), result: 'SUCCESS', detail: { vpas } });
     });

@@ -34,7 +34,12 @@ export class LinkVpaService {
       const user = await this.callers.lockRegistered(caller);
       const actor = { userId: user.id, origin };
       const refuse = async (error: DomainError) => {
-        await this.audit.record(actor, { action: 'vpa.link', resource: vpaResource(vpa), result: 'FAILURE', detail: { reason: error.code } });
+        await this.audit.record(actor, {
+          action: 'vpa.link',
+          resource: vpaResource(vpa),
+          result: 'FAILURE',
+          detail: { reason: error.code },
+        });
         return error;
       };
       if (await this.vpas.isLinked(vpa)) return refuse(taken(vpa));

@@ -35,7 +35,13 @@ export class ListAuditService {
     const user = await this.callers.registered(caller);
     if (!user.roles.includes(OPERATOR_ROLE)) throw forbidden('AUTH.FORBIDDEN', `this needs the role ${OPERATOR_ROLE}`);
     const after = cursor ? decodeCursor(cursor) : undefined;
-    const rows = await this.log.list({ actor, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, after, limit: limit + 1 });
+    const rows = await this.log.list({
+      actor,
+      from: from ? new Date(from) : undefined,
+      to: to ? new Date(to) : undefined,
+      after,
+      limit: limit + 1,
+    });
     const result = page(rows, limit, (record) => ({ createdAt: record.at.toISOString(), id: record.id }));
     await this.audit.record(
       { userId: user.id, origin },

@@ -8,7 +8,7 @@ describe('a masked name', () => {
     ['Jo Ann Li', 'J* A** L*'],
     ['  Alice   Kumar ', 'A**** K****'],
     ['Alice\tKumar\nRao', 'A**** K**** R**'],
-    ["Ravi O'Neil-Das", "R*** O*********"],
+    ["Ravi O'Neil-Das", 'R*** O*********'],
   ])('%j → %j', (name, masked) => {
     expect(maskName(name)).toBe(masked);
   });

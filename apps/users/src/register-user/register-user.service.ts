@@ -34,14 +34,22 @@ export class RegisterUserService {
     const user = await this.uow.run(async () => {
       const created = await this.users.insertIfPhoneFree({ id: randomUUID(), name, phone, passwordHash, roles });
       if (!created) {
-        await this.audit.record(actor, { action: 'user.register', resource: null, result: 'FAILURE', detail: { reason: 'USER.PHONE_TAKEN' } });
+        await this.audit.record(actor, {
+          action: 'user.register',
+          resource: null,
+          result: 'FAILURE',
+          detail: { reason: 'USER.PHONE_TAKEN' },
+        });
         return null;
       }
       const resource = userResource(created.id);
       await this.outbox.add([
         createEvent('UserRegistered', created.id, { registeredAt: created.createdAt.toISOString(), roles }, USERS_PRODUCER),
       ]);
-      await this.audit.record({ ...actor, userId: created.id }, { action: 'user.register', resource, result: 'SUCCESS', detail: { roles } });
+      await this.audit.record(
+        { ...actor, userId: created.id },
+        { action: 'user.register', resource, result: 'SUCCESS', detail: { roles } },
+      );
       if (roles.includes(OPERATOR_ROLE)) {
         await this.audit.record(
           { ...actor, userId: null },

@@ -9,7 +9,11 @@ const PURGE_BATCH = 5000;
 @Injectable()
 export class ThrottlePurger implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ThrottlePurger.name);
-  private readonly task = new PeriodicTask(this.logger, PURGE_EVERY_MS, async () => (await this.throttles.purgeEnded(PURGE_BATCH)) === PURGE_BATCH);
+  private readonly task = new PeriodicTask(
+    this.logger,
+    PURGE_EVERY_MS,
+    async () => (await this.throttles.purgeEnded(PURGE_BATCH)) === PURGE_BATCH,
+  );
 
   constructor(private readonly throttles: ThrottlesRepository) {}
 

@@ -7,7 +7,9 @@ import { jwtVerify, importJWK, SignJWT } from 'jose';
 import { loadSigningKey, SigningKey, SigningKeyError } from './signing-key';
 
 let dir: string;
-beforeAll(() => Logger.overrideLogger(false));
+beforeAll(() => {
+  Logger.overrideLogger(false);
+});
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'users-key-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

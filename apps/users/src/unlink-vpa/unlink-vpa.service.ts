@@ -27,7 +27,12 @@ export class UnlinkVpaService {
       const unlinkedAt = await this.vpas.unlink(user.id, vpa);
       if (!unlinkedAt) {
         const error = notFound('VPA.NOT_FOUND', `${vpa} is not linked to you`);
-        await this.audit.record(actor, { action: 'vpa.unlink', resource: vpaResource(vpa), result: 'FAILURE', detail: { reason: error.code } });
+        await this.audit.record(actor, {
+          action: 'vpa.unlink',
+          resource: vpaResource(vpa),
+          result: 'FAILURE',
+          detail: { reason: error.code },
+        });
         return error;
       }
       await this.outbox.add([createEvent('VpaUnlinked', user.id, { vpa, unlinkedAt: unlinkedAt.toISOString() }, USERS_PRODUCER)]);
