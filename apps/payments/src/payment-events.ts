@@ -11,8 +11,8 @@ function facts(p: Payment) {
     currency: p.currency,
     items: p.items,
     createdAt: p.createdAt.toISOString(),
-    payerUserId: null,
-    payeeUserId: null,
+    payerUserId: p.payerUserId,
+    payeeUserId: p.payeeUserId,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Caller } from '@app/auth';
 import { FailureReason, FraudReason, LineItem } from '@app/contracts';
 
 export const PaymentStatuses = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
@@ -27,6 +28,9 @@ export interface Payment {
   failureReason: FailureReason | null;
   payerVpa: string;
   payeeVpa: string;
+  /** The users who held the payer's and the payee's VPA when the payment was made; null for payments made before identities existed. */
+  payerUserId: string | null;
+  payeeUserId: string | null;
   amountPaise: number;
   currency: 'INR';
   note: string | null;
@@ -47,4 +51,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a path parameter can name a payment at all (anything else is simply not found). */
 export function isPaymentId(id: string): boolean {
   return UUID.test(id);
+}
+
+/**
+ * Whether a caller may see a payment: its payer's or its payee's user (as they were when it was
+ * made, whatever has been unlinked since), or an operator. Anyone else is told it does not exist.
+ */
+export function isVisibleTo(payment: Payment, caller: Caller): boolean {
+  return caller.isOperator || payment.payerUserId === caller.userId || payment.payeeUserId === caller.userId;
 }

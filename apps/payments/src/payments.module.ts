@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
 import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
@@ -18,12 +19,16 @@ import { Payments1763700000100 } from './migrations/1763700000100-payments';
 import { PaymentTimeline1763700000200 } from './migrations/1763700000200-payment-timeline';
 import { PaymentTraceParent1763700000400 } from './migrations/1763700000400-payment-trace-parent';
 import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300-idempotency-and-deadlines';
+import { PaymentParties1764700000100 } from './migrations/1764700000100-payment-parties';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
 import { TimelineEventsController } from './record-timeline/timeline-events.controller';
 import { PaymentSagaController } from './settle-payment/payment-saga.controller';
 import { SettlePaymentService } from './settle-payment/settle-payment.service';
+import { TrackVpaHoldersService } from './track-vpa-holders/track-vpa-holders.service';
+import { UserEventsController } from './track-vpa-holders/user-events.controller';
+import { VpaHoldersRepository } from './vpa-holders.repository';
 
 @Module({})
 export class PaymentsModule {
@@ -35,13 +40,17 @@ export class PaymentsModule {
           config,
           migrations: [
             ...MESSAGING_MIGRATIONS,
+            ...AUTH_MIGRATIONS,
             Payments1763700000100,
             PaymentTimeline1763700000200,
             IdempotencyAndDeadlines1763700000300,
             PaymentTraceParent1763700000400,
+            PaymentParties1764700000100,
           ],
         }),
         MessagingModule.forRoot({ config }),
+        // Every route needs a bearer token but health and docs; de-registered users' tokens are refused.
+        AuthModule.forRoot(config),
       ],
       // The event handlers are controllers too: Nest hands their @EventPattern methods to the messaging runtime.
       controllers: [
@@ -51,6 +60,7 @@ export class PaymentsModule {
         GetTimelineController,
         PaymentSagaController,
         TimelineEventsController,
+        UserEventsController,
       ],
       providers: [
         { provide: TIMELINE_SETTINGS, useValue: config.timeline },
@@ -59,6 +69,8 @@ export class PaymentsModule {
         PaymentsRepository,
         PaymentTimelineRepository,
         IdempotencyKeysRepository,
+        VpaHoldersRepository,
+        TrackVpaHoldersService,
         InitiatePaymentService,
         IdempotencyKeyPurger,
         GetPaymentService,

@@ -3,7 +3,7 @@ import { FailureReason, FraudReason, LineItem } from '@app/contracts';
 import { CursorPosition, Database, valuesList } from '@app/platform';
 import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
 
-const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status,
+const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items, stock_status,
   fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent`;
 
 interface PaymentRow {
@@ -12,6 +12,8 @@ interface PaymentRow {
   failure_reason: FailureReason | null;
   payer_vpa: string;
   payee_vpa: string;
+  payer_user_id: string | null;
+  payee_user_id: string | null;
   amount_paise: string; // bigint comes back as a string
   currency: 'INR';
   note: string | null;
@@ -40,7 +42,10 @@ export interface OverdueQuery {
 }
 
 export interface PaymentFilter {
+  /** Payments with this VPA as payer or payee. */
   vpa?: string;
+  /** Payments with this user as a party: with `vpa`, the user who held that VPA in that role. */
+  partyUserId?: string;
   status?: PaymentStatus;
   after?: CursorPosition;
   limit: number;
@@ -60,6 +65,8 @@ export class PaymentsRepository {
         p.status,
         p.payerVpa,
         p.payeeVpa,
+        p.payerUserId,
+        p.payeeUserId,
         p.amountPaise,
         p.currency,
         p.note,
@@ -72,10 +79,12 @@ export class PaymentsRepository {
       ]),
     );
     await this.db.query(
-      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id, trace_parent)
-       SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.amount_paise::bigint, v.currency, v.note, v.items::jsonb, v.stock_status,
-              v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
-         FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at, trace_id, trace_parent)`,
+      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items, stock_status,
+                             created_at, updated_at, trace_id, trace_parent)
+       SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.payer_user_id::uuid, v.payee_user_id::uuid, v.amount_paise::bigint, v.currency,
+              v.note, v.items::jsonb, v.stock_status, v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
+         FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items,
+                                   stock_status, created_at, updated_at, trace_id, trace_parent)`,
       params,
     );
   }
@@ -156,10 +165,11 @@ export class PaymentsRepository {
   }
 
   /**
-   * Newest first, keyset on (created_at, id). A VPA matches payer or payee: two index range scans
-   * (one per role) merged, rather than an OR that could not use either index for the order.
+   * Newest first, keyset on (created_at, id). A party (VPA, user, or the user of a VPA) matches as
+   * payer or as payee: two index range scans (one per role) merged, rather than an OR that could use
+   * neither index for the order.
    */
-  async list({ vpa, status, after, limit }: PaymentFilter): Promise<Payment[]> {
+  async list({ vpa, partyUserId, status, after, limit }: PaymentFilter): Promise<Payment[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions: string[] = [];
@@ -167,19 +177,25 @@ export class PaymentsRepository {
     if (after) conditions.push(`(created_at, id) < (${param(after.createdAt)}::timestamptz, ${param(after.id)}::uuid)`);
     const order = `ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`;
     const where = (extra: string[]) => (extra.length ? `WHERE ${extra.join(' AND ')}` : '');
-    let sql: string;
-    if (vpa) {
-      const v = param(vpa);
-      // payer <> payee, so the two halves never return the same row
-      sql = `SELECT ${COLUMNS} FROM (
-               (SELECT ${COLUMNS} FROM payments ${where([`payer_vpa = ${v}`, ...conditions])} ${order})
-               UNION ALL
-               (SELECT ${COLUMNS} FROM payments ${where([`payee_vpa = ${v}`, ...conditions])} ${order})
-             ) p ${order}`;
-    } else {
-      sql = `SELECT ${COLUMNS} FROM payments ${where(conditions)} ${order}`;
+    if (!vpa && !partyUserId) {
+      const rows = await this.db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments ${where(conditions)} ${order}`, params);
+      return rows.map(toPayment);
     }
-    const rows = await this.db.query<PaymentRow>(sql, params);
+    const v = vpa && param(vpa);
+    const u = partyUserId && param(partyUserId);
+    const asPayer = [...(v ? [`payer_vpa = ${v}`] : []), ...(u ? [`payer_user_id = ${u}::uuid`] : [])];
+    const asPayee = [...(v ? [`payee_vpa = ${v}`] : []), ...(u ? [`payee_user_id = ${u}::uuid`] : [])];
+    // The two halves never return the same row: payer <> payee for a VPA; for a user alone (who
+    // may pay a VPA of their own), a row where they are payer is left to the first half.
+    if (u && !v) asPayee.push(`payer_user_id IS DISTINCT FROM ${u}::uuid`);
+    const rows = await this.db.query<PaymentRow>(
+      `SELECT ${COLUMNS} FROM (
+         (SELECT ${COLUMNS} FROM payments ${where([...asPayer, ...conditions])} ${order})
+         UNION ALL
+         (SELECT ${COLUMNS} FROM payments ${where([...asPayee, ...conditions])} ${order})
+       ) p ${order}`,
+      params,
+    );
     return rows.map(toPayment);
   }
 }
@@ -191,6 +207,8 @@ function toPayment(row: PaymentRow): Payment {
     failureReason: row.failure_reason,
     payerVpa: row.payer_vpa,
     payeeVpa: row.payee_vpa,
+    payerUserId: row.payer_user_id,
+    payeeUserId: row.payee_user_id,
     amountPaise: Number(row.amount_paise),
     currency: row.currency,
     note: row.note,

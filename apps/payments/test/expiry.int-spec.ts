@@ -17,6 +17,7 @@ const kafka = new TestKafka(env);
 let service: RunningService;
 let second: RunningService;
 let api: PaymentsApi;
+let secondApi: PaymentsApi;
 
 const approved: PayloadOf<'FraudAssessed'> = { decision: 'APPROVED', score: 5, reasons: [], assessedAt: new Date().toISOString() };
 // (A payment is never made final in time here: with a 2 s deadline, that would race the sweeper.)
@@ -41,7 +42,8 @@ beforeAll(async () => {
   expect(config.deadlines).toMatchObject({ paymentTimeoutMs: 2000, fraudFailureMode: 'closed' });
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
   second = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
-  api = new PaymentsApi(service);
+  api = new PaymentsApi(service, kafka);
+  secondApi = new PaymentsApi(second, kafka, api.holders);
 });
 
 afterAll(async () => {
@@ -89,9 +91,7 @@ describe('a payment not final within PAYMENT_TIMEOUT_S', () => {
   });
 
   it('expires each of many payments exactly once with two instances sweeping', async () => {
-    const payments = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => (i % 2 ? api : new PaymentsApi(second)).initiate(bodyOf(`many${i}@okbank`))),
-    );
+    const payments = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? api : secondApi).initiate(bodyOf(`many${i}@okbank`))));
     await eventually(async () => {
       for (const p of payments) expect(await api.get(p.id)).toMatchObject({ status: 'FAILED', failureReason: 'EXPIRED' });
     });

@@ -42,7 +42,7 @@ const bodyOf = (payer: string, extra: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
-  api = new PaymentsApi(service);
+  api = new PaymentsApi(service, kafka);
 });
 
 afterAll(async () => {

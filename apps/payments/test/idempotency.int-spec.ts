@@ -6,7 +6,7 @@ import { RunningService, startServiceApp } from '../../../test/support/service-a
 import { loadConfig } from '../src/config';
 import { IdempotencyKeysRepository } from '../src/initiate-payment/idempotency-keys.repository';
 import { PaymentsModule } from '../src/payments.module';
-import { PaymentsApi, publishedEvents } from './support/payments-api';
+import { PaymentsApi, publishedEvents, linkVpaAt, unlinkVpa, untilHeld, userHolding } from './support/payments-api';
 
 /* POST /v1/payments with an Idempotency-Key: a retry gets the first answer and creates nothing. */
 const env = testEnv('payments-idempotency', { PAYMENT_TIMEOUT_S: '3600' });
@@ -33,7 +33,7 @@ async function paymentCount(): Promise<number> {
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
-  api = new PaymentsApi(service);
+  api = new PaymentsApi(service, kafka);
 });
 
 afterAll(async () => {
@@ -94,13 +94,51 @@ describe('an Idempotency-Key', () => {
     expect((await api.post(bodyOf('reuse@okbank'), keyed('k-reuse'))).body).toEqual(first);
   });
 
-  it('is scoped to the payer: another payer may use the same key for a payment of its own', async () => {
+  it("is scoped to the payer's user: another user's key of the same text is another key, and reveals nothing", async () => {
     const mine = await api.initiate(bodyOf('scope1@okbank'), keyed('shared-key'));
     const theirs = await api.initiate(bodyOf('scope2@okbank', { amount: '9.99' }), keyed('shared-key'));
     expect(theirs.id).not.toBe(mine.id);
     expect(theirs).toMatchObject({ payerVpa: 'scope2@okbank', amount: '9.99' });
     expect((await api.post(bodyOf('scope1@okbank'), keyed('shared-key'))).body).toEqual(mine);
     expect((await api.post(bodyOf('scope2@okbank', { amount: '9.99' }), keyed('shared-key'))).body).toEqual(theirs);
+
+    // another user sending exactly my request with my key gets no replay of my payment: it is not their VPA
+    const other = await api.holders.of('scope3@okbank');
+    const copied = await api.post(bodyOf('scope1@okbank'), keyed('shared-key'), other);
+    expect(copied.status).toBe(403);
+    expect(copied.body).toMatchObject({ code: 'VPA.NOT_OWNED' });
+    expect(JSON.stringify(copied.body)).not.toContain(mine.id);
+    expect(copied.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.listOf('scope1@okbank')).map((p) => p.id)).toEqual([mine.id]);
+  });
+
+  it('is one key for all the VPAs of one user: reused from another VPA of theirs, it is a different request (422)', async () => {
+    const user = await userHolding(kafka, service, ['two1@okbank', 'two2@okbank']);
+    await api.holders.of('shop@okbank');
+    const first = await api.initiate(bodyOf('two1@okbank'), keyed('k-two'), user);
+    const answer = await api.post(bodyOf('two2@okbank'), keyed('k-two'), user);
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({ code: 'IDEMPOTENCY_KEY.REUSED' });
+    expect((await api.post(bodyOf('two1@okbank'), keyed('k-two'), user)).body).toEqual(first);
+    expect(await api.listOf('two2@okbank')).toEqual([]);
+  });
+
+  it('replays the first answer even once the payer VPA has been unlinked (the payment was made); a new key is refused', async () => {
+    const user = await userHolding(kafka, service, ['gone@okbank']);
+    await api.holders.of('shop@okbank');
+    const first = await api.initiate(bodyOf('gone@okbank'), keyed('k-gone'), user);
+    await unlinkVpa(kafka, user.userId, 'gone@okbank');
+    await untilHeld(service, { 'gone@okbank': null });
+    expect((await api.post(bodyOf('gone@okbank'), keyed('k-new'), user)).body).toMatchObject({ code: 'VPA.NOT_OWNED' });
+
+    const again = await api.post(bodyOf('gone@okbank'), keyed('k-gone'), user);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // a refused request does not use up its key
+    await linkVpaAt(kafka, user.userId, 'gone@okbank');
+    await untilHeld(service, { 'gone@okbank': user.userId });
+    expect((await api.post(bodyOf('gone@okbank', { note: 'new' }), keyed('k-new'), user)).status).toBe(202);
   });
 
   it('creates exactly one payment from 20 concurrent requests, and gives each the same answer', async () => {
@@ -172,7 +210,7 @@ describe('an Idempotency-Key', () => {
   });
 
   it('is documented in the API description', async () => {
-    const response = await fetch(`${service.url}/docs-json`);
+    const response = await fetch(`${service.url}/docs-json`); // public, as /docs is
     const document = (await response.json()) as {
       paths: Record<
         string,
@@ -181,6 +219,6 @@ describe('an Idempotency-Key', () => {
     };
     const initiate = document.paths['/v1/payments'].post;
     expect(initiate.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
-    expect(Object.keys(initiate.responses)).toEqual(expect.arrayContaining(['202', '400', '409', '422']));
+    expect(Object.keys(initiate.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '409', '422']));
   });
 });

@@ -3,16 +3,20 @@ import { DataSource } from 'typeorm';
 import { AnyPaymentEvent, deadLetterTopic, PayloadOf, Topic, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
+import { newUser, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
 import { PaymentView } from '../src/payment.view';
 import { PaymentsModule } from '../src/payments.module';
+import { PaymentsApi } from './support/payments-api';
 
 // Expiry has its own tests (expiry.int-spec.ts): here a payment waits for as long as a test needs.
 const env = testEnv('payments', { PAYMENT_TIMEOUT_S: '3600' });
 const kafka = new TestKafka(env);
 let service: RunningService;
+let api: PaymentsApi;
+let someone: Promise<TestUser>;
 
 interface Page {
   data: PaymentView[];
@@ -28,26 +32,17 @@ const rejected: PayloadOf<'FraudAssessed'> = {
 };
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 
+/** A request from a user who holds no VPA: enough to be refused for the body alone. */
 async function post(body: unknown, contentType = 'application/json') {
-  const response = await fetch(`${service.url}/v1/payments`, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return api.request('POST', '/v1/payments', await someone, body, { 'content-type': contentType });
 }
 
-async function initiate(payer: string, payee: string, extra: Record<string, unknown> = {}): Promise<PaymentView> {
-  const { status, body } = await post({ payerVpa: payer, payeeVpa: payee, amount: '125.50', currency: 'INR', ...extra });
-  expect(status).toBe(202);
-  return body as unknown as PaymentView;
-}
+/** A payment from `payer` to `payee`, made by the user holding `payer` (each VPA is linked to a user of its own first). */
+const initiate = (payer: string, payee: string, extra: Record<string, unknown> = {}) =>
+  api.initiate({ payerVpa: payer, payeeVpa: payee, amount: '125.50', currency: 'INR', ...extra });
 
-async function getPayment(id: string): Promise<PaymentView> {
-  const response = await fetch(`${service.url}/v1/payments/${id}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as PaymentView;
-}
+/** A payment, as an operator reads it. */
+const getPayment = (id: string) => api.get(id);
 
 /** The trace id of a payment made with no tracing SDK in the process (as here): present, null or a W3C trace id. */
 const expectTraceIdField = (payment: PaymentView) => {
@@ -55,10 +50,11 @@ const expectTraceIdField = (payment: PaymentView) => {
   expect(String(payment.traceId)).toMatch(/^(null|[0-9a-f]{32})$/);
 };
 
+/** A page of the list, as an operator sees it. */
 async function list(query: string): Promise<Page> {
-  const response = await fetch(`${service.url}/v1/payments?${query}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Page;
+  const answer = await api.request('GET', `/v1/payments?${query}`, await api.asOperator());
+  expect(answer.status).toBe(200);
+  return answer.body as unknown as Page;
 }
 
 /** Every page of a listing, in order. */
@@ -105,6 +101,8 @@ async function settled(paymentId: string, topics: Topic[]): Promise<AnyPaymentEv
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
+  api = new PaymentsApi(service, kafka);
+  someone = newUser();
 });
 
 afterAll(async () => {
@@ -140,6 +138,7 @@ describe('payments service', () => {
     expect(await getPayment(payment.id)).toEqual(payment);
 
     const [initiated] = await lifecycleOf(payment.id, 1);
+    const [alice, bob] = await Promise.all([api.holders.of('alice@okbank'), api.holders.of('bob@okbank')]);
     expect(initiated).toMatchObject({
       type: 'PaymentInitiated',
       paymentId: payment.id,
@@ -152,6 +151,8 @@ describe('payments service', () => {
         currency: 'INR',
         items: [],
         createdAt: payment.createdAt,
+        payerUserId: alice.userId,
+        payeeUserId: bob.userId,
       },
     });
   });
@@ -179,8 +180,8 @@ describe('payments service', () => {
       items: [],
       createdAt: payment.createdAt,
       completedAt: done.completedAt,
-      payerUserId: null,
-      payeeUserId: null,
+      payerUserId: (await api.holders.of('carol@okbank')).userId,
+      payeeUserId: (await api.holders.of('dan@okbank')).userId,
     });
   });
 
@@ -334,9 +335,9 @@ describe('payments service', () => {
 
   it('answers 404 for an unknown id and for one that is not a UUID', async () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
-      const response = await fetch(`${service.url}/v1/payments/${id}`);
-      expect(response.status).toBe(404);
-      expect(((await response.json()) as { code: string }).code).toBe('PAYMENT.NOT_FOUND');
+      const answer = await api.request('GET', `/v1/payments/${id}`, await api.asOperator());
+      expect(answer.status).toBe(404);
+      expect(answer.body.code).toBe('PAYMENT.NOT_FOUND');
     }
   });
 
@@ -377,9 +378,9 @@ describe('payments service', () => {
       [`cursor=${forged}`, 'cursor'],
       ['sort=asc', 'sort'],
     ]) {
-      const response = await fetch(`${service.url}/v1/payments?${query}`);
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { message: string }).message).toContain(field);
+      const answer = await api.request('GET', `/v1/payments?${query}`, await api.asOperator());
+      expect(answer.status).toBe(400);
+      expect(answer.body.message).toContain(field);
     }
   });
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config';
 import { TimelineView } from '../src/get-timeline/timeline.view';
 import { PaymentView } from '../src/payment.view';
 import { PaymentsModule } from '../src/payments.module';
+import { PaymentsApi } from './support/payments-api';
 
 /*
  * GET /v1/payments/:id/timeline: what the payments service itself did, and what the other services
@@ -22,6 +23,7 @@ const env = testEnv('payments-timeline', {
 });
 const kafka = new TestKafka(env);
 let service: RunningService;
+let api: PaymentsApi;
 
 const approved: PayloadOf<'FraudAssessed'> = { decision: 'APPROVED', score: 5, reasons: [], assessedAt: new Date().toISOString() };
 const rejected: PayloadOf<'FraudAssessed'> = {
@@ -32,33 +34,15 @@ const rejected: PayloadOf<'FraudAssessed'> = {
 };
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 
-async function initiate(payer: string, payee: string, extra: Record<string, unknown> = {}): Promise<PaymentView> {
-  const response = await fetch(`${service.url}/v1/payments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payerVpa: payer, payeeVpa: payee, amount: '125.50', currency: 'INR', ...extra }),
-  });
-  expect(response.status).toBe(202);
-  return (await response.json()) as PaymentView;
-}
+/** A payment from `payer` to `payee`, made by the user holding `payer` (each VPA is linked to a user of its own first). */
+const initiate = (payer: string, payee: string, extra: Record<string, unknown> = {}) =>
+  api.initiate({ payerVpa: payer, payeeVpa: payee, amount: '125.50', currency: 'INR', ...extra });
 
-async function getPayment(id: string): Promise<PaymentView> {
-  const response = await fetch(`${service.url}/v1/payments/${id}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as PaymentView;
-}
+/** A payment, read by its payer's user. */
+const getPayment = async (payment: PaymentView) => api.get(payment.id, await api.holders.of(payment.payerVpa));
 
-async function list(query: string): Promise<PaymentView[]> {
-  const response = await fetch(`${service.url}/v1/payments?${query}`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { data: PaymentView[] }).data;
-}
-
-async function timelineOf(id: string): Promise<TimelineView> {
-  const response = await fetch(`${service.url}/v1/payments/${id}/timeline`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as TimelineView;
-}
+/** A payment's timeline, read by its payer's user. */
+const timelineOf = async (payment: PaymentView) => api.timelineOf(payment.id, await api.holders.of(payment.payerVpa));
 
 /** An event from another service, stamped at a given time. */
 async function publishAt<T extends EventType>(type: T, paymentId: string, payload: PayloadOf<T>, producer: string, at: Date) {
@@ -84,6 +68,7 @@ async function settled(paymentId: string, topics: Topic[]): Promise<void> {
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
+  api = new PaymentsApi(service, kafka);
 });
 
 afterAll(async () => {
@@ -97,7 +82,7 @@ describe('the timeline of a payment', () => {
     const assessed = await kafka.publish('FraudAssessed', payment.id, approved, 'fraud');
     const reserved = await publishAt('StockReserved', payment.id, { items }, 'inventory', after(assessed));
     const done = await eventually(async () => {
-      const current = await getPayment(payment.id);
+      const current = await getPayment(payment);
       expect(current.status).toBe('SUCCEEDED');
       return current;
     });
@@ -136,14 +121,14 @@ describe('the timeline of a payment', () => {
         { step: 'recorded', service: 'analytics', at: recorded.occurredAt, outcome: 'SUCCEEDED in 40 ms' },
       ],
     };
-    await eventually(async () => expect(await timelineOf(payment.id)).toEqual(expected));
+    await eventually(async () => expect(await timelineOf(payment)).toEqual(expected));
 
     // a redelivered event adds no step
     for (const event of [assessed, committed, notified]) {
       await kafka.send(EventCatalog[event.type].topic, [{ key: payment.id, value: JSON.stringify(event) }]);
     }
     await settled(payment.id, [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents]);
-    expect(await timelineOf(payment.id)).toEqual(expected);
+    expect(await timelineOf(payment)).toEqual(expected);
   });
 
   it('shows a failure, its compensation, and a fact that came too late to change the payment', async () => {
@@ -151,7 +136,7 @@ describe('the timeline of a payment', () => {
     const reserved = await kafka.publish('StockReserved', payment.id, { items }, 'inventory');
     const assessed = await publishAt('FraudAssessed', payment.id, rejected, 'fraud', after(reserved));
     const failed = await eventually(async () => {
-      const current = await getPayment(payment.id);
+      const current = await getPayment(payment);
       expect(current.status).toBe('FAILED');
       return current;
     });
@@ -173,7 +158,7 @@ describe('the timeline of a payment', () => {
     );
 
     await eventually(async () =>
-      expect((await timelineOf(payment.id)).steps).toEqual([
+      expect((await timelineOf(payment)).steps).toEqual([
         { step: 'initiated', service: 'payments', at: payment.createdAt, outcome: '125.50 INR' },
         { step: 'reserved', service: 'inventory', at: reserved.occurredAt, outcome: '2 × SKU-1' },
         { step: 'assessed', service: 'fraud', at: assessed.occurredAt, outcome: 'REJECTED: BLOCKLISTED' },
@@ -183,7 +168,7 @@ describe('the timeline of a payment', () => {
         { step: 'rejected', service: 'inventory', at: late.occurredAt, outcome: 'OUT_OF_STOCK: INSUFFICIENT_STOCK SKU-1' },
       ]),
     );
-    expect(await getPayment(payment.id)).toEqual(failed);
+    expect(await getPayment(payment)).toEqual(failed);
   });
 
   it('links the trace of the request that created the payment', async () => {
@@ -192,9 +177,9 @@ describe('the timeline of a payment', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await service.app.get(DataSource).query('UPDATE payments SET trace_id = $2 WHERE id = $1', [payment.id, traceId]);
 
-    expect(await getPayment(payment.id)).toEqual({ ...payment, traceId });
-    expect(await list('vpa=olga@okbank')).toEqual([{ ...payment, traceId }]);
-    expect(await timelineOf(payment.id)).toEqual({
+    expect(await getPayment(payment)).toEqual({ ...payment, traceId });
+    expect(await api.listOf('olga@okbank', await api.holders.of('olga@okbank'))).toEqual([{ ...payment, traceId }]);
+    expect(await timelineOf(payment)).toEqual({
       paymentId: payment.id,
       traceId,
       traceUrl: `http://viewer.test/traces/${traceId}?from=payments`,
@@ -204,9 +189,9 @@ describe('the timeline of a payment', () => {
 
   it('answers 404 for an unknown id and for one that is not a UUID', async () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
-      const response = await fetch(`${service.url}/v1/payments/${id}/timeline`);
-      expect(response.status).toBe(404);
-      expect(((await response.json()) as { code: string }).code).toBe('PAYMENT.NOT_FOUND');
+      const answer = await api.request('GET', `/v1/payments/${id}/timeline`, await api.asOperator());
+      expect(answer.status).toBe(404);
+      expect(answer.body.code).toBe('PAYMENT.NOT_FOUND');
     }
   });
 

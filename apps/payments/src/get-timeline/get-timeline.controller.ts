@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Caller, CurrentUser } from '@app/auth';
 import { GetTimelineService } from './get-timeline.service';
 import { PaymentTimelineDto } from './timeline.view';
 
@@ -11,8 +12,9 @@ export class GetTimelineController {
   /** The steps a payment went through in every service, in order, with its trace id and a link to the trace. */
   @Get(':id/timeline')
   @ApiOkResponse({ type: PaymentTimelineDto })
-  @ApiNotFoundResponse({ description: 'no payment with this id (code PAYMENT.NOT_FOUND)' })
-  timeline(@Param('id') id: string) {
-    return this.timelines.timelineOf(id);
+  @ApiUnauthorizedResponse({ description: 'no valid bearer token (code AUTH.TOKEN_MISSING or AUTH.TOKEN_INVALID)' })
+  @ApiNotFoundResponse({ description: 'no payment with this id that the caller may see (code PAYMENT.NOT_FOUND)' })
+  timeline(@Param('id') id: string, @CurrentUser() caller: Caller) {
+    return this.timelines.timelineOf(id, caller);
   }
 }

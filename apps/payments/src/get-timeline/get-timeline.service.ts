@@ -1,23 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound } from '@app/platform';
+import { Caller } from '@app/auth';
 import { TIMELINE_SETTINGS, TimelineSettings } from '../config';
-import { isPaymentId } from '../payment';
+import { GetPaymentService } from '../get-payment/get-payment.service';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
-import { PaymentsRepository } from '../payments.repository';
 import { TimelineView, toTimelineView } from './timeline.view';
 
 @Injectable()
 export class GetTimelineService {
   constructor(
     @Inject(TIMELINE_SETTINGS) private readonly settings: TimelineSettings,
-    private readonly payments: PaymentsRepository,
+    private readonly payments: GetPaymentService,
     private readonly timeline: PaymentTimelineRepository,
   ) {}
 
-  /** What happened to a payment, step by step across the services, with the link to its trace. */
-  async timelineOf(id: string): Promise<TimelineView> {
-    const payment = isPaymentId(id) ? await this.payments.findById(id) : null;
-    if (!payment) throw notFound('PAYMENT.NOT_FOUND', `payment ${id} not found`);
+  /**
+   * What happened to a payment, step by step across the services, with the link to its trace; for
+   * whoever may see the payment (anyone else: not found, as for an unknown id).
+   */
+  async timelineOf(id: string, caller: Caller): Promise<TimelineView> {
+    const payment = await this.payments.visible(id, caller);
     const rows = await this.timeline.listOf(payment.id);
     return toTimelineView(payment.id, payment.traceId, rows, this.settings.traceViewerUrl);
   }

@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { TrackVpaHoldersService } from './track-vpa-holders.service';
+import { VpaEvent } from './vpa-facts';
+
+/** The users service's facts about VPAs: who may pay from which, and who can be paid. */
+@Controller()
+export class UserEventsController {
+  constructor(private readonly holders: TrackVpaHoldersService) {}
+
+  @EventPattern(['VpaLinked', 'VpaUnlinked', 'UserDeregistered'], { batch: true })
+  onEvents(@Payload() events: VpaEvent[]): Promise<void> {
+    return this.holders.apply(events);
+  }
+}
