@@ -6,6 +6,8 @@ export interface Notification {
   id: string;
   paymentId: string;
   recipientVpa: string;
+  /** The user who held `recipientVpa` at the time of the payment; null when the event did not say. */
+  recipientUserId: string | null;
   type: NotificationType;
   message: string;
   createdAt: Date;

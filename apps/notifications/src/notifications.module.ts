@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule, ServiceConfig } from '@app/platform';
 import { ListNotificationsController } from './list-notifications/list-notifications.controller';
 import { ListNotificationsService } from './list-notifications/list-notifications.service';
 import { Notifications1763700000100 } from './migrations/1763700000100-notifications';
+import { RecipientUser1764700000100 } from './migrations/1764700000100-recipient-user';
 import { NotificationsRepository } from './notifications.repository';
 import { PaymentOutcomeController } from './send-notifications/payment-outcome.controller';
 import { SendNotificationsService } from './send-notifications/send-notifications.service';
@@ -14,8 +16,12 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100] }),
+        PlatformModule.forRoot({
+          config,
+          migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100, ...AUTH_MIGRATIONS, RecipientUser1764700000100],
+        }),
         MessagingModule.forRoot({ config }),
+        AuthModule.forRoot(config),
       ],
       controllers: [ListNotificationsController, PaymentOutcomeController],
       providers: [SendNotificationsService, ListNotificationsService, NotificationsRepository],

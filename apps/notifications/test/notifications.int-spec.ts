@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AnyPaymentEvent, deadLetterTopic, Topics } from '@app/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { testEnv } from '../../../test/support/env';
+import { newOperator, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
@@ -11,6 +12,8 @@ import { NotificationsModule } from '../src/notifications.module';
 const env = testEnv('notifications');
 const kafka = new TestKafka(env);
 let service: RunningService;
+// Reads as an operator, who sees every notification (access.int-spec.ts: what users see).
+let operator: TestUser;
 
 const payment = (payer: string, payee: string) => ({
   payerVpa: payer,
@@ -25,7 +28,7 @@ const payment = (payer: string, payee: string) => ({
 });
 
 async function notificationsOf(vpa: string) {
-  const response = await fetch(`${service.url}/v1/notifications?vpa=${vpa}`);
+  const response = await fetch(`${service.url}/v1/notifications?vpa=${vpa}`, { headers: operator.headers });
   expect(response.status).toBe(200);
   const body = (await response.json()) as { data: Array<{ paymentId: string; type: string; recipientVpa: string }> };
   return body.data;
@@ -52,6 +55,7 @@ async function announced(paymentId: string): Promise<AnyPaymentEvent[]> {
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Notifications', description: '', module: NotificationsModule.forRoot(config) });
+  operator = await newOperator();
 });
 
 afterAll(async () => {
@@ -140,7 +144,7 @@ describe('notifications service', () => {
     let cursor: string | null = null;
     do {
       const query: string = `vpa=ivy@okbank&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const body = (await (await fetch(`${service.url}/v1/notifications?${query}`)).json()) as {
+      const body = (await (await fetch(`${service.url}/v1/notifications?${query}`, { headers: operator.headers })).json()) as {
         data: Array<{ paymentId: string; createdAt: string }>;
         nextCursor: string | null;
       };
@@ -152,7 +156,7 @@ describe('notifications service', () => {
   });
 
   it('rejects a bad query with 400 naming the field', async () => {
-    const response = await fetch(`${service.url}/v1/notifications?limit=500&vpa=x`);
+    const response = await fetch(`${service.url}/v1/notifications?limit=500&vpa=x`, { headers: operator.headers });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { message: string };
     expect(body.message).toContain('limit');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, page } from '@app/platform';
+import { Caller } from '@app/auth';
+import { decodeCursor, notFound, page } from '@app/platform';
 import { Notification } from '../notification';
 import { NotificationsRepository } from '../notifications.repository';
 import { ListNotificationsQueryDto } from './list-notifications.dto';
@@ -8,10 +9,20 @@ import { ListNotificationsQueryDto } from './list-notifications.dto';
 export class ListNotificationsService {
   constructor(private readonly notifications: NotificationsRepository) {}
 
-  /** Newest first, keyset-paged on (created_at, id) so pages neither skip nor repeat. */
-  async list({ vpa, limit, cursor }: ListNotificationsQueryDto) {
+  /**
+   * Newest first, keyset-paged on (created_at, id) so pages neither skip nor repeat. An operator
+   * sees every notification; a user only theirs (`recipient_user_id`), and for `vpa` only theirs to
+   * it. A user with none to `vpa` gets a 404 whether or not the VPA is theirs: this service knows
+   * no VPA's holder but the one a payment event named, so it says no more than "none of yours".
+   */
+  async list({ vpa, limit, cursor }: ListNotificationsQueryDto, caller: Caller) {
+    const recipientUserId = caller.isOperator ? null : caller.userId;
+    const after = cursor ? decodeCursor(cursor) : undefined;
     // One more than a page: whether there is a next page, without counting.
-    const rows = await this.notifications.list({ vpa, after: cursor ? decodeCursor(cursor) : undefined, limit: limit + 1 });
+    const rows = await this.notifications.list({ vpa, recipientUserId, after, limit: limit + 1 });
+    if (vpa && recipientUserId !== null && rows.length === 0 && !(await this.notifications.anyTo(recipientUserId, vpa))) {
+      throw notFound('VPA.NOT_FOUND', `no notifications of yours to ${vpa}`);
+    }
     const result = page(rows, limit, (n) => ({ createdAt: n.createdAt.toISOString(), id: n.id }));
     return { data: result.data.map(toView), nextCursor: result.nextCursor };
   }

@@ -7,23 +7,38 @@ const payment = {
   currency: 'INR' as const,
   items: [],
   createdAt: '2026-11-21T10:00:00.000Z',
-  payerUserId: null,
-  payeeUserId: null,
+  payerUserId: '11111111-1111-4111-8111-111111111111',
+  payeeUserId: '22222222-2222-4222-8222-222222222222',
   completedAt: '2026-11-21T10:00:01.000Z',
 };
 
 describe('notification messages', () => {
   it('tells the payer it sent and the payee it received on success', () => {
     expect(succeededNotifications(payment)).toEqual([
-      { recipientVpa: 'alice@okbank', type: 'PAYMENT_SENT', message: 'You paid ₹125.50 to bob@okbank' },
-      { recipientVpa: 'bob@okbank', type: 'PAYMENT_RECEIVED', message: 'You received ₹125.50 from alice@okbank' },
+      {
+        recipientVpa: 'alice@okbank',
+        recipientUserId: payment.payerUserId,
+        type: 'PAYMENT_SENT',
+        message: 'You paid ₹125.50 to bob@okbank',
+      },
+      {
+        recipientVpa: 'bob@okbank',
+        recipientUserId: payment.payeeUserId,
+        type: 'PAYMENT_RECEIVED',
+        message: 'You received ₹125.50 from alice@okbank',
+      },
     ]);
+  });
+
+  it('leaves a notification without a user when the event names none (v1 events, an unlinked VPA)', () => {
+    expect(succeededNotifications({ ...payment, payeeUserId: null }).map((n) => n.recipientUserId)).toEqual([payment.payerUserId, null]);
+    expect(failedNotifications({ ...payment, payerUserId: null, failureReason: 'EXPIRED' })[0].recipientUserId).toBeNull();
   });
 
   it('tells only the payer, with the reason, on failure', () => {
     const planned = failedNotifications({ ...payment, failureReason: 'OUT_OF_STOCK' });
     expect(planned).toHaveLength(1);
-    expect(planned[0]).toMatchObject({ recipientVpa: 'alice@okbank', type: 'PAYMENT_FAILED' });
+    expect(planned[0]).toMatchObject({ recipientVpa: 'alice@okbank', recipientUserId: payment.payerUserId, type: 'PAYMENT_FAILED' });
     expect(planned[0].message).toContain('OUT_OF_STOCK');
   });
 });

@@ -3,16 +3,31 @@ import { NotificationType } from '../notification';
 
 export interface PlannedNotification {
   recipientVpa: string;
+  /** Whose notification it is: the payer's or the payee's user id from the event (null if it has none). */
+  recipientUserId: string | null;
   type: NotificationType;
   message: string;
 }
 
-/** Who is told what about a final payment: payer and payee on success, only the payer on failure. */
+/**
+ * Who is told what about a final payment: payer and payee on success, only the payer on failure;
+ * each notification is the user's who held its VPA at the time of the payment.
+ */
 export function succeededNotifications(payment: PayloadOf<'PaymentSucceeded'>): PlannedNotification[] {
   const amount = `₹${formatPaise(payment.amountPaise)}`;
   return [
-    { recipientVpa: payment.payerVpa, type: 'PAYMENT_SENT', message: `You paid ${amount} to ${payment.payeeVpa}` },
-    { recipientVpa: payment.payeeVpa, type: 'PAYMENT_RECEIVED', message: `You received ${amount} from ${payment.payerVpa}` },
+    {
+      recipientVpa: payment.payerVpa,
+      recipientUserId: payment.payerUserId,
+      type: 'PAYMENT_SENT',
+      message: `You paid ${amount} to ${payment.payeeVpa}`,
+    },
+    {
+      recipientVpa: payment.payeeVpa,
+      recipientUserId: payment.payeeUserId,
+      type: 'PAYMENT_RECEIVED',
+      message: `You received ${amount} from ${payment.payerVpa}`,
+    },
   ];
 }
 
@@ -21,6 +36,7 @@ export function failedNotifications(payment: PayloadOf<'PaymentFailed'>): Planne
   return [
     {
       recipientVpa: payment.payerVpa,
+      recipientUserId: payment.payerUserId,
       type: 'PAYMENT_FAILED',
       message: `Your payment of ${amount} to ${payment.payeeVpa} failed (${payment.failureReason})`,
     },
