@@ -7,7 +7,8 @@
 //                                      URLs once all are ready.
 //   node scripts/start.mjs <service>   one service alone in the foreground (no Kafka, no Zipkin).
 // Ctrl-C / SIGTERM stops the services, then the Kafka broker and Zipkin if this run started them.
-// Environment: everything is passed on to the services (FRAUD_*, DATABASE_URL, <SERVICE>_PORT, ...);
+// Needs PostgreSQL at DATABASE_URL and Redis at REDIS_URL, and says so when either is not reachable.
+// Environment: everything is passed on to the services (FRAUD_*, DATABASE_URL, REDIS_URL, <SERVICE>_PORT, ...);
 // KAFKA_BROKERS = use that cluster instead of a local broker; KAFKA_PORT = port of the local broker
 // (9092); ZIPKIN_PORT = port of the local Zipkin (9411); OTEL_TRACES_EXPORTER,
 // OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, OTEL_EXPORTER_ZIPKIN_ENDPOINT or OTEL_SDK_DISABLED=true = traces
@@ -94,6 +95,13 @@ async function runAll(services, stopper, output) {
   const db = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/payments');
   if (db.hostname && !(await tcpReachable(Number(db.port || 5432), db.hostname))) {
     throw new Error(`PostgreSQL is not reachable at ${db.hostname}:${db.port || 5432}: start it, or set DATABASE_URL`);
+  }
+  const redis = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  if (!(await tcpReachable(Number(redis.port || 6379), redis.hostname.replace(/^\[|\]$/g, '')))) {
+    throw new Error(
+      `Redis is not reachable at ${redis.hostname}:${redis.port || 6379}: the services count their request limits there. ` +
+        'Start it (e.g. redis-server, or apt-get install redis-server), or set REDIS_URL',
+    );
   }
 
   // in parallel: both are JVMs that take seconds to start

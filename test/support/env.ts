@@ -1,6 +1,7 @@
 /**
- * The environment of one test file: its own database and its own topic and group names, so test
- * files never see each other's data, and a run never sees another run's.
+ * The environment of one test file: its own database, its own topic and group names and its own
+ * request counters in Redis, so test files never see each other's data, and a run never sees
+ * another run's.
  */
 export function testEnv(name: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const runId = process.env.TEST_RUN_ID ?? `r${Date.now().toString(36)}`;
@@ -19,6 +20,9 @@ export function testEnv(name: string, extra: Record<string, string> = {}): NodeJ
     PAYMENT_TIMEOUT_S: '300',
     // Spans are made (as in production) but exported nowhere, unless a test brings its own viewer.
     OTEL_TRACES_EXPORTER: 'none',
+    // Tests send many requests from one address: limits far away, and counters of this run and file alone.
+    RATE_LIMIT_PER_MIN: '1000000',
+    RATE_LIMIT_PREFIX: `${runId}.${name}:`,
     ...extra,
   };
 }

@@ -78,7 +78,7 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('runs Kafka, PostgreSQL, Jaeger and the six services', () => {
+  it('runs Kafka, PostgreSQL, Redis, Jaeger and the six services', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'analytics',
       'fraud',
@@ -88,6 +88,7 @@ describe('docker-compose.yml', () => {
       'notifications',
       'payments',
       'postgres',
+      'redis',
       'users',
     ]);
   });
@@ -100,7 +101,7 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(Object.entries(APPS))(
-    '%s: built from the Dockerfile, on its port, started once Kafka and PostgreSQL are healthy',
+    '%s: built from the Dockerfile, on its port, started once Kafka, PostgreSQL and Redis are healthy',
     (name, port) => {
       const service = compose.services[name];
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
@@ -110,6 +111,7 @@ describe('docker-compose.yml', () => {
         [`${name.toUpperCase()}_PORT`]: String(port),
         KAFKA_BROKERS: 'kafka:9092',
         DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/payments',
+        REDIS_URL: 'redis://redis:6379',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
         TRACE_VIEWER_URL: 'http://localhost:16686/trace/{traceId}',
         AUTH_JWKS_URL: 'http://users:3005/.well-known/jwks.json',
@@ -117,6 +119,7 @@ describe('docker-compose.yml', () => {
       expect(service.depends_on).toMatchObject({
         kafka: { condition: 'service_healthy' },
         postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
       });
       expect(service.healthcheck?.test).toEqual([
         'CMD',
@@ -152,6 +155,13 @@ describe('docker-compose.yml', () => {
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1,
     });
     expect(String(kafka.environment?.KAFKA_ADVERTISED_LISTENERS).split(',')).toContain('PLAINTEXT://kafka:9092');
+  });
+
+  it('runs the Redis the services count their request limits in, at the address they are given', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:7/);
+    expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(new URL(String(compose.services.payments.environment?.REDIS_URL)).hostname).toBe('redis');
   });
 
   it('creates the database the services connect to', () => {

@@ -305,6 +305,9 @@ describe('payments service', () => {
     const notObjects: Array<[string, string]> = [
       ['application/json', '{"payerVpa": '],
       ['application/json', ''],
+    ];
+    // Bodies that are not JSON at all are refused before they are read (415: hardening.int-spec.ts).
+    const notJson: Array<[string, string]> = [
       ['text/plain', 'hello'],
       ['application/xml', '<payment/>'],
     ];
@@ -321,6 +324,12 @@ describe('payments service', () => {
       expect(body.message).toMatch(/body/i);
     });
 
+    it.each(notJson)('a body that is not JSON (%s %j) is a 415', async (contentType, text) => {
+      const { status, body } = await post(text, contentType);
+      expect(status).toBe(415);
+      expect(body.code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    });
+
     it('and none of them created a payment', async () => {
       // Sent here, not left to the cases above: the count before and after is about these requests alone.
       const before = await paymentCount();
@@ -328,8 +337,10 @@ describe('payments service', () => {
         ...(await Promise.all(badBodies.map(([, body]) => post(body)))),
         ...(await Promise.all(notObjects.map(([contentType, text]) => post(text, contentType)))),
       ].map((answer) => answer.status);
+      const notJsonStatuses = (await Promise.all(notJson.map(([contentType, text]) => post(text, contentType)))).map((a) => a.status);
       expect(await paymentCount()).toBe(before);
       expect(statuses).toEqual(statuses.map(() => 400));
+      expect(notJsonStatuses).toEqual(notJson.map(() => 415));
     });
   });
 

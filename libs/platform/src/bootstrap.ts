@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
+import { acceptJsonBodiesOnly, hardenHttp, rejectUnsafeInput } from './hardening';
+import { REDIS } from './redis';
 
 /**
  * Provided by the messaging runtime: the transport through which the service's `@EventPattern`
@@ -28,18 +31,9 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   const { config } = definition;
   await prepareDatabase(config.database.url, config.database.schema);
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 1000 } });
-  // Every request body is read as JSON whatever its content type (with Fastify's own prototype-
-  // poisoning checks), so a wrong or missing content type, an empty body or broken JSON all get the
-  // same 400 naming the body, from the one error filter, rather than a 415 or a bare Fastify error.
   const fastify = adapter.getInstance();
-  fastify.removeAllContentTypeParsers();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, undefined);
-    void parseJson(request, body as string, (error, value) =>
-      error ? done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined) : done(null, value),
-    );
-  });
+  acceptJsonBodiesOnly(fastify);
+  rejectUnsafeInput(fastify);
   // W3C trace-context: every response names the trace it belongs to.
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     const ids = currentTraceIds();
@@ -52,6 +46,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await hardenHttp(fastify, config, app.get<Redis>(REDIS));
   await runMigrations(app.get(DataSource), config.database.schema);
   documentApi(app, definition);
   await app.init();

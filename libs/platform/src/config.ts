@@ -64,6 +64,16 @@ export const BaseEnvSchema = z.object({
     .regex(/^[A-Za-z0-9_:/.-]+$/)
     .default('roles'),
   AUTH_CLOCK_SKEW_S: int(30, 0, 30),
+  // Request counters live in Redis, shared by every instance of a service.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]*$/, 'letters, digits, ".", "_", ":" and "-" only')
+    .default('rl:'),
+  // Requests a minute per client address, per service (health checks aside).
+  RATE_LIMIT_PER_MIN: int(1200, 1, 1_000_000),
+  // Browser origins allowed to call the services; empty: no CORS headers at all.
+  CORS_ORIGINS: csv('').pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'expected origins such as https://app.example.com'))),
 });
 
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
@@ -71,7 +81,7 @@ export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 /** The typed configuration every service gets; services add their own section. */
 export interface ServiceConfig {
   service: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; corsOrigins: string[] };
   kafka: {
     brokers: string[];
     topicPrefix: string;
@@ -84,6 +94,9 @@ export interface ServiceConfig {
   log: { level: BaseEnv['LOG_LEVEL']; format: BaseEnv['LOG_FORMAT'] };
   messaging: { maxAttempts: number; inboxRetentionHours: number };
   auth: AuthSettings;
+  redis: { url: string };
+  /** `prefix` goes before every counter's key in Redis; `perAddressPerMin` is the general limit per client address. */
+  rateLimit: { prefix: string; perAddressPerMin: number };
 }
 
 /** How every service verifies access tokens (see `@app/auth`). */
@@ -107,7 +120,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 export function serviceConfig(service: string, port: number, env: BaseEnv): ServiceConfig {
   return {
     service,
-    http: { host: env.HOST, port },
+    http: { host: env.HOST, port, corsOrigins: env.CORS_ORIGINS },
     kafka: {
       brokers: env.KAFKA_BROKERS,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
@@ -126,5 +139,7 @@ export function serviceConfig(service: string, port: number, env: BaseEnv): Serv
       rolesClaim: env.AUTH_ROLES_CLAIM,
       clockSkewS: env.AUTH_CLOCK_SKEW_S,
     },
+    redis: { url: env.REDIS_URL },
+    rateLimit: { prefix: env.RATE_LIMIT_PREFIX, perAddressPerMin: env.RATE_LIMIT_PER_MIN },
   };
 }

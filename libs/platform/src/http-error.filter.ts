@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { ZodError } from 'zod';
 import { DomainError, ErrorKind } from './errors';
+import { UnsafeInputError } from './input-safety';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -42,6 +43,14 @@ export function badRequest(errors: FieldError[]) {
   };
 }
 
+/** A request body that is not JSON (see acceptJsonBodiesOnly). */
+export const unsupportedMediaType = () => ({
+  statusCode: 415,
+  error: 'Unsupported Media Type',
+  code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  message: 'the request body must be JSON, sent with content-type: application/json',
+});
+
 /**
  * The one place where errors become HTTP responses. The event transport shares the application's
  * filters (see createService): an event handler's error goes back to it as it was thrown, and the
@@ -58,12 +67,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     const [status, body] = this.toResponse(exception);
     if (exception instanceof DomainError && exception.headers) void reply.headers(exception.headers);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof DomainError && exception.kind === 'RATE_LIMITED') {
+      reply.header('retry-after', String(Number(exception.details?.retryAfterS ?? 1)));
+    }
     reply.status(status).send(body);
   }
 
   private toResponse(exception: unknown): [number, unknown] {
     if (exception instanceof ZodValidationException) {
       return [400, badRequest(fieldErrors(exception.getZodError() as ZodError))];
+    }
+    if (exception instanceof UnsafeInputError) {
+      return [400, badRequest(exception.errors)];
     }
     if (exception instanceof DomainError) {
       const status = STATUS_BY_KIND[exception.kind];
@@ -75,10 +90,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       return [status, typeof response === 'string' ? { statusCode: status, message: response } : response];
     }
     const clientError = exception as { statusCode?: number; message?: string; code?: string };
+    if (clientError?.statusCode === 415) {
+      return [415, unsupportedMediaType()];
+    }
     if (typeof clientError?.statusCode === 'number' && clientError.statusCode >= 400 && clientError.statusCode < 500) {
       // Fastify's own client errors (malformed JSON, body too large, ...): a client error is never a 5xx.
-      const status = clientError.statusCode === 415 ? 400 : clientError.statusCode;
-      return [status, badRequest([{ field: 'body', message: clientError.message ?? 'malformed request body' }])];
+      return [clientError.statusCode, badRequest([{ field: 'body', message: clientError.message ?? 'malformed request body' }])];
     }
     return [500, { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' }];
   }

@@ -11,3 +11,7 @@ export * from './periodic-task';
 export * from './retry';
 export * from './transactions';
 export * from './public.decorator';
+export * from './hardening';
+export * from './input-safety';
+export * from './limits';
+export * from './redis';

@@ -10,6 +10,9 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
 import { Database } from './transactions';
+import { Limits } from './limits';
+import { connectRedis, REDIS, RedisConnection } from './redis';
+import type Redis from 'ioredis';
 import { shutdownTelemetry } from '@app/telemetry';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -21,7 +24,8 @@ export interface PlatformOptions {
 
 /**
  * What every service has: its typed config, structured logging, its database (own schema),
- * health endpoints, request validation and the one HTTP error filter.
+ * health endpoints, request validation, the one HTTP error filter, and Redis for its limits
+ * (`Limits`, and the per-address limit createService sets up).
  */
 @Global()
 @Module({})
@@ -45,8 +49,15 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         Database,
+        { provide: REDIS, useFactory: () => connectRedis(config.redis.url, config.service) },
+        RedisConnection,
+        {
+          provide: Limits,
+          useFactory: (redis: Redis) => new Limits(redis, `${config.rateLimit.prefix}${config.service}:`),
+          inject: [REDIS],
+        },
       ],
-      exports: [SERVICE_CONFIG, Database],
+      exports: [SERVICE_CONFIG, Database, REDIS, Limits],
     };
   }
 }
