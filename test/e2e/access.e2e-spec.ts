@@ -21,6 +21,8 @@ let carol: Person;
 let operator: Person;
 /** Alice pays bob 125.50 (scenario 1), final. */
 let payment: Payment;
+/** The product the operator put in scenario 4. */
+let operatorSku: string;
 const startedAt = new Date();
 
 const url = {
@@ -147,8 +149,9 @@ describe('4. operator routes refuse users', () => {
   });
 
   it('the operator may do each of these', async () => {
-    const sku = `X-${randomUUID().slice(0, 8)}`;
-    expect((await call('PUT', url.product(sku), { token: operator.token, body: { name: 'Stocked', stock: 5 } })).status).toBe(201);
+    operatorSku = `X-${randomUUID().slice(0, 8)}`;
+    const stocked = await call('PUT', url.product(operatorSku), { token: operator.token, body: { name: 'Stocked', stock: 5 } });
+    expect(stocked.status).toBe(201);
     expect((await call('GET', url.summary(), { token: operator.token })).status).toBe(200);
     const assessment = await call('GET', url.assessment(payment.id), { token: operator.token });
     expect(assessment).toMatchObject({ status: 200, body: { paymentId: payment.id, decision: 'APPROVED' } });
@@ -238,6 +241,25 @@ describe('8. the audit trail: who, what, when, result, origin', () => {
     const reads = (await people.auditLog({ actor: operator.id })).filter((r) => r.action === 'audit.read');
     expect(reads.length).toBeGreaterThanOrEqual(1);
     expect(reads[0]).toMatchObject({ actor: operator.id, result: 'SUCCESS', origin: expect.stringMatching(/127\.0\.0\.1/) });
+  });
+
+  it('the operator’s requests to the other services (scenarios 1 and 4), which reach it as events', async () => {
+    const resources = [
+      `/v1/payments/${payment.id}`,
+      `/v1/inventory/products/${operatorSku}`,
+      '/v1/analytics/summary',
+      `/v1/fraud/assessments/${payment.id}`,
+    ];
+    const records = await eventually(async () => {
+      const mine = await people.auditLog({ actor: operator.id, from: startedAt.toISOString() });
+      const found = resources.map((resource) => mine.find((r) => r.resource?.endsWith(resource)));
+      expect(resources.filter((_resource, i) => !found[i])).toEqual([]); // none missing
+      return found as AuditRecord[];
+    });
+    for (const record of records) {
+      expect(record).toMatchObject({ actor: operator.id, result: 'SUCCESS', origin: expect.stringMatching(/127\.0\.0\.1/) });
+      expect(new Date(record.at).getTime()).toBeGreaterThanOrEqual(startedAt.getTime());
+    }
   });
 
   it('no password, token or phone in any record', () => {

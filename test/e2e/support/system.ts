@@ -37,15 +37,14 @@ const ROOT = resolve(__dirname, '../../..');
 
 /**
  * The environment every service gets on top of the test's: tokens are the users service's (its
- * issuer and JWKS, not the test run's own issuer of the integration tests), and the general limits
- * are far above what a test sends from its one address (they have tests of their own).
+ * issuer and JWKS, not the test run's own issuer of the integration tests), and a user's payments
+ * are not limited (the limit has tests of its own; testEnv lifts the one per address).
  */
 function systemEnv(usersUrl: string, audience: string) {
   return {
     AUTH_ISSUER: usersUrl,
     AUTH_AUDIENCE: audience,
     AUTH_JWKS_URL: `${usersUrl}/.well-known/jwks.json`,
-    RATE_LIMIT_PER_MIN: '1000000',
     RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
   };
 }
