@@ -41,9 +41,15 @@ module.exports = {
     },
     { ...withInfra, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...withInfra, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
-    // scripts/ is plain ES modules that Node runs as they are (before `npm install`, too), so their
-    // tests load them as they are: Jest's native ESM, no transform. It needs
-    // NODE_OPTIONS=--experimental-vm-modules, which the `test` and `test:unit` scripts set.
-    { displayName: 'scripts', testEnvironment: 'node', transform: {}, testMatch: ['<rootDir>/scripts/**/*.spec.mjs'] },
+    // scripts/ is plain ES modules that Node runs as they are (before `npm install`, too); their tests
+    // get them rewritten to CommonJS, as jose is above. Not Jest's native ESM: with its flag
+    // (--experimental-vm-modules) the TypeScript tests could no longer require jose.
+    {
+      displayName: 'scripts',
+      testEnvironment: 'node',
+      moduleFileExtensions: ['mjs', 'js', 'json'],
+      transform: { '^.+\\.mjs$': '<rootDir>/test/support/esm-to-cjs.cjs' },
+      testMatch: ['<rootDir>/scripts/**/*.spec.mjs'],
+    },
   ],
 };

@@ -14,7 +14,7 @@ import { SERVICES } from './infra.mjs';
 
 /** Settings that would change a system's configuration are never inherited from the caller. */
 const CONFIG_VARIABLE =
-  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
+  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|RATE_LIMIT_|CORS_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
 
 export function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole story on a running system (`npm start`), step by step as a new user
+// would follow it, printing each request and its answer briefly. Every run makes its own people
+// (random phone numbers and VPAs), so it can run again and again. The README's walk-through is the
+// same story with curl.
+//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL: where the services are (the local defaults otherwise)
+
+import { spawnSync } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
+
+const url = (name, port) => (process.env[`${name}_URL`] ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
+const USERS = url('USERS', 3005);
+const PAYMENTS = url('PAYMENTS', 3000);
+const NOTIFICATIONS = url('NOTIFICATIONS', 3002);
+const ANALYTICS = url('ANALYTICS', 3004);
+
+const tty = process.stdout.isTTY;
+const paint = (code, text) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
+const step = (n, text) => console.log(`\n${paint('1', `${n}. ${text}`)}`);
+const brief = (value) => {
+  const text = JSON.stringify(value);
+  return text && text.length > 160 ? `${text.slice(0, 157)}...` : text;
+};
+
+/** One request, printed with its answer; returns { status, body }. */
+async function call(method, base, path, { token, body, headers = {}, quiet = false } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  let parsed = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: shown as text
+  }
+  if (!quiet) {
+    const colour = response.status < 300 ? '32' : response.status < 500 ? '33' : '31';
+    console.log(`   ${paint('36', `${method} ${path}`)}${body ? ` ${brief(body)}` : ''}`);
+    console.log(`   → ${paint(colour, response.status)} ${brief(parsed) ?? ''}`);
+  }
+  return { status: response.status, body: parsed };
+}
+
+async function expectStatus(expected, promise) {
+  const answer = await promise;
+  if (answer.status !== expected) {
+    console.error(paint('31', `\n   expected ${expected}, got ${answer.status}: the system does not behave as the story says`));
+    process.exit(1);
+  }
+  return answer.body;
+}
+
+/** Waits for an outcome (a VPA just linked is known to payments a moment later), at most ~30 s. */
+async function until(what, attempt) {
+  for (let tries = 0; tries < 150; tries++) {
+    const answer = await attempt(tries === 0);
+    if (answer) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.error(paint('31', `\n   gave up waiting for ${what}`));
+  process.exit(1);
+}
+
+const run = randomInt(1000, 9999);
+const phone = () => `+919${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+const person = (name) => ({
+  name,
+  phone: phone(),
+  password: `correct-horse-${randomUUID().slice(0, 8)}`,
+  vpa: `${name.split(' ')[0].toLowerCase()}.${run}@okbank`,
+});
+
+async function signUp(n, who) {
+  step(n, `${who.name} registers and logs in`);
+  const user = await expectStatus(
+    201,
+    call('POST', USERS, '/v1/users', { body: { name: who.name, phone: who.phone, password: who.password } }),
+  );
+  const { accessToken } = await expectStatus(
+    200,
+    call('POST', USERS, '/v1/auth/token', { body: { phone: who.phone, password: who.password } }),
+  );
+  return { ...who, id: user.id, token: accessToken };
+}
+
+async function main() {
+  for (const [name, base] of [
+    ['users', USERS],
+    ['payments', PAYMENTS],
+  ]) {
+    const ok = await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!ok) {
+      console.error(`The ${name} service is not answering at ${base}: start the system first (npm start).`);
+      process.exit(1);
+    }
+  }
+  console.log(paint('1', 'A payment from sign-up to trace, as a new user sees it.'));
+
+  const alice = await signUp(1, person('Alice Kumar'));
+  const bob = await signUp(2, person('Bob Singh'));
+
+  step(3, 'Each links a VPA (UPI address) to their account');
+  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: alice.token, body: { vpa: alice.vpa } }));
+  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: bob.token, body: { vpa: bob.vpa } }));
+
+  step(4, "Alice checks the address she is about to pay: the holder's name comes back masked");
+  await expectStatus(200, call('GET', USERS, `/v1/vpas/${bob.vpa}`, { token: alice.token }));
+
+  step(5, 'Alice pays Bob ₹125.50 (the payments service learns the VPAs from events: a moment after linking)');
+  const idempotencyKey = randomUUID();
+  const payment = await until('payments to know the VPAs', async (first) => {
+    const answer = await call('POST', PAYMENTS, '/v1/payments', {
+      token: alice.token,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', note: 'dinner' },
+      quiet: !first,
+    });
+    if (answer.status === 202) return answer.body;
+    if (answer.status !== 422 && answer.status !== 403) await expectStatus(202, Promise.resolve(answer));
+    if (first) console.log('   (not known yet: retrying until it is)');
+    return undefined;
+  });
+
+  step(6, 'Alice reads her payment until it is final');
+  const final = await until('the payment to be final', async () => {
+    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token, quiet: true });
+    return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
+  });
+  console.log(`   GET /v1/payments/${payment.id}\n   → ${final.status} ${brief(final.body)}`);
+
+  step(7, 'Its timeline: every step, which service did it, and the trace link');
+  const timeline = await expectStatus(
+    200,
+    call('GET', PAYMENTS, `/v1/payments/${payment.id}/timeline`, { token: alice.token, quiet: true }),
+  );
+  for (const entry of timeline.steps ?? [])
+    console.log(
+      `   ${entry.at ?? entry.occurredAt}  ${entry.step.padEnd(10)} ${entry.service}${entry.outcome ? `  ${entry.outcome}` : ''}`,
+    );
+  console.log(`   trace: ${timeline.traceUrl}`);
+
+  step(8, 'Bob, the payee, reads it too, and his notifications');
+  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: bob.token }));
+  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: bob.token }));
+
+  const mallory = await signUp(9, person('Mallory Rao'));
+  step(10, "Mallory tries to read Alice's payment and her payments: not hers, so it does not exist for her");
+  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments?vpa=${alice.vpa}`, { token: mallory.token }));
+
+  step(11, "Mallory tries to pay from Alice's VPA, then to look at the analytics");
+  await expectStatus(
+    403,
+    call('POST', PAYMENTS, '/v1/payments', { token: mallory.token, body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00' } }),
+  );
+  await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
+
+  step(12, 'No token at all');
+  await expectStatus(401, call('GET', PAYMENTS, `/v1/payments/${payment.id}`));
+
+  const operator = person('Olga Operator');
+  step(13, `An operator: registered, then granted the role with the documented command (npm run users -- grant-operator <phone>)`);
+  await expectStatus(
+    201,
+    call('POST', USERS, '/v1/users', { body: { name: operator.name, phone: operator.phone, password: operator.password } }),
+  );
+  const grant = spawnSync('npm', ['run', '-s', 'users', '--', 'grant-operator', operator.phone], { encoding: 'utf8' });
+  if (grant.status !== 0) {
+    console.error(`   the grant failed: ${grant.stderr || grant.stdout}`);
+    process.exit(1);
+  }
+  console.log('   → the role is granted; it is in the next token');
+  const { accessToken } = await expectStatus(
+    200,
+    call('POST', USERS, '/v1/auth/token', { body: { phone: operator.phone, password: operator.password } }),
+  );
+  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: accessToken }));
+  await expectStatus(200, call('GET', ANALYTICS, '/v1/analytics/summary', { token: accessToken }));
+
+  step(14, 'The audit log (operators only): who did what, when, with which result, from where');
+  const audit = await expectStatus(200, call('GET', USERS, `/v1/users/audit?actor=${alice.id}`, { token: accessToken, quiet: true }));
+  for (const entry of (audit.data ?? audit.items ?? []).slice(0, 8)) console.log(`   ${brief(entry)}`);
+
+  console.log(`\n${paint('1', 'Done.')} The trace of the payment: ${timeline.traceUrl}`);
+}
+
+main().catch((error) => {
+  console.error(
+    error instanceof TypeError && /fetch failed/.test(error.message)
+      ? 'A service is not reachable: is the system running (npm start)?'
+      : error,
+  );
+  process.exit(1);
+});
