@@ -25,6 +25,11 @@ describe('payments config', () => {
     expect(config.idempotency).toEqual({ ttlHours: 24 });
   });
 
+  it('lets a user initiate 60 payments a minute, or RATE_LIMIT_PAYMENTS_PER_MIN', () => {
+    expect(loadConfig({}).intake).toEqual({ paymentsPerUserPerMin: 60 });
+    expect(loadConfig({ RATE_LIMIT_PAYMENTS_PER_MIN: '5' }).intake).toEqual({ paymentsPerUserPerMin: 5 });
+  });
+
   it('reads the trace viewer URL', () => {
     const config = loadConfig({ PAYMENTS_PORT: '4000', TRACE_VIEWER_URL: 'https://jaeger.example/trace/{traceId}?uiEmbed=v0' });
     expect(config.http.port).toBe(4000);
@@ -60,6 +65,8 @@ describe('payments config', () => {
     ['EXPIRY_SWEEP_MS', 'fast'],
     ['IDEMPOTENCY_TTL_H', '23'],
     ['IDEMPOTENCY_TTL_H', '-24'],
+    ['RATE_LIMIT_PAYMENTS_PER_MIN', '0'],
+    ['RATE_LIMIT_PAYMENTS_PER_MIN', 'lots'],
   ])('rejects %s=%p naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

@@ -27,15 +27,22 @@ export interface IdempotencySettings {
   ttlHours: number;
 }
 
+export interface IntakeSettings {
+  /** Payment initiations a user may make a minute (counted in Redis, shared by the instances); beyond: 429. */
+  paymentsPerUserPerMin: number;
+}
+
 export interface PaymentsConfig extends ServiceConfig {
   timeline: TimelineSettings;
   deadlines: DeadlineSettings;
   idempotency: IdempotencySettings;
+  intake: IntakeSettings;
 }
 
 export const TIMELINE_SETTINGS = Symbol('TIMELINE_SETTINGS');
 export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');
 export const IDEMPOTENCY_SETTINGS = Symbol('IDEMPOTENCY_SETTINGS');
+export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
 
 export const EnvSchema = BaseEnvSchema.extend({
   PAYMENTS_PORT: port(3000),
@@ -50,6 +57,7 @@ export const EnvSchema = BaseEnvSchema.extend({
   EXPIRY_SWEEP_MS: int(1000, 10, 60_000),
   // UPI clients may retry for a day: a shorter window would turn a late retry into a second payment.
   IDEMPOTENCY_TTL_H: int(24, 24, 24 * 366),
+  RATE_LIMIT_PAYMENTS_PER_MIN: int(60, 1, 1_000_000),
 }).superRefine((env, ctx) => {
   // Only checked where it matters: with `closed` the fraud timeout is not used at all.
   if (env.FRAUD_FAILURE_MODE === 'open' && env.FRAUD_TIMEOUT_MS >= env.PAYMENT_TIMEOUT_S * 1000) {
@@ -73,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig
       sweepIntervalMs: parsed.EXPIRY_SWEEP_MS,
     },
     idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_H },
+    intake: { paymentsPerUserPerMin: parsed.RATE_LIMIT_PAYMENTS_PER_MIN },
   };
 }

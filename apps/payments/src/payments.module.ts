@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_MIGRATIONS, AuthModule } from '@app/auth';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@app/messaging';
 import { PlatformModule } from '@app/platform';
-import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
+import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, INTAKE_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
 import { DeadlineSweeper } from './expire-payments/deadline-sweeper';
 import { ExpirePaymentsService } from './expire-payments/expire-payments.service';
 import { GetPaymentController } from './get-payment/get-payment.controller';
@@ -66,6 +66,7 @@ export class PaymentsModule {
         { provide: TIMELINE_SETTINGS, useValue: config.timeline },
         { provide: DEADLINE_SETTINGS, useValue: config.deadlines },
         { provide: IDEMPOTENCY_SETTINGS, useValue: config.idempotency },
+        { provide: INTAKE_SETTINGS, useValue: config.intake },
         PaymentsRepository,
         PaymentTimelineRepository,
         IdempotencyKeysRepository,

@@ -3,9 +3,12 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Limits, REDIS } from '@app/platform';
 import { testEnv } from '../../../test/support/env';
+import { newOperator, TestUser } from '../../../test/support/identity';
+import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
 import { PaymentsModule } from '../src/payments.module';
+import { userHolding } from './support/payments-api';
 
 /*
  * What createService (libs/platform) gives every service, checked on payments: bodies are JSON or
@@ -21,8 +24,13 @@ const limitedEnv = testEnv('payments-hardening-limited', {
   RATE_LIMIT_PER_MIN: String(LIMIT),
   CORS_ORIGINS: ORIGIN,
 });
+const kafka = new TestKafka(env);
 let service: RunningService;
 let limited: RunningService[];
+/** Pays from hardy@okbank (to shop@okbank, also held). */
+let hardy: TestUser;
+/** Lists any VPA's payments, in either deployment. */
+let operator: TestUser;
 
 const valid = { payerVpa: 'hardy@okbank', payeeVpa: 'shop@okbank', amount: '10.00', currency: 'INR' };
 
@@ -32,14 +40,19 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
+/** A request, as the operator unless it names its own authorization. */
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
-  const response = await fetch(url, init);
+  const response = await fetch(url, { ...init, headers: { ...operator.headers, ...(init.headers as Record<string, string>) } });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 const post = (body: string | Uint8Array, contentType?: string) =>
-  call(`${service.url}/v1/payments`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
+  call(`${service.url}/v1/payments`, {
+    method: 'POST',
+    headers: { ...hardy.headers, ...(contentType ? { 'content-type': contentType } : {}) },
+    body,
+  });
 
 const fieldsOf = (answer: Answer) => (answer.body.errors as Array<{ field: string }>).map((e) => e.field);
 
@@ -48,10 +61,10 @@ async function paymentCount(): Promise<number> {
   return n;
 }
 
-/** A GET sent from another loopback address (all of 127/8 is this machine): another client, as the limit sees it. */
+/** A GET (as the operator) sent from another loopback address (all of 127/8 is this machine): another client, as the limit sees it. */
 function getFrom(localAddress: string, url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { localAddress }, (res) => {
+    const req = httpRequest(url, { localAddress, headers: operator.headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -65,6 +78,8 @@ function getFrom(localAddress: string, url: string): Promise<{ status: number; h
 beforeAll(async () => {
   const config = loadConfig(env);
   service = await startServiceApp({ config, title: 'Payments', description: '', module: PaymentsModule.forRoot(config) });
+  [hardy, operator] = await Promise.all([userHolding(kafka, service, ['hardy@okbank']), newOperator()]);
+  await userHolding(kafka, service, ['shop@okbank']);
   limited = [];
   for (let i = 0; i < 2; i++) {
     const limitedConfig = loadConfig(limitedEnv);
@@ -76,6 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([service, ...(limited ?? [])].map((s) => s?.close()));
+  await kafka.close();
 });
 
 describe('request bodies', () => {
@@ -188,7 +204,7 @@ describe('response headers', () => {
   });
 
   it('carry no CORS header unless CORS_ORIGINS lists origins', async () => {
-    const simple = await fetch(`${service.url}/v1/payments?vpa=hardy@okbank`, { headers: { origin: ORIGIN } });
+    const simple = await fetch(`${service.url}/v1/payments?vpa=hardy@okbank`, { headers: { ...operator.headers, origin: ORIGIN } });
     expect(simple.status).toBe(200);
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${service.url}/v1/payments`, {
@@ -201,7 +217,7 @@ describe('response headers', () => {
 
   it('allow the listed origins, and only them, with CORS_ORIGINS', async () => {
     const [instance] = limited;
-    const allowed = await fetch(`${instance.url}/v1/payments?vpa=hardy@okbank`, { headers: { origin: ORIGIN } });
+    const allowed = await fetch(`${instance.url}/v1/payments?vpa=hardy@okbank`, { headers: { ...operator.headers, origin: ORIGIN } });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(allowed.headers.get('vary')).toMatch(/origin/i);
@@ -212,7 +228,9 @@ describe('response headers', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-    const other = await fetch(`${instance.url}/v1/payments?vpa=hardy@okbank`, { headers: { origin: 'https://evil.example.com' } });
+    const other = await fetch(`${instance.url}/v1/payments?vpa=hardy@okbank`, {
+      headers: { ...operator.headers, origin: 'https://evil.example.com' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -236,7 +254,7 @@ describe('the per-address request limit', () => {
       expect(refused.headers['x-content-type-options']).toBe('nosniff');
     }
     // another address is another client
-    expect((await fetch(`${limited[0].url}/v1/payments?vpa=hardy@okbank`)).status).toBe(200);
+    expect((await fetch(`${limited[0].url}/v1/payments?vpa=hardy@okbank`, { headers: operator.headers })).status).toBe(200);
   });
 
   it('leaves health checks alone, and keeps refusing the rest meanwhile', async () => {
@@ -248,7 +266,7 @@ describe('the per-address request limit', () => {
   });
 
   it('is far away in tests (testEnv), so other tests never meet it', async () => {
-    const answer = await fetch(`${service.url}/v1/payments?vpa=hardy@okbank`);
+    const answer = await fetch(`${service.url}/v1/payments?vpa=hardy@okbank`, { headers: operator.headers });
     expect(Number(answer.headers.get('x-ratelimit-limit'))).toBe(1_000_000);
   });
 });

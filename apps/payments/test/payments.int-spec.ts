@@ -33,9 +33,8 @@ const rejected: PayloadOf<'FraudAssessed'> = {
 const items = [{ sku: 'SKU-1', quantity: 2 }];
 
 /** A request from a user who holds no VPA: enough to be refused for the body alone. */
-async function post(body: unknown, contentType = 'application/json') {
-  return api.request('POST', '/v1/payments', await someone, body, { 'content-type': contentType });
-}
+const post = async (body: unknown, contentType = 'application/json') =>
+  api.request('POST', '/v1/payments', await someone, body, { 'content-type': contentType });
 
 /** A payment from `payer` to `payee`, made by the user holding `payer` (each VPA is linked to a user of its own first). */
 const initiate = (payer: string, payee: string, extra: Record<string, unknown> = {}) =>
@@ -306,7 +305,7 @@ describe('payments service', () => {
       ['application/json', '{"payerVpa": '],
       ['application/json', ''],
     ];
-    // Bodies that are not JSON at all are refused before they are read (415: hardening.int-spec.ts).
+    // Bodies that are not JSON at all are refused before they are read: 415 (its code: hardening.int-spec.ts).
     const notJson: Array<[string, string]> = [
       ['text/plain', 'hello'],
       ['application/xml', '<payment/>'],
@@ -322,12 +321,6 @@ describe('payments service', () => {
       const { status, body } = await post(text, contentType);
       expect(status).toBe(400);
       expect(body.message).toMatch(/body/i);
-    });
-
-    it.each(notJson)('a body that is not JSON (%s %j) is a 415', async (contentType, text) => {
-      const { status, body } = await post(text, contentType);
-      expect(status).toBe(415);
-      expect(body.code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('and none of them created a payment', async () => {

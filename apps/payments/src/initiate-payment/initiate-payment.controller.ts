@@ -6,6 +6,7 @@ import {
   ApiForbiddenResponse,
   ApiHeader,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -45,6 +46,10 @@ export class InitiatePaymentController {
     description:
       'payeeVpa is not linked to anyone (code PAYEE.UNKNOWN; a VPA linked a moment ago may not be known yet: retry), or ' +
       'the Idempotency-Key was used by this user for a different request (code IDEMPOTENCY_KEY.REUSED)',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'more than RATE_LIMIT_PAYMENTS_PER_MIN initiations by this user within a minute (code PAYMENT.RATE_LIMITED); see Retry-After',
   })
   @ApiConflictResponse({
     description: 'the Idempotency-Key is in use by a request still running (code IDEMPOTENCY_KEY.IN_PROGRESS); safe to retry',

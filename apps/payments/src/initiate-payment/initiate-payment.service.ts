@@ -1,10 +1,11 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Caller } from '@app/auth';
 import { BatchWork, bindEventContext, ItemResult, Outbox, UnitOfWork } from '@app/messaging';
-import { conflict, DomainError, forbidden } from '@app/platform';
+import { conflict, DomainError, forbidden, KeyedLimit, Limits } from '@app/platform';
 import { annotate, context, currentTraceHeaders, currentTraceIds } from '@app/telemetry';
+import { INTAKE_SETTINGS, IntakeSettings } from '../config';
 import { Payment } from '../payment';
 import { paymentInitiated } from '../payment-events';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
@@ -40,14 +41,25 @@ type IntakeOutcome = 'CREATED' | 'KEY_USED' | DomainError;
 
 @Injectable()
 export class InitiatePaymentService {
+  /** A user's payment initiations a minute, shared by the instances. */
+  private readonly initiations: KeyedLimit;
+
   constructor(
+    @Inject(INTAKE_SETTINGS) settings: IntakeSettings,
+    limits: Limits,
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: Outbox,
     private readonly payments: PaymentsRepository,
     private readonly timeline: PaymentTimelineRepository,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly vpaHolders: VpaHoldersRepository,
-  ) {}
+  ) {
+    this.initiations = limits.define('payments-per-user', {
+      points: settings.paymentsPerUserPerMin,
+      durationS: 60,
+      code: 'PAYMENT.RATE_LIMITED',
+    });
+  }
 
   /**
    * Stores a PENDING payment, the first step of its timeline and its PaymentInitiated event in one
@@ -63,8 +75,12 @@ export class InitiatePaymentService {
    * a retry of the same request gets the first answer again and creates nothing (even should the
    * VPA have been unlinked since: the payment was made); a different request with the key gets a
    * 422. A concurrent request with the key waits for the first one's transaction, then gets its answer.
+   *
+   * Every request counts towards the caller's RATE_LIMIT_PAYMENTS_PER_MIN (a retry too); beyond it,
+   * 429 PAYMENT.RATE_LIMITED with Retry-After, and nothing is looked at or stored.
    */
   async initiate(command: InitiatePaymentCommand, caller: Caller, idempotencyKey?: string): Promise<Initiated> {
+    await this.initiations.consume(caller.userId);
     const payment = newPayment(command, caller.userId);
     const answer = toPaymentView(payment);
     annotate({ 'payment.id': payment.id });
