@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { testEnv } from '../support/env';
-import { getPayment } from './support/api';
+import { getNotifications, getPayment } from './support/api';
 import { Answer, call, outcomeOf } from './support/client';
 import { Identities, payOnceKnown, Person, uniquePhone, uniqueVpa } from './support/identities';
 import { documentedRoutes, isPublicByContract, Route, routeKey } from './support/routes';
@@ -158,9 +158,14 @@ beforeAll(async () => {
   const created = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '10.00' });
   expect(created.status).toBe(202);
   paymentId = created.body.id;
-  // Final: assessed, notified.
+  // Final (so assessed), and the owner notified of it.
   await eventually(async () =>
     expect((await getPayment(`${system.urls.payments}/v1/payments/${paymentId}`, owner.token)).body.status).not.toBe('PENDING'),
+  );
+  await eventually(async () =>
+    expect((await getNotifications(`${system.urls.notifications}/v1/notifications?vpa=${ownerVpa()}`, owner.token)).body.data).toEqual([
+      expect.objectContaining({ paymentId }),
+    ]),
   );
   sku = `MATRIX-${randomUUID().slice(0, 8)}`;
   const stocked = await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, {

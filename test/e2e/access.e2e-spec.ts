@@ -116,7 +116,7 @@ describe('2. refused payments create nothing', () => {
     const before = await snapshot();
     const answer = await call('POST', url.payments(), {
       token: alice.token,
-      body: { payerVpa: 'bob@okbank', payeeVpa: 'carol@okbank', amount: '10.00', currency: 'INR' },
+      body: { payerVpa: 'bob@okbank', payeeVpa: 'alice@okbank', amount: '10.00', currency: 'INR' },
     });
     expect(outcomeOf(answer)).toBe('403 VPA.NOT_OWNED');
     expect(await snapshot()).toEqual(before);
@@ -185,7 +185,7 @@ describe('6. bob de-registers', () => {
     }, 10000);
     const fromBobs = await call('POST', url.payments(), {
       token: carol.token,
-      body: { payerVpa: 'bob@okbank', payeeVpa: 'carol@okbank', amount: '1.00', currency: 'INR' },
+      body: { payerVpa: 'bob@okbank', payeeVpa: 'alice@okbank', amount: '1.00', currency: 'INR' },
     });
     expect(outcomeOf(fromBobs)).toBe('403 VPA.NOT_OWNED');
     expect((await call('GET', `${system.urls.users}/v1/vpas/bob@okbank`, { token: carol.token })).status).toBe(404);

@@ -44,7 +44,7 @@ const usedPhones = new Set<string>(OPERATOR_PHONES);
 export function uniquePhone(): string {
   for (;;) {
     const phone = `+91${randomInt(6, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
-    if (!phone.startsWith('+91600000') && !usedPhones.has(phone)) {
+    if (!usedPhones.has(phone)) {
       usedPhones.add(phone);
       return phone;
     }
@@ -52,7 +52,7 @@ export function uniquePhone(): string {
 }
 
 /** A password of the allowed length (12–128) that nobody guesses. */
-export const newPassword = () => `pw-${randomBytes(12).toString('base64url')}`;
+const newPassword = () => `pw-${randomBytes(12).toString('base64url')}`;
 
 /** A VPA nobody has linked: `name.<random>@okbank`. */
 export const uniqueVpa = (name: string) => `${name}.${randomBytes(4).toString('hex')}@okbank`;
@@ -113,10 +113,10 @@ export class Identities {
   }
 
   /** Another operator: the next phone of OPERATOR_PHONES (each system has a few). */
-  async newOperator(name: string, vpas: string[] = []): Promise<Person> {
+  async newOperator(name: string): Promise<Person> {
     const phone = OPERATOR_PHONES[this.nextOperator++];
     if (!phone) throw new Error(`only ${OPERATOR_PHONES.length} operator phones are configured`);
-    const operator = await this.person(name, vpas, phone);
+    const operator = await this.person(name, [], phone);
     if (!operator.roles.includes('operator'))
       throw new Error(`${phone} is in OPERATOR_PHONES but ${name} has roles ${operator.roles.join()}`);
     return operator;
@@ -140,7 +140,7 @@ export class Identities {
 }
 
 /** Refusals that mean "payments has not learnt of a link yet" (access.md: the 422 may be retried). */
-export const isNotKnownYet = (answer: Answer) =>
+const isNotKnownYet = (answer: Answer) =>
   (answer.status === 422 && codeOf(answer) === 'PAYEE.UNKNOWN') || (answer.status === 403 && codeOf(answer) === 'VPA.NOT_OWNED');
 
 /**

@@ -14,8 +14,8 @@ export const ALL_SERVICES = ['users', ...SERVICES] as const;
 export type AnyService = (typeof ALL_SERVICES)[number];
 
 /**
- * Phones that hold the operator role from registration on (OPERATOR_PHONES): no other user's phone
- * starts with +91600000 (see identities.ts), and each system registers each of them at most once.
+ * Phones that hold the operator role from registration on (OPERATOR_PHONES): never another user's
+ * (see uniquePhone), each registered at most once in a system.
  */
 export const OPERATOR_PHONES = Array.from({ length: 8 }, (_, i) => `+91600000000${i}`);
 /** How long the users service refuses sign-ins for a phone after 5 failures (LOGIN_THROTTLE_S). */
@@ -50,10 +50,9 @@ function systemEnv(usersUrl: string, audience: string) {
 }
 
 /** The users service's own settings: a signing key the test knows, operators, token lifetime, a short login throttle. */
-function usersEnv(privateJwk: JWK, logDir: string): Record<string, string> {
+function usersEnv(privateJwk: JWK): Record<string, string> {
   return {
     AUTH_PRIVATE_KEY: JSON.stringify(privateJwk),
-    AUTH_KEY_FILE: join(logDir, 'unused-signing-key.json'),
     AUTH_TOKEN_TTL_S: '3600',
     OPERATOR_PHONES: OPERATOR_PHONES.join(','),
     LOGIN_THROTTLE_S: String(LOGIN_THROTTLE_S),
@@ -89,7 +88,7 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
       cwd: ROOT,
       env: {
         ...shared,
-        ...(service === 'users' ? usersEnv(privateJwk, logDir) : {}),
+        ...(service === 'users' ? usersEnv(privateJwk) : {}),
         [`${service.toUpperCase()}_PORT`]: String(ports[service]),
         HOST: '127.0.0.1',
       },
