@@ -18,9 +18,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureNaiveBuild } from './lib/build-naive.mjs';
-import { connect, startBroker, startPrivateZipkin } from './lib/infra.mjs';
+import { connect, redisPid, startBroker, startPrivateZipkin } from './lib/infra.mjs';
 import { measureSystem } from './lib/phases.mjs';
 import { formatTables, renderChart } from './lib/report.mjs';
+import { payerPoolFor } from './lib/workload.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -169,9 +170,11 @@ async function main() {
     });
   }
   // bounded in time whatever happens: services that never get ready, a drain that never ends, ...
+  // registering the payers takes its time too: a generous 0.1 s per user
+  const registrationS = Math.ceil(payerPoolFor(config.rate) / 5) * 0.1;
   const limitMs =
     (config.systems.length + (config.tracing ? 2 : 0)) *
-      (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
+      (240 + registrationS + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
       1000 +
     300_000;
   const watchdog = setTimeout(() => {
@@ -212,15 +215,18 @@ async function main() {
       cleanups.push(() => zipkin.stop());
     }
     const traced = zipkin ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint } : { OTEL_SDK_DISABLED: 'true' };
-    const measured = { kafka: broker.pid, ...(zipkin ? { zipkin: zipkin.pid } : {}) };
+    // Redis (rate limits) is measured when it runs here; like the PostgreSQL server, it may serve others too.
+    const redis = await redisPid();
+    const shared = { kafka: broker.pid, ...(redis ? { redis } : {}) };
+    const measured = { ...shared, ...(zipkin ? { zipkin: zipkin.pid } : {}) };
     const specs = [
       { label: 'ours', system: 'ours', env: traced, intake: true, processes: measured },
-      { label: 'naive', system: 'naive', env: {}, intake: true, processes: { kafka: broker.pid } },
-      { label: 'raw', system: 'raw', env: {}, intake: true, processes: { kafka: broker.pid } },
+      { label: 'naive', system: 'naive', env: {}, intake: true, processes: shared },
+      { label: 'raw', system: 'raw', env: {}, intake: true, processes: shared },
     ].filter((s) => config.systems.includes(s.label));
     if (zipkin) {
       specs.push(
-        { label: 'ours-tracing-off', system: 'ours', env: { OTEL_SDK_DISABLED: 'true' }, intake: false, processes: { kafka: broker.pid } },
+        { label: 'ours-tracing-off', system: 'ours', env: { OTEL_SDK_DISABLED: 'true' }, intake: false, processes: shared },
         {
           label: 'ours-tracing-10pct',
           system: 'ours',

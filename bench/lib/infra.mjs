@@ -3,23 +3,32 @@
 // and the schemas of the two peers (made by the project's own migrations, so that every system
 // writes exactly the same tables).
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { connect as connectTcp } from 'node:net';
 import pg from 'pg';
 import { startKafka } from '../../scripts/lib/kafka-broker.mjs';
 import { KAFKA_VERSION } from '../../scripts/lib/kafka-config.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { startZipkin } from '../../scripts/lib/zipkin-server.mjs';
 
+/** The services each system implements itself. */
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+/**
+ * The identity provider of every system: the project's users service (from the build under test),
+ * which issues the tokens all three verify and publishes who holds which VPA.
+ */
+export const USERS = 'users';
 export const TOPICS = [
   'payments.payment-events',
   'fraud.fraud-events',
   'inventory.inventory-events',
   'notifications.notification-events',
   'analytics.analytics-events',
+  'users.user-events',
+  'audit.operator-actions',
 ];
 /** What "ours" creates by default (KAFKA_PARTITIONS); the peers' topics get the same. */
 export const PARTITIONS = 6;
@@ -57,6 +66,32 @@ export async function startPrivateZipkin(log) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The pid of the Redis server at REDIS_URL (where ours counts its rate limits), when it runs on
+ * this machine, so that its CPU is measured too; undefined otherwise. Asked with INFO over RESP.
+ */
+export async function redisPid() {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) return undefined;
+  const info = await new Promise((resolve) => {
+    const socket = connectTcp({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) });
+    let text = '';
+    const done = (value) => {
+      socket.destroy();
+      resolve(value);
+    };
+    socket.setTimeout(2000, () => done(''));
+    socket.on('error', () => done(''));
+    socket.on('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk) => {
+      text += chunk;
+      if (/process_id:\d+/.test(text)) done(text);
+    });
+  });
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
 }
 
 /** DATABASE_URL with another database name. */
@@ -115,6 +150,7 @@ export async function migratePeerDatabase(distRoot, database) {
   }
 }
 
+/** The products, written as rows (the peers have no API for them; ours' operator uses its API instead). */
 export async function seedProducts(database, products) {
   const client = await connect(database);
   try {
@@ -128,9 +164,9 @@ export async function seedProducts(database, products) {
   }
 }
 
-/** The five event topics and the services' dead-letter topics, as the services would create them. */
+/** The event topics and the services' dead-letter topics, as the services would create them. */
 export async function createTopics(admin, prefix) {
-  const names = [...TOPICS, ...SERVICES.map((s) => `${s}.dead-letter`)];
+  const names = [...TOPICS, ...[...SERVICES, USERS].map((s) => `${s}.dead-letter`)];
   await admin.createTopics({
     waitForLeaders: true,
     topics: names.map((t) => ({ topic: `${prefix}${t}`, numPartitions: PARTITIONS, replicationFactor: 1 })),

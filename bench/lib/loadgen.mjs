@@ -1,24 +1,35 @@
 #!/usr/bin/env node
 // The load generator, run by the harness as a process of its own so that its CPU and memory are
 // measured apart from the systems'. One JSON argument in, one JSON line out (stdout):
-//   { mode: 'open', url, rate, durationS, phase, connections, maxInFlight }
+//   { mode: 'open', url, rate, durationS, phase, connections, maxInFlight, identities, payerPool, payees }
 //       open loop: requests are started at a fixed rate whatever the answers do; latency is taken
 //       from the moment a request was due, so a slow server cannot hide its queueing
 //       (no coordinated omission). A request due while maxInFlight are outstanding is dropped.
-//   { mode: 'closed', url, connections, durationS, phase }
+//   { mode: 'closed', url, connections, durationS, phase, identities, payerPool, payees }
 //       closed loop: `connections` clients, each sends its next request when the last is answered.
-// Bodies come from workload.mjs (same index → same payment on every system).
+// Bodies come from workload.mjs (same index → same payment on every system), from a pool of
+// `payerPool` payers to `payees` shops; each request carries its payer's access token, read from the `identities`
+// file (identities.mjs: { users: [{ token, vpas }] }).
 
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { payerPoolFor, paymentBody } from './workload.mjs';
+import { PAYEES, payerPoolFor, paymentBody } from './workload.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const { mode, url, durationS, phase } = options;
 const connections = options.connections ?? 64;
 const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
-const payerPool = mode === 'open' ? payerPoolFor(options.rate) : 1_000_000;
+const payerPool = options.payerPool ?? payerPoolFor(options.rate);
+const payees = options.payees ?? PAYEES;
 const offset = options.indexOffset ?? 0;
+/** VPA → `Bearer <its holder's token>` */
+const authorization = new Map();
+if (options.identities) {
+  for (const { token, vpas } of JSON.parse(readFileSync(options.identities, 'utf8')).users) {
+    for (const vpa of vpas) authorization.set(vpa, `Bearer ${token}`);
+  }
+}
 
 const latencies = [];
 const statuses = {};
@@ -50,11 +61,13 @@ async function send(index, due, start) {
   bucket.sent += 1;
   inFlight += 1;
   try {
+    const payment = paymentBody(offset + index, phase, payerPool, payees);
+    const token = authorization.get(payment.payerVpa);
     const { statusCode, body } = await pool.request({
       method: 'POST',
       path: '/v1/payments',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(paymentBody(offset + index, phase, payerPool)),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+      body: JSON.stringify(payment),
     });
     await body.dump();
     const latency = performance.now() - due;

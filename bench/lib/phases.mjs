@@ -1,9 +1,11 @@
-// One system, measured: its own database and topic prefix, the five services started, products
-// seeded, then warm-up → end to end (open loop at the offered rate, drained) → intake (closed loop
-// at a fixed concurrency), with the sampler running throughout; then everything of it is removed.
+// One system, measured: its own database and topic prefix, the five services and users started,
+// products seeded, the payers and payees registered, then warm-up → end to end (open loop at the
+// offered rate, drained) → intake (closed loop at a fixed concurrency), with the sampler running
+// throughout; then everything of it is removed.
 
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   connect,
   createDatabase,
@@ -13,13 +15,56 @@ import {
   dropDatabase,
   migratePeerDatabase,
   seedProducts,
+  USERS,
 } from './infra.mjs';
+import { OPERATOR_PHONE, probeAccess, registerHolders, registerOperator } from './identities.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
 import { Sampler } from './sampler.mjs';
 import { startSystem } from './systems.mjs';
-import { BLOCKED_VPAS, PRODUCTS } from './workload.mjs';
+import { BLOCKED_VPAS, PAYEES, payerPoolFor, PRODUCTS } from './workload.mjs';
 
 const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+
+/** Ours' products, set by its operator through the inventory API (the peers get the same rows in SQL). */
+async function putProducts(inventoryUrl, token, products) {
+  for (const { sku, name, stock } of products) {
+    const response = await fetch(`${inventoryUrl}/v1/inventory/products/${sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name, stock }),
+    });
+    if (response.status !== 201) throw new Error(`PUT product ${sku}: ${response.status} ${await response.text()}`);
+  }
+}
+
+/**
+ * Waits until the system's payments service has applied every event of the users service: its
+ * outbox is empty, and payments' consumer group has committed all of users.user-events (bounded).
+ */
+async function untilPaymentsKnowsUsers(client, admin, prefix, timeoutMs = 300_000) {
+  const topic = `${prefix}users.user-events`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM users.outbox');
+    let lag = rows[0].n > 0 ? Infinity : 0;
+    if (lag === 0) {
+      const { groups } = await admin.listGroups();
+      const ids = groups.map((g) => g.groupId).filter((id) => id === `${prefix}payments` || id === `${prefix}payments-server`);
+      const high = await admin.fetchTopicOffsets(topic);
+      lag = ids.length ? 0 : Infinity;
+      for (const groupId of ids) {
+        const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        for (const { partition, offset } of partitions) {
+          const h = high.find((x) => x.partition === partition);
+          lag += Number(h.high) - (Number(offset) >= 0 ? Number(offset) : Number(h.low));
+        }
+      }
+    }
+    if (lag === 0) return;
+    if (Date.now() > deadline) throw new Error(`payments did not learn the registered users within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
 
 /** Runs loadgen.mjs as a child process; resolves to its JSON report. `track` sees the child while it runs. */
 export function runLoad(paths, options, track = () => undefined) {
@@ -77,10 +122,17 @@ export async function measureSystem(spec, ctx) {
       FRAUD_BLOCKED_VPAS: BLOCKED_VPAS.join(','),
       BENCH_PAYMENT_COLUMNS: paymentColumns.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      // The load generator is one client address: ours' per-address limit (1,200 a minute by
-      // default) would refuse nearly all of it. Raised out of reach, it is still counted in Redis.
+      // The users service: its key made once for this system, tokens valid for the whole run,
+      // scrypt at its cheapest (the run signs up thousands of users before it measures anything).
+      AUTH_KEY_FILE: join(dirname(paths.logs), 'keys', `${spec.label}.json`),
+      AUTH_TOKEN_TTL_S: '86400',
+      PASSWORD_SCRYPT_LOG_N: '10',
+      OPERATOR_PHONES: OPERATOR_PHONE,
+      // One client address and payers paying many times a minute: ours' limits are counted in Redis
+      // as always (their cost is measured), but set where they never refuse the load.
       RATE_LIMIT_PER_MIN: '1000000',
-      RATE_LIMIT_PREFIX: prefix,
+      RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
+      RATE_LIMIT_PREFIX: `${prefix}rl:`,
       ...spec.env,
     };
     log(`${spec.label}: starting (database ${database}, topics ${prefix}*)`);
@@ -91,15 +143,29 @@ export async function measureSystem(spec, ctx) {
       return start();
     });
     cleanups.push(defer(() => system.stop()));
-    await seedProducts(database, PRODUCTS);
+    if (spec.system === 'ours') await putProducts(system.urls.inventory, await registerOperator(system.urls[USERS]), PRODUCTS);
+    else await seedProducts(database, PRODUCTS);
     client = await connect(database);
     cleanups.push(defer(() => client.end()));
+
+    // Every payer and payee, before anything is measured: signed up, signed in, VPAs linked, and
+    // known to payments (an outcome waited for, not a pause).
+    // (the smoke run, a few hundred payments, makes do with 100 payers and 50 shops)
+    const { payerPool, payees } = config.smoke ? { payerPool: 100, payees: 50 } : { payerPool: payerPoolFor(config.rate), payees: PAYEES };
+    const identities = join(dirname(paths.logs), `identities-${spec.label}.json`);
+    const registered = await registerHolders({ usersUrl: system.urls[USERS], payerPool, payees, file: identities });
+    await untilPaymentsKnowsUsers(client, kafkaAdmin, prefix);
+    log(`${spec.label}: ${registered.users} users holding ${registered.vpas} VPAs registered in ${registered.seconds.toFixed(1)} s`);
+    const access = await probeAccess(system.urls.payments, identities);
+    if (access.noToken !== 401 || access.notOwned !== 403 || access.unknownPayee !== 422) {
+      log(`${spec.label}: WARNING: refusals answered ${JSON.stringify(access)}, expected 401, 403, 422`);
+    }
 
     const started = Date.now();
     sampler = new Sampler({ processes: { ...system.pids, ...spec.processes }, pg: monitor, database, admin: kafkaAdmin, prefix });
     sampler.start();
     const url = system.urls.payments;
-    const load = (options) => runLoad(paths, { url, connections: 64, ...options }, ctx.onChild);
+    const load = (options) => runLoad(paths, { url, connections: 64, identities, payerPool, payees, ...options }, ctx.onChild);
 
     if (config.warmupS > 0) {
       // JIT, pools and consumer groups settle; at a modest rate, so that a slow system does not
@@ -142,7 +208,7 @@ export async function measureSystem(spec, ctx) {
 
     const cpuSeconds = { ...window.cpuSeconds, loadgen: round1(e2eLoad.self.cpuSeconds) };
     const peakRssMb = { ...whole.peakRssMb, loadgen: Math.max(e2eLoad.self.peakRssMb, intake?.self.peakRssMb ?? 0) };
-    const total = [...SERVICES, 'kafka', 'postgres'].reduce((s, n) => s + (cpuSeconds[n] ?? 0), 0);
+    const total = [...SERVICES, USERS, 'kafka', 'postgres', 'redis'].reduce((s, n) => s + (cpuSeconds[n] ?? 0), 0);
     const finished = e2e.payments - e2e.unfinished - (e2e.outcomes.EXPIRED ?? 0); // decided, not given up on
     const completedDuringCpuWindow = e2e.completedUntilEnd;
     const lag = new Map(sampler.lagSeries(e2eLoad.startedAt, tEnd).map((p) => [p.t, p.lag]));
@@ -187,6 +253,8 @@ export async function measureSystem(spec, ctx) {
           latencyMs: intake.latencyMs,
         },
         crashed,
+        access,
+        registration: registered,
         database,
         prefix,
       },

@@ -51,7 +51,9 @@ export function formatTables(result) {
     }),
   );
   const names = [...new Set(systems.flatMap((s) => Object.keys(result[s].cpuSeconds)))];
-  const order = [...SERVICES, 'kafka', 'postgres', 'postgres-server', 'loadgen', 'zipkin'].filter((n) => names.includes(n));
+  const order = [...SERVICES, 'users', 'kafka', 'postgres', 'postgres-server', 'redis', 'loadgen', 'zipkin'].filter((n) =>
+    names.includes(n),
+  );
   const cost = table(
     ['process', ...systems.map((s) => `${s} CPU s`), ...systems.map((s) => `${s} peak RSS MB`)],
     order.map((n) => [n, ...systems.map((s) => fmt(result[s].cpuSeconds[n], 1)), ...systems.map((s) => fmt(result[s].peakRssMb[n]))]),

@@ -42,9 +42,20 @@ export function readProcess(pid) {
   }
 }
 
-/** Which topics (logical names) each service consumes: the same in all three systems. */
+/**
+ * Which topics (logical names) each service consumes, as far as all three systems do: payments
+ * also reads the users service's events (who holds which VPA), and so does users itself. (Ours'
+ * other services read them too, for revoked users; no user event is made in the measured window.)
+ */
 export const CONSUMED_TOPICS = {
-  payments: ['fraud.fraud-events', 'inventory.inventory-events', 'notifications.notification-events', 'analytics.analytics-events'],
+  payments: [
+    'fraud.fraud-events',
+    'inventory.inventory-events',
+    'notifications.notification-events',
+    'analytics.analytics-events',
+    'users.user-events',
+  ],
+  users: ['users.user-events'],
   fraud: ['payments.payment-events'],
   inventory: ['payments.payment-events'],
   notifications: ['payments.payment-events'],

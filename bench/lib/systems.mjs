@@ -1,7 +1,9 @@
 // The three systems under test, each as five processes (one per service), started the same way:
 //   ours   the project's build (a snapshot of dist/ taken when the run starts), default configuration;
 //   naive  bench/naive (NestJS + Express + Nest's Kafka transport + TypeORM repositories), compiled;
-//   raw    bench/raw (node:http + kafkajs batches + pg multi-row SQL).
+//   raw    bench/raw (node:http + kafkajs batches + pg multi-row SQL);
+// and beside each, a sixth process: the project's users service (from the same snapshot), whose
+// tokens every service of the system verifies against its JWKS.
 
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -10,17 +12,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tailFile } from '../../scripts/lib/log-files.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { spawnWatchdog } from '../../scripts/lib/processes.mjs';
-import { SERVICES } from './infra.mjs';
+import { SERVICES, USERS } from './infra.mjs';
+
+/** Every process of a system: its five services and the users service. */
+const PROCESSES = [...SERVICES, USERS];
 
 /** Settings that would change a system's configuration are never inherited from the caller. */
 const CONFIG_VARIABLE =
-  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|RATE_LIMIT_|CORS_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_)/;
+  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_|AUTH_|RATE_LIMIT_|REDIS_|OPERATOR_|PASSWORD_|LOGIN_|CORS_)/;
 
 export function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));
 }
 
 function entryOf(system, service, paths) {
+  if (service === USERS) return join(paths.dist, 'apps/users/src/main.js');
   switch (system) {
     case 'ours':
       return join(paths.dist, 'apps', service, 'src/main.js');
@@ -34,21 +40,27 @@ function entryOf(system, service, paths) {
 }
 
 /**
- * Starts the five services of `system` with `env` on free loopback ports and waits until every
- * one answers GET /health/ready with 200. Returns their URLs, pids and a stop() that ends them
- * (SIGTERM, then SIGKILL after 15 s). A detached watchdog ends them too if this process dies.
+ * Starts the five services of `system` and the users service with `env` on free loopback ports and
+ * waits until every one answers GET /health/ready with 200. Every process trusts the tokens of
+ * this users service (AUTH_ISSUER, AUTH_JWKS_URL). Returns their URLs, pids and a stop() that ends
+ * them (SIGTERM, then SIGKILL after 15 s). A detached watchdog ends them too if this process dies.
  */
 export async function startSystem({ system, label, env, paths, logDir, profileDir, log }) {
   const children = {};
   const urls = {};
   const logs = {};
+  const ports = {};
   const stop = async () => {
     await Promise.all(Object.values(children).map((child) => stopChild(child)));
   };
   try {
-    for (const service of SERVICES) {
-      const port = await freePort();
-      urls[service] = `http://127.0.0.1:${port}`;
+    for (const service of PROCESSES) {
+      ports[service] = await freePort();
+      urls[service] = `http://127.0.0.1:${ports[service]}`;
+    }
+    const issuer = { AUTH_ISSUER: urls[USERS], AUTH_JWKS_URL: `${urls[USERS]}/.well-known/jwks.json` };
+    for (const service of PROCESSES) {
+      const port = ports[service];
       logs[service] = join(logDir, `${label}-${service}.log`);
       const fd = openSync(logs[service], 'a');
       const preload = profileDir ? ['-r', join(paths.bench, 'lib/cpu-profile.cjs')] : [];
@@ -58,6 +70,7 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
           env: {
             ...inheritedEnv(),
             ...env,
+            ...issuer,
             [`${service.toUpperCase()}_PORT`]: String(port),
             HOST: '127.0.0.1',
             BENCH_SERVICE: service,
@@ -87,8 +100,8 @@ export async function startSystem({ system, label, env, paths, logDir, profileDi
 async function waitReady({ children, urls, logs, log, label }) {
   const deadline = Date.now() + 120_000;
   const ready = new Set();
-  while (ready.size < SERVICES.length) {
-    for (const service of SERVICES) {
+  while (ready.size < PROCESSES.length) {
+    for (const service of PROCESSES) {
       if (ready.has(service)) continue;
       const child = children[service];
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -100,14 +113,14 @@ async function waitReady({ children, urls, logs, log, label }) {
       await response?.arrayBuffer().catch(() => undefined);
       if (response?.status === 200) ready.add(service);
     }
-    if (ready.size === SERVICES.length) break;
+    if (ready.size === PROCESSES.length) break;
     if (Date.now() > deadline) {
-      const missing = SERVICES.filter((s) => !ready.has(s));
+      const missing = PROCESSES.filter((s) => !ready.has(s));
       throw new Error(`${label}: not ready after 120 s: ${missing.join(', ')}\n${missing.map((s) => tailFile(logs[s], 15)).join('\n')}`);
     }
     await sleep(250);
   }
-  log(`${label}: five services ready`);
+  log(`${label}: five services and users ready`);
 }
 
 async function stopChild(child) {

@@ -3,7 +3,9 @@
 //   ~85% plain payments (approved), ~5% from a blocklisted payer (FRAUD_REJECTED), ~10% with items,
 //   of which about a third name a low-stock product (OUT_OF_STOCK once it runs out).
 // Payers come from a pool large enough that the velocity rule (10 per ±60 s window) never fires
-// for an honest payer: each pays at most a few times in any two minutes.
+// for an honest payer: each pays at most a few times in any two minutes. Every payer and payee VPA
+// is linked to a user before the measured window (identities.mjs): five to a user, as the users
+// service allows.
 
 /** Blocklisted payers (FRAUD_BLOCKED_VPAS of every system). */
 export const BLOCKED_VPAS = Array.from({ length: 10 }, (_, i) => `mallory${i}@okbank`);
@@ -15,7 +17,8 @@ export const PRODUCTS = [
 ];
 const NORMAL = PRODUCTS.filter((p) => p.sku.startsWith('SKU-N'));
 const SCARCE = PRODUCTS.filter((p) => p.sku.startsWith('SKU-L'));
-const PAYEES = 500;
+/** Shops paid (the smoke run makes do with fewer, to sign up fewer users). */
+export const PAYEES = 500;
 
 /** Small, fast, seedable PRNG (mulberry32): the same index gives the same payment. */
 function random(seed) {
@@ -29,22 +32,39 @@ function random(seed) {
   };
 }
 
-/** How many distinct honest payers a phase needs at `rate` payments/s (each pays ≤ 4 times per 120 s). */
+/** How many distinct honest payers a run at `rate` payments/s needs (each pays ≤ 4 times per 120 s). */
 export function payerPoolFor(rate) {
   return Math.max(1000, Math.ceil(rate * 30));
+}
+
+const payerVpa = (k) => `payer.${k}@okbank`;
+const payeeVpa = (j) => `shop${j}@okbank`;
+
+/**
+ * The users a run registers, each with the VPAs it holds (at most five): the honest payers of a
+ * pool of `payerPool`, the blocklisted payers, the `payees`. Every phase draws its payers from the
+ * same pool.
+ */
+export function holdersFor(payerPool, payees = PAYEES) {
+  const inFives = (vpas) => Array.from({ length: Math.ceil(vpas.length / 5) }, (_, u) => vpas.slice(u * 5, u * 5 + 5));
+  return [
+    ...inFives(Array.from({ length: payerPool }, (_, k) => payerVpa(k))),
+    ...inFives(BLOCKED_VPAS),
+    ...inFives(Array.from({ length: payees }, (_, j) => payeeVpa(j))),
+  ];
 }
 
 /**
  * The request body of payment `index` of a phase. `phase` is also the payment's note, which is how
  * the harness finds the payments of one phase in the database afterwards.
  */
-export function paymentBody(index, phase, payerPool) {
+export function paymentBody(index, phase, payerPool, payees = PAYEES) {
   const rnd = random(index * 2654435761 + phase.length);
   const kind = rnd();
   const amountPaise = 100 + Math.floor(rnd() * 500_000); // ₹1.00 – ₹5,001.00: below the high-amount rule
   const body = {
-    payerVpa: kind < 0.05 ? BLOCKED_VPAS[index % BLOCKED_VPAS.length] : `payer.${phase[0]}${index % payerPool}@okbank`,
-    payeeVpa: `shop${index % PAYEES}@okbank`,
+    payerVpa: kind < 0.05 ? BLOCKED_VPAS[index % BLOCKED_VPAS.length] : payerVpa(index % payerPool),
+    payeeVpa: payeeVpa(index % payees),
     amount: `${Math.floor(amountPaise / 100)}.${String(amountPaise % 100).padStart(2, '0')}`,
     currency: 'INR',
     note: phase,

@@ -20,6 +20,7 @@ export const Topics = {
   inventory: 'inventory.inventory-events',
   notifications: 'notifications.notification-events',
   analytics: 'analytics.analytics-events',
+  users: 'users.user-events',
 };
 const TOPIC_OF = {
   PaymentInitiated: Topics.payments,
@@ -45,8 +46,12 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const kafka = new Kafka({ clientId: `raw-${SERVICE}`, brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 
+/** The events whose current version in libs/contracts is 2 (they carry the parties' user ids). */
+const VERSION_2 = new Set(['PaymentInitiated', 'PaymentSucceeded', 'PaymentFailed']);
+
 export function createEvent(type, paymentId, payload, occurredAt = new Date()) {
-  return { eventId: randomUUID(), type, schemaVersion: 1, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
+  const schemaVersion = VERSION_2.has(type) ? 2 : 1;
+  return { eventId: randomUUID(), type, schemaVersion, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
 }
 
 /** Rows as one jsonb parameter, to be read back with jsonb_to_recordset: one statement for many rows. */

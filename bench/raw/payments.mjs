@@ -1,20 +1,48 @@
 // Raw peer, payments: POST /v1/payments with group commit (the requests that arrive while a commit
 // is running are stored together by the next one), and the saga's decision point in batches.
-// Same tables as the service: payments, payment_timeline, outbox, processed_events.
+// Same tables as the service: payments, payment_timeline, outbox, processed_events, vpa_holders.
+// Access as the project's: the bearer token verified with jose against the users service's JWKS
+// (signature, iss, aud, exp), the payer VPA held by the token's user and the payee VPA by someone,
+// as the users service's events say (kept in vpa_holders, looked up once per group commit).
 
 import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createEvent, formatPaise, pool, rows, runService, Topics, transact } from './common.mjs';
 
 const VPA = /^[A-Za-z0-9._-]{3,256}@[A-Za-z0-9]{2,64}$/;
 const AMOUNT = /^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/;
 const SKU = /^[A-Za-z0-9_-]{1,64}$/;
 const FIELDS = new Set(['payerVpa', 'payeeVpa', 'amount', 'currency', 'note', 'items']);
-const hasFraudSource = (async () => {
+const hasColumn = async (column) => {
   const { rows: found } = await pool.query(
-    "SELECT 1 FROM information_schema.columns WHERE table_schema = 'payments' AND table_name = 'payments' AND column_name = 'fraud_source'",
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = 'payments' AND table_name = 'payments' AND column_name = $1",
+    [column],
   );
   return found.length > 0;
-})();
+};
+const hasFraudSource = hasColumn('fraud_source');
+const hasParties = hasColumn('payer_user_id');
+
+// --- access: the token, then (in the group commit) the VPAs' holders ---------------------------
+const JWKS = createRemoteJWKSet(new URL(process.env.AUTH_JWKS_URL));
+const VERIFY = {
+  issuer: process.env.AUTH_ISSUER,
+  audience: process.env.AUTH_AUDIENCE ?? 'upi-payments',
+  algorithms: ['EdDSA', 'ES256'],
+  clockTolerance: 30,
+};
+
+/** The user id of a valid bearer token, or undefined. */
+async function authenticate(req) {
+  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+  if (!match) return undefined;
+  try {
+    const { payload } = await jwtVerify(match[1], JWKS, VERIFY);
+    return typeof payload.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The contract's rules for a new payment; the names of the offending fields, or the command. */
 function validate(body) {
@@ -76,6 +104,8 @@ const facts = (p) => ({
   currency: 'INR',
   items: p.items,
   createdAt: p.createdAt.toISOString(),
+  payerUserId: p.payerUserId ?? null,
+  payeeUserId: p.payeeUserId ?? null,
 });
 const factsOfRow = (p) =>
   facts({
@@ -84,6 +114,8 @@ const factsOfRow = (p) =>
     amountPaise: Number(p.amount_paise),
     items: p.items,
     createdAt: p.created_at,
+    payerUserId: p.payer_user_id,
+    payeeUserId: p.payee_user_id,
   });
 
 // --- intake: group commit ---------------------------------------------------------------------
@@ -94,16 +126,36 @@ function flush() {
   if (committing >= 2 || queue.length === 0) return;
   const group = queue.splice(0, 1000);
   committing += 1;
+  const refused = new Map(); // request → [status, code]
   transact(async (client) => {
-    const events = group.map(({ payment }) => createEvent('PaymentInitiated', payment.id, facts(payment), payment.createdAt));
+    // who holds the group's VPAs, in one statement: the payer must be the caller, the payee someone
+    const { rows: held } = await client.query('SELECT vpa, user_id FROM vpa_holders WHERE vpa = ANY($1::text[]) AND linked', [
+      [...new Set(group.flatMap(({ payment: p }) => [p.payerVpa, p.payeeVpa]))],
+    ]);
+    const holders = new Map(held.map((h) => [h.vpa, h.user_id]));
+    refused.clear(); // a transaction tried again decides again
+    for (const request of group) {
+      const p = request.payment;
+      if (holders.get(p.payerVpa) !== request.userId) refused.set(request, [403, 'VPA.NOT_OWNED']);
+      else if (!holders.has(p.payeeVpa)) refused.set(request, [422, 'PAYEE.UNKNOWN']);
+      else Object.assign(p, { payerUserId: request.userId, payeeUserId: holders.get(p.payeeVpa) });
+    }
+    const accepted = group.filter((r) => !refused.has(r));
+    if (!accepted.length) return [];
+    const parties = await hasParties;
+    const events = accepted.map(({ payment }) => createEvent('PaymentInitiated', payment.id, facts(payment), payment.createdAt));
     await client.query(
-      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at)
-       SELECT id, 'PENDING', payer_vpa, payee_vpa, amount_paise, 'INR', note, items, stock_status, created_at, created_at
+      `INSERT INTO payments (id, status, payer_vpa, payee_vpa, amount_paise, currency, note, items, stock_status, created_at, updated_at${
+        parties ? ', payer_user_id, payee_user_id' : ''
+      })
+       SELECT id, 'PENDING', payer_vpa, payee_vpa, amount_paise, 'INR', note, items, stock_status, created_at, created_at${
+         parties ? ', payer_user_id, payee_user_id' : ''
+       }
          FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, payer_vpa text, payee_vpa text, amount_paise bigint, note text,
-                                                 items jsonb, stock_status text, created_at timestamptz)`,
+                                                 items jsonb, stock_status text, created_at timestamptz, payer_user_id uuid, payee_user_id uuid)`,
       [
         rows(
-          group.map(({ payment: p }) => ({
+          accepted.map(({ payment: p }) => ({
             id: p.id,
             payer_vpa: p.payerVpa,
             payee_vpa: p.payeeVpa,
@@ -112,6 +164,8 @@ function flush() {
             items: p.items,
             stock_status: p.items.length ? 'PENDING' : 'NOT_REQUIRED',
             created_at: p.createdAt,
+            payer_user_id: p.payerUserId,
+            payee_user_id: p.payeeUserId,
           })),
         ),
       ],
@@ -120,7 +174,12 @@ function flush() {
     return events;
   })
     .then(
-      () => group.forEach(({ payment, res }) => send(res, 202, view(payment))),
+      () =>
+        group.forEach((request) => {
+          const refusal = refused.get(request);
+          if (refusal) send(request.res, refusal[0], { code: refusal[1] });
+          else send(request.res, 202, view(request.payment));
+        }),
       (error) => group.forEach(({ res }) => send(res, 500, { message: error.message })),
     )
     .finally(() => {
@@ -136,8 +195,14 @@ function send(res, status, body) {
 
 function initiate(req, res) {
   const chunks = [];
+  const caller = authenticate(req);
   req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
+  req.on('end', async () => {
+    const userId = await caller;
+    if (!userId) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return send(res, 401, { code: 'AUTH.TOKEN_INVALID' });
+    }
     let body;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString() || 'null');
@@ -146,7 +211,7 @@ function initiate(req, res) {
     }
     const { errors, payment } = validate(body);
     if (errors) return send(res, 400, { message: errors.map((f) => `${f}: invalid`).join('; ') });
-    queue.push({ payment: { ...payment, id: randomUUID(), createdAt: new Date() }, res });
+    queue.push({ payment: { ...payment, id: randomUUID(), createdAt: new Date() }, userId, res });
     if (queue.length === 1) setImmediate(flush);
     else flush();
   });
@@ -251,9 +316,42 @@ async function settle(client, events) {
   return completed;
 }
 
+// --- who holds which VPA, from the users service's events -----------------------------------------
+const USER_EVENTS = new Set(['VpaLinked', 'VpaUnlinked', 'UserDeregistered']);
+
+/** A batch of user events: the last fact per VPA in one upsert (a newer stored fact wins), then the de-registrations. */
+async function trackHolders(client, events) {
+  const facts = new Map();
+  for (const e of events) {
+    if (e.type === 'VpaLinked')
+      facts.set(e.payload.vpa, { vpa: e.payload.vpa, user_id: e.userId, linked: true, as_of: e.payload.linkedAt });
+    if (e.type === 'VpaUnlinked')
+      facts.set(e.payload.vpa, { vpa: e.payload.vpa, user_id: e.userId, linked: false, as_of: e.payload.unlinkedAt });
+  }
+  if (facts.size) {
+    await client.query(
+      `INSERT INTO vpa_holders AS h (vpa, user_id, linked, as_of)
+       SELECT vpa, user_id, linked, as_of FROM jsonb_to_recordset($1::jsonb) AS v(vpa text, user_id uuid, linked boolean, as_of timestamptz)
+       ON CONFLICT (vpa) DO UPDATE SET user_id = excluded.user_id, linked = excluded.linked, as_of = excluded.as_of
+        WHERE excluded.as_of >= h.as_of`,
+      [rows([...facts.values()])],
+    );
+  }
+  const gone = events.filter((e) => e.type === 'UserDeregistered');
+  if (gone.length) {
+    await client.query('UPDATE vpa_holders SET linked = false WHERE linked AND user_id = ANY($1::uuid[])', [gone.map((e) => e.userId)]);
+  }
+}
+
 await runService({
-  topics: [Topics.fraud, Topics.inventory, Topics.notifications, Topics.analytics],
-  types: new Set([...SAGA, 'StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded']),
-  handle: settle,
+  topics: [Topics.fraud, Topics.inventory, Topics.notifications, Topics.analytics, Topics.users],
+  types: new Set([...SAGA, 'StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded', ...USER_EVENTS]),
+  // a consumed batch is one partition's: of user events, or of the payments' reports
+  handle: async (client, events) => {
+    const users = events.filter((e) => USER_EVENTS.has(e.type));
+    if (users.length) await trackHolders(client, users);
+    const saga = events.filter((e) => !USER_EVENTS.has(e.type));
+    return saga.length ? settle(client, saga) : [];
+  },
   routes: { 'POST /v1/payments': initiate },
 });

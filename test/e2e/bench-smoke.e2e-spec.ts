@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 const SYSTEMS = ['ours', 'naive', 'raw'] as const;
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+/** Each system's five services, and the users service beside it (every system's identity provider). */
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users'];
 
 const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
@@ -27,7 +28,7 @@ interface SystemFigures {
   peakRssMb: Record<string, number>;
   maxConsumerLag: number;
   series: unknown[];
-  detail: { completed: number; crashed: unknown[] };
+  detail: { completed: number; crashed: unknown[]; access: { noToken: number; notOwned: number; unknownPayee: number } };
 }
 type BenchResult = Record<(typeof SYSTEMS)[number], SystemFigures> & {
   machine: Record<string, unknown>;
@@ -79,6 +80,10 @@ describe('npm run bench -- --smoke', () => {
   it.each(SYSTEMS)('%s brought payments to a final status', (system) => {
     expect(result[system].detail.completed).toBeGreaterThan(0);
     expect(result[system].detail.crashed).toEqual([]);
+  });
+
+  it.each(SYSTEMS)('%s does the access checks: no token, a VPA of someone else, a payee nobody holds', (system) => {
+    expect(result[system].detail.access).toEqual({ noToken: 401, notOwned: 403, unknownPayee: 422 });
   });
 
   it('describes the machine and the tracing variants', () => {

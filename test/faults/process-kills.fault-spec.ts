@@ -1,6 +1,8 @@
 import { eventually } from '../support/eventually';
 import { sleep } from './support/broker';
-import { Ledger, paymentIdOf, postPayment } from './support/load';
+import { PayerPool } from './support/identities';
+import { untilPaymentsKnowsUsers } from './support/invariants';
+import { Ledger, LoadStream, paymentIdOf, postPayment } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -10,6 +12,9 @@ import { FaultSystem, SERVICES } from './support/system';
  * - kill -9 of each consumer service, then a restart: what it had consumed but not committed is
  *   redelivered and deduplicated; what it had written to its outbox but not published goes out
  *   after the restart;
+ * - kill -9 of the users service while people sign up and link VPAs: the tokens it issued stay
+ *   valid (its key outlives it), retried sign-ups and links land once, and every VPA linked across
+ *   the outage reaches payments (payments from them are accepted);
  * - a rolling restart with SIGTERM: each service finishes what it has in flight, leaves its
  *   consumer group and publishes its outbox before it exits;
  * - kill -9 of the payments service with requests in flight: clients retry with their
@@ -50,6 +55,60 @@ describe.each(['fraud', 'inventory', 'notifications', 'analytics'] as const)('ki
   });
 });
 
+describe('kill -9 of users mid-stream, with people signing up meanwhile', () => {
+  it('then restarted: its tokens stay valid, each sign-up and link lands once, payments from them are accepted', async () => {
+    const scenario = 'kill9-users';
+    const late = `${scenario}-late`;
+    const jwks = async (): Promise<unknown> => (await fetch(`${system.url('users')}/.well-known/jwks.json`)).json();
+    const keysBefore = await jwks();
+    const retriedBefore = system.identities.retried;
+    let signUps: Promise<PayerPool> | undefined;
+    let explained = 0;
+    await runScenario(system, ledger, scenario, {
+      fault: async (stream) => {
+        await stream.whenSent(75);
+        // Ten people signing up and linking five VPAs each, two at a time: some requests are in
+        // flight at the kill, the others find the service down and retry until it is back.
+        signUps = system.identities.payers(late, 50, 2);
+        signUps.catch(() => undefined); // awaited below; a failure is reported there
+        explained = await outage(system, stream, async () => {
+          expect((await system.kill('users', 'SIGKILL')).signal).toBe('SIGKILL');
+          await sleep(3000);
+          await system.start('users');
+        });
+      },
+      afterStream: async (stream, skus) => {
+        // The VPAs linked across the outage, with tokens of the restarted service: once payments
+        // knows them, fifty more payments, checked with the rest.
+        const payers = await signUps!;
+        await untilPaymentsKnowsUsers(system);
+        await new LoadStream({
+          scenario,
+          target: () => system.url('payments'),
+          skus,
+          ledger,
+          payers,
+          count: 50,
+          firstSeq: stream.sent,
+        }).start().done;
+      },
+      expiries: () => explained,
+    });
+    const retried = system.identities.retried - retriedBefore;
+    console.log(
+      `[faults] kill9-users: ${retried} requests to users retried through the outage; 50 VPAs linked across it, 50 payments from them`,
+    );
+    expect(retried).toBeGreaterThan(0); // the kill did hit sign-ups
+    expect(await jwks()).toEqual(keysBefore); // the same key: tokens from before the kill are still good
+    const { rows } = await system.db.query<{ vpa: string; n: number }>(
+      `SELECT vpa, count(*)::int AS n FROM users.vpas WHERE vpa LIKE $1 GROUP BY vpa ORDER BY vpa`,
+      [`f-${late}-%`],
+    );
+    expect(rows.length).toBe(50);
+    expect(rows.filter((r) => r.n !== 1)).toEqual([]); // no link made twice
+  });
+});
+
 describe('a rolling restart: each service stopped with SIGTERM and started again, one after another', () => {
   it('loses nothing: each stops gracefully, every payment final once, every effect once', async () => {
     let explained = 0;
@@ -60,7 +119,7 @@ describe('a rolling restart: each service stopped with SIGTERM and started again
         await stream.whenSent(40);
         // One outage from the first stop to the last start: a payment may wait on several services in turn.
         explained = await outage(system, stream, async () => {
-          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'payments'] as const) {
+          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'users', 'payments'] as const) {
             const exit = await system.kill(service, 'SIGTERM');
             expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
               service,
@@ -82,6 +141,7 @@ describe('kill -9 of payments with requests in flight', () => {
     const scenario = 'kill9-payments';
     let explained = 0;
     await runScenario(system, ledger, scenario, {
+      extraPayments: 40,
       fault: async (stream) => {
         await stream.whenSent(75);
         // Forty requests at once: when the first is answered, others are between commit and answer.

@@ -16,6 +16,7 @@ export const TOPICS = {
   inventory: `${PREFIX}inventory.inventory-events`,
   notifications: `${PREFIX}notifications.notification-events`,
   analytics: `${PREFIX}analytics.analytics-events`,
+  users: `${PREFIX}users.user-events`,
 };
 export const GROUP_ID = `${PREFIX}${SERVICE}`;
 
@@ -24,7 +25,7 @@ export interface LineItem {
   quantity: number;
 }
 
-/** What PaymentInitiated carries, and with it every outcome: the payment's facts. */
+/** What PaymentInitiated carries, and with it every outcome: the payment's facts (version 2: with the parties' users). */
 export interface PaymentFacts {
   payerVpa: string;
   payeeVpa: string;
@@ -32,6 +33,8 @@ export interface PaymentFacts {
   currency: string;
   items: LineItem[];
   createdAt: string;
+  payerUserId: string | null;
+  payeeUserId: string | null;
 }
 export interface PaymentCompleted extends PaymentFacts {
   completedAt: string;
@@ -40,7 +43,7 @@ export interface PaymentCompleted extends PaymentFacts {
 }
 
 /**
- * The payload of each event the naive services exchange (those of libs/contracts, version 1). Only
+ * The payload of each event the naive services exchange (those of libs/contracts, current versions). Only
  * they produce on the naive system's topics, so the types are trusted as they are: no validation,
  * like the tutorials.
  */
@@ -71,14 +74,25 @@ export interface DomainEvent<T extends EventType = EventType> {
 /** One event of the given types (of any type by default): its type narrows its payload. */
 export type AnyEvent<T extends EventType = EventType> = { [K in T]: DomainEvent<K> }[T];
 
+/** The events at version 2 in libs/contracts (they carry the parties' user ids); the others are at 1. */
+const VERSION_2: EventType[] = ['PaymentInitiated', 'PaymentSucceeded', 'PaymentFailed'];
+
 export function createEvent<T extends EventType>(
   type: T,
   paymentId: string,
   payload: EventPayloads[T],
   occurredAt = new Date(),
 ): DomainEvent<T> {
-  return { eventId: randomUUID(), type, schemaVersion: 1, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
+  const schemaVersion = VERSION_2.includes(type) ? 2 : 1;
+  return { eventId: randomUUID(), type, schemaVersion, paymentId, occurredAt: occurredAt.toISOString(), producer: SERVICE, payload };
 }
+
+/** The users service's events the naive payments reads (libs/contracts, keyed by user id). */
+export type UserEvent =
+  | { type: 'VpaLinked'; userId: string; payload: { vpa: string; linkedAt: string } }
+  | { type: 'VpaUnlinked'; userId: string; payload: { vpa: string; unlinkedAt: string } }
+  | { type: 'UserDeregistered'; userId: string; payload: { vpas: string[]; deregisteredAt: string } }
+  | { type: 'UserRegistered'; userId: string; payload: unknown };
 
 export function formatPaise(paise: number): string {
   return `${Math.trunc(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;

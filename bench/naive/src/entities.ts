@@ -24,11 +24,28 @@ export class Payment {
   @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
   @Column('text', { name: 'trace_id', nullable: true }) traceId: string | null;
   fraudSource?: string | null;
+  payerUserId?: string | null;
+  payeeUserId?: string | null;
 }
-/** A column a later migration of the project added: mapped only when the database has it. */
-export const HAS_FRAUD_SOURCE = (process.env.BENCH_PAYMENT_COLUMNS ?? '').split(',').includes('fraud_source');
+/** Columns later migrations of the project added: mapped only when the database has them. */
+const PAYMENT_COLUMNS = (process.env.BENCH_PAYMENT_COLUMNS ?? '').split(',');
+export const HAS_FRAUD_SOURCE = PAYMENT_COLUMNS.includes('fraud_source');
 if (HAS_FRAUD_SOURCE) {
   Column('text', { name: 'fraud_source', nullable: true })(Payment.prototype, 'fraudSource');
+}
+export const HAS_PARTIES = PAYMENT_COLUMNS.includes('payer_user_id');
+if (HAS_PARTIES) {
+  Column('uuid', { name: 'payer_user_id', nullable: true })(Payment.prototype, 'payerUserId');
+  Column('uuid', { name: 'payee_user_id', nullable: true })(Payment.prototype, 'payeeUserId');
+}
+
+/** Who holds which VPA, as the users service's events said (the project's payments.vpa_holders). */
+@Entity('vpa_holders')
+export class VpaHolder {
+  @PrimaryColumn('text') vpa: string;
+  @Column('uuid', { name: 'user_id' }) userId: string;
+  @Column('boolean') linked: boolean;
+  @Column('timestamptz', { name: 'as_of' }) asOf: Date;
 }
 
 @Entity('payment_timeline')

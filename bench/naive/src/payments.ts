@@ -1,6 +1,20 @@
 // Naive payments: the payment API (Express) and the saga's decision point, one Kafka message per
-// handler call, one repository.save() per write, one awaited emit per event.
-import { BadRequestException, Body, Controller, HttpCode, Injectable, Module, Post } from '@nestjs/common';
+// handler call, one repository.save() per write, one awaited emit per event. Access: a guard
+// verifies the token (auth.ts); the payer VPA must be the caller's and the payee VPA someone's, as
+// the users service's events say (one repository lookup each, one save per event).
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  Req,
+  UnprocessableEntityException,
+  UseGuards,
+} from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -17,8 +31,10 @@ import {
   KafkaClientModule,
   LineItem,
   TOPICS,
+  UserEvent,
 } from './common';
-import { HAS_FRAUD_SOURCE, Payment, TimelineStep } from './entities';
+import { AuthenticatedRequest, JwtAuthGuard } from './auth';
+import { HAS_FRAUD_SOURCE, HAS_PARTIES, Payment, TimelineStep, VpaHolder } from './entities';
 import { HealthController } from './health';
 
 const vpa = z
@@ -70,13 +86,18 @@ export class PaymentsService {
   constructor(
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
     @InjectRepository(TimelineStep) private readonly timeline: Repository<TimelineStep>,
+    @InjectRepository(VpaHolder) private readonly holders: Repository<VpaHolder>,
     private readonly publisher: EventPublisher,
   ) {}
 
-  async initiate(body: z.infer<typeof InitiatePayment>) {
+  async initiate(body: z.infer<typeof InitiatePayment>, userId: string) {
     const [rupees, fraction = ''] = body.amount.split('.');
     const amountPaise = Number(rupees) * 100 + Number(fraction.padEnd(2, '0'));
     if (amountPaise < 100 || amountPaise > 10_000_000) throw new BadRequestException('amount: must be from "1.00" to "100000.00"');
+    const payer = await this.holders.findOneBy({ vpa: body.payerVpa, linked: true });
+    if (payer?.userId !== userId) throw new ForbiddenException({ code: 'VPA.NOT_OWNED', message: 'the payer VPA is not yours' });
+    const payee = await this.holders.findOneBy({ vpa: body.payeeVpa, linked: true });
+    if (!payee) throw new UnprocessableEntityException({ code: 'PAYEE.UNKNOWN', message: 'nobody holds the payee VPA' });
     const now = new Date();
     const payment = this.payments.create({
       id: randomUUID(),
@@ -97,6 +118,7 @@ export class PaymentsService {
       updatedAt: now,
       completedAt: null,
       traceId: null,
+      ...(HAS_PARTIES ? { payerUserId: userId, payeeUserId: payee.userId } : {}),
     });
     await this.payments.save(payment);
     const initiated = createEvent('PaymentInitiated', payment.id, this.facts(payment), now);
@@ -144,6 +166,19 @@ export class PaymentsService {
     await this.publisher.publish(TOPICS.payments, completed);
   }
 
+  /** Who holds which VPA: one save per event (a newer stored fact wins). */
+  async onUserEvent(event: UserEvent) {
+    if (event.type === 'VpaLinked' || event.type === 'VpaUnlinked') {
+      const linked = event.type === 'VpaLinked';
+      const asOf = new Date(event.type === 'VpaLinked' ? event.payload.linkedAt : event.payload.unlinkedAt);
+      const stored = await this.holders.findOneBy({ vpa: event.payload.vpa });
+      if (stored && stored.asOf > asOf) return;
+      await this.holders.save(this.holders.create({ vpa: event.payload.vpa, userId: event.userId, linked, asOf }));
+    } else if (event.type === 'UserDeregistered') {
+      await this.holders.update({ userId: event.userId, linked: true }, { linked: false });
+    }
+  }
+
   /** What other services did after the outcome: only the timeline takes note. */
   async onAfterOutcome(event: AnyEvent) {
     if (!(await this.payments.existsBy({ id: event.paymentId }))) return;
@@ -172,6 +207,8 @@ export class PaymentsService {
       currency: 'INR',
       items: p.items,
       createdAt: p.createdAt.toISOString(),
+      payerUserId: p.payerUserId ?? null,
+      payeeUserId: p.payeeUserId ?? null,
     };
   }
 
@@ -200,11 +237,17 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post('v1/payments')
+  @UseGuards(JwtAuthGuard)
   @HttpCode(202)
-  initiate(@Body() body: unknown) {
+  initiate(@Body() body: unknown, @Req() request: AuthenticatedRequest) {
     const parsed = InitiatePayment.safeParse(body);
     if (!parsed.success) throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    return this.payments.initiate(parsed.data);
+    return this.payments.initiate(parsed.data, request.user!.userId);
+  }
+
+  @EventPattern(TOPICS.users)
+  onUserEvent(@Payload() event: UserEvent) {
+    return this.payments.onUserEvent(event);
   }
 
   @EventPattern(TOPICS.fraud)
@@ -231,7 +274,7 @@ export class PaymentsController {
 }
 
 @Module({
-  imports: [database([Payment, TimelineStep]), TypeOrmModule.forFeature([Payment, TimelineStep]), KafkaClientModule],
+  imports: [database([Payment, TimelineStep, VpaHolder]), TypeOrmModule.forFeature([Payment, TimelineStep, VpaHolder]), KafkaClientModule],
   controllers: [PaymentsController, HealthController],
   providers: [PaymentsService, EventPublisher],
 })

@@ -4,13 +4,19 @@ import { sleep } from './broker';
 import { Ledger, PaymentRequest } from './load';
 import { FaultSystem, SERVICES, ServiceName } from './system';
 
-/** The topics each service's consumer group reads (its @EventPattern handlers). */
+/**
+ * The topics each service's consumer group reads (its @EventPattern handlers). Every group reads
+ * the users service's events: libs/auth keeps the de-registered users of each service from them
+ * (users' own group included); payments also keeps who holds which VPA. Users also reads every
+ * service's operator actions, for its audit trail.
+ */
 export const CONSUMES: Record<ServiceName, string[]> = {
-  payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents],
-  fraud: [Topics.PaymentEvents],
-  notifications: [Topics.PaymentEvents],
-  inventory: [Topics.PaymentEvents],
-  analytics: PaymentTopics,
+  payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents, Topics.UserEvents],
+  fraud: [Topics.PaymentEvents, Topics.UserEvents],
+  notifications: [Topics.PaymentEvents, Topics.UserEvents],
+  inventory: [Topics.PaymentEvents, Topics.UserEvents],
+  analytics: [...PaymentTopics, Topics.UserEvents],
+  users: [Topics.UserEvents, Topics.OperatorActions],
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;
@@ -34,6 +40,26 @@ export async function consumerLag(system: FaultSystem, groupId: string, topics: 
 export async function messageCount(system: FaultSystem, name: string): Promise<number> {
   const ends = await system.admin.fetchTopicOffsets(name);
   return ends.reduce((sum, e) => sum + Number(e.high) - Number(e.low), 0);
+}
+
+/**
+ * Resolves once payments has applied every event the users service has made so far: users' outbox
+ * is empty (all of it on the topic), then payments' group has committed all of the topic. Users
+ * registered and VPAs linked before the call are then known to payments (bounded).
+ */
+export async function untilPaymentsKnowsUsers(system: FaultSystem, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await (async () => {
+      const outbox = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users.outbox')).rows[0].n;
+      if (outbox > 0) return `${outbox} events still in users' outbox`;
+      const lag = await consumerLag(system, `${system.env.KAFKA_TOPIC_PREFIX}payments`, [topic(system, Topics.UserEvents)]);
+      return lag > 0 ? `payments has ${lag} user events to apply` : '';
+    })().catch((error: Error) => error.message);
+    if (state === '') return;
+    if (Date.now() > deadline) throw new Error(`payments did not learn the users in ${timeoutMs} ms: ${state}\n${system.tails()}`);
+    await sleep(200);
+  }
 }
 
 interface DrainState {
@@ -248,7 +274,11 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     }
   }
   if (facts.size > payments.length) problems.push(`analytics knows ${facts.size - payments.length} payments that payments does not`);
-  const summary = (await (await fetch(`${system.url('analytics')}/v1/analytics/summary`)).json()) as Summary;
+  const summary = (await (
+    await fetch(`${system.url('analytics')}/v1/analytics/summary`, {
+      headers: { authorization: `Bearer ${await system.identities.operator()}` },
+    })
+  ).json()) as Summary;
   const real = summaryOf(payments);
   for (const field of ['initiated', 'succeeded', 'failed', 'pending'] as const) {
     if (summary[field] !== real[field]) problems.push(`analytics summary ${field} ${summary[field]}, real ${real[field]}`);

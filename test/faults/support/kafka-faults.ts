@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Producer } from 'kafkajs';
-import { AnyPaymentEvent, createEvent, EventCatalog, PaymentTopics, Topics } from '@app/contracts';
+import { AnyDomainEvent, AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
+import { CONSUMES } from './invariants';
 import { Ledger } from './load';
 import { FaultSystem } from './system';
 
@@ -128,31 +129,30 @@ export async function publishLateOutcomes(system: FaultSystem, limit: number): P
   return events.length;
 }
 
+/** A valid event of the topic's kind (about a user on the users service's topics, else a payment), to be spoilt. */
+function validEventOf(topic: string, subjectId: string): AnyDomainEvent {
+  const now = new Date().toISOString();
+  if (topic === Topics.UserEvents) return createEvent('VpaLinked', subjectId, { vpa: 'poison@okbank', linkedAt: now }, 'faults');
+  if (topic === Topics.OperatorActions) {
+    const acted = { service: 'faults', action: 'GET /poison', resource: '/poison', status: 200, origin: null, actedAt: now };
+    return createEvent('OperatorActed', subjectId, acted, 'faults');
+  }
+  const facts = { payerVpa: 'poison@okbank', payeeVpa: 'merchant@okbank', amountPaise: 100, currency: 'INR' as const, items: [] };
+  return createEvent('PaymentInitiated', subjectId, { ...facts, createdAt: now, payerUserId: null, payeeUserId: null }, 'faults');
+}
+
 /**
- * Four kinds of poison on each event topic: not JSON, not an event envelope, an unknown event type,
- * an unknown schema version of a known type. Every consumer of the topic must dead-letter each of
- * them and go on. Recorded in the ledger; returns the values put on each logical topic.
+ * Four kinds of poison on each event topic that a service consumes: not JSON, not an event
+ * envelope, an unknown event type, an unknown schema version of a known type. Every consumer of the
+ * topic must dead-letter each of them and go on. Recorded in the ledger; returns the values put on
+ * each logical topic.
  */
 export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
-  for (const topic of PaymentTopics) {
-    const paymentId = randomUUID();
-    const valid = createEvent(
-      'PaymentInitiated',
-      paymentId,
-      {
-        payerVpa: 'poison@okbank',
-        payeeVpa: 'merchant@okbank',
-        amountPaise: 100,
-        currency: 'INR',
-        items: [],
-        createdAt: new Date().toISOString(),
-        payerUserId: null,
-        payeeUserId: null,
-      },
-      'faults',
-    );
+  for (const topic of new Set(Object.values(CONSUMES).flat())) {
+    const subjectId = randomUUID();
+    const valid = validEventOf(topic, subjectId);
     const values = [
       `not json at all {${topic}`,
       JSON.stringify({ hello: 'world', topic }),
@@ -161,7 +161,7 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
     ];
     injected.set(topic, values);
     ledger.poison.set(topic, (ledger.poison.get(topic) ?? 0) + values.length);
-    messages.push(...values.map((value) => ({ topic, key: paymentId, value })));
+    messages.push(...values.map((value) => ({ topic, key: subjectId, value })));
   }
   await sendRaw(system, messages);
   return injected;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { retrying } from '@app/platform';
 import { sleep } from './broker';
+import { PayerPool } from './identities';
 
 /** What a payment must end as, given how it was made (or EXPIRED, as often as the scenario's fault explains). */
 export type Expected = 'SUCCEEDED' | 'FRAUD_REJECTED' | 'OUT_OF_STOCK' | 'SUCCEEDED_OR_OUT_OF_STOCK';
@@ -18,6 +19,8 @@ export interface PaymentBody {
 export interface PaymentRequest {
   scenario: string;
   key: string;
+  /** The payer's access token (the holder of `body.payerVpa`). */
+  token: string;
   body: PaymentBody;
   expected: Expected;
   attempts: number;
@@ -47,9 +50,13 @@ export interface ScenarioSkus {
 }
 
 export const BLOCKED_PAYEE = 'mallory@okbank';
+export const MERCHANT = 'merchant@okbank';
+/** Every payee a stream pays: linked to users of their own before the first stream. */
+export const PAYEES = [MERCHANT, BLOCKED_PAYEE];
 export const SCARCE_STOCK = 25;
 
-export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string): Promise<ScenarioSkus> {
+/** The scenario's products, set by the operator (`operatorToken`). */
+export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string, operatorToken: string): Promise<ScenarioSkus> {
   const skus = { ample: `AMPLE-${tag}`, scarce: `SCARCE-${tag}`, empty: `EMPTY-${tag}` };
   const stocks: Array<[string, number]> = [
     [skus.ample, 1_000_000],
@@ -59,7 +66,7 @@ export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: st
   for (const [sku, stock] of stocks) {
     const response = await fetch(`${inventoryUrl}/v1/inventory/products/${sku}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
       body: JSON.stringify({ name: `Fault suite ${sku}`, stock }),
     });
     if (response.status !== 201) throw new Error(`seeding ${sku}: ${response.status} ${await response.text()}`);
@@ -69,15 +76,15 @@ export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: st
 }
 
 /**
- * The payment of sequence number `seq`, from a payer of its own (so velocity never fires):
+ * The payment of sequence number `seq`, from `payerVpa`, a payer of its own (so velocity never fires):
  * 50% plain, 15% to a blocklisted payee (half of them with items: reserved, then released),
  * 15% with plenty of stock, 15% on a scarce product (some alone, some with a plentiful one: all or
  * nothing), 5% on a product with no stock.
  */
-export function paymentFor(scenario: string, seq: number, skus: ScenarioSkus): { body: PaymentBody; expected: Expected } {
+export function paymentFor(scenario: string, seq: number, skus: ScenarioSkus, payerVpa: string): { body: PaymentBody; expected: Expected } {
   const base = {
-    payerVpa: `f-${scenario}-${seq}-${randomUUID().slice(0, 6)}@okbank`,
-    payeeVpa: 'merchant@okbank',
+    payerVpa,
+    payeeVpa: MERCHANT,
     amount: `${(seq % 900) + 1}.${String(seq % 100).padStart(2, '0')}`,
     currency: 'INR' as const,
     note: `${scenario}#${seq}`,
@@ -103,6 +110,8 @@ export interface LoadOptions {
   target: () => string;
   skus: ScenarioSkus;
   ledger: Ledger;
+  /** Registered beforehand: each payment takes the next payer (a pool too small fails the requests past its end). */
+  payers: PayerPool;
   /** Payments per second (default 25). */
   rate?: number;
   /** At most this many payments (default rate × duration). */
@@ -111,10 +120,13 @@ export interface LoadOptions {
   durationMs?: number;
   /** How long one request is retried before the client gives up (default 150 s). */
   retryForMs?: number;
+  /** The sequence number of the first payment (default 0): a second stream of a scenario goes on after the first. */
+  firstSeq?: number;
 }
 
 /**
- * A steady stream of payments at a fixed rate, each request with its own Idempotency-Key, retried
+ * A steady stream of payments at a fixed rate, each from a payer of its own with the holder's
+ * token, each request with its own Idempotency-Key, retried
  * with that same key on a network error, a 5xx or a 409 until it gets a 202 or another 4xx (bounded,
  * with backoff), as a careful client does. It stops by itself; `done` resolves when every request
  * has its answer.
@@ -170,11 +182,23 @@ export class LoadStream {
   }
 
   private sendNext(): Promise<void> {
-    const { scenario, skus, ledger } = this.options;
-    const seq = this.sentCount++;
-    const request: PaymentRequest = { scenario, key: randomUUID(), ...paymentFor(scenario, seq, skus), attempts: 0, retriedOn: [] };
+    const { scenario, skus, ledger, payers, firstSeq = 0 } = this.options;
+    const seq = firstSeq + this.sentCount++;
+    const payer = payers.take();
+    const request: PaymentRequest = {
+      scenario,
+      key: randomUUID(),
+      token: payer?.token ?? '',
+      ...paymentFor(scenario, seq, skus, payer?.vpa ?? `f-${scenario}-${seq}-unregistered@okbank`),
+      attempts: 0,
+      retriedOn: [],
+    };
     this.requests.push(request);
     ledger.requests.push(request);
+    if (!payer) {
+      request.error = `no registered payer left for ${scenario}#${seq} (the pool had ${payers.size})`;
+      return Promise.resolve();
+    }
     const sending = this.send(request);
     this.inFlight.push(sending);
     return sending;
@@ -216,12 +240,12 @@ export function paymentIdOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** One POST /v1/payments with the request's key and body. */
-export async function postPayment(url: string, request: Pick<PaymentRequest, 'key' | 'body'>) {
+/** One POST /v1/payments with the request's key, body and payer's token. */
+export async function postPayment(url: string, request: Pick<PaymentRequest, 'key' | 'body' | 'token'>) {
   try {
     const response = await fetch(`${url}/v1/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': request.key },
+      headers: { 'content-type': 'application/json', 'idempotency-key': request.key, authorization: `Bearer ${request.token}` },
       body: JSON.stringify(request.body),
       signal: AbortSignal.timeout(10000),
     });

@@ -1,5 +1,5 @@
-import { checkInvariants, Figures } from './invariants';
-import { Ledger, LoadStream, seedProducts } from './load';
+import { checkInvariants, Figures, untilPaymentsKnowsUsers } from './invariants';
+import { Ledger, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
 import { FaultSystem } from './system';
 
 /** Fault-suite tests outlast Jest's default: a stream, a fault, a recovery and a drain. */
@@ -10,12 +10,14 @@ export interface ScenarioOptions {
   durationMs?: number;
   /** Where the stream sends payments (default: payments instance 0). */
   target?: () => string;
+  /** Payments the fault itself adds to the stream (`burst`): payers are registered for them too. */
+  extraPayments?: number;
   /** Injects the fault while the stream runs, and recovers from it. */
   fault: (stream: LoadStream) => Promise<void>;
   /** Consumer groups of the test's own (e.g. a republisher) that must also have caught up. */
   extraGroups?: Array<[string, string[]]>;
-  /** After the stream has ended and before the drain. */
-  afterStream?: (stream: LoadStream) => Promise<void>;
+  /** After the stream has ended and before the drain; `skus` are the scenario's products. */
+  afterStream?: (stream: LoadStream, skus: ScenarioSkus) => Promise<void>;
   /**
    * How many of the scenario's payments its fault can explain ending EXPIRED: every scenario says
    * (0 for a fault far shorter than PAYMENT_TIMEOUT_S; see `outage`). Asked once the stream has ended.
@@ -38,7 +40,19 @@ export async function outage(system: FaultSystem, stream: LoadStream, work: () =
   return Date.now() - started >= paymentTimeoutMs(system) ? stream.sent : 0;
 }
 
-/** One scenario: products of its own, a stream, the fault mid-stream, recovery, drain, invariants. */
+/**
+ * What a stream needs before it starts: the payees linked, the scenario's products set by the
+ * operator, and `count` payers signed up, signed in and known to payments (an outcome, waited for).
+ */
+export async function prepareStream(system: FaultSystem, ledger: Ledger, name: string, count: number) {
+  await system.identities.ensurePayees(PAYEES);
+  const skus = await seedProducts(system.url('inventory'), ledger, name, await system.identities.operator());
+  const payers = await system.identities.payers(name, count);
+  await untilPaymentsKnowsUsers(system);
+  return { skus, payers };
+}
+
+/** One scenario: products of its own, payers, a stream, the fault mid-stream, recovery, drain, invariants. */
 export async function runScenario(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
   try {
     return await run(system, ledger, name, options);
@@ -49,21 +63,23 @@ export async function runScenario(system: FaultSystem, ledger: Ledger, name: str
 }
 
 async function run(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
-  const skus = await seedProducts(system.url('inventory'), ledger, name);
+  const { rate = 25, durationMs = 10000 } = options;
+  const { skus, payers } = await prepareStream(system, ledger, name, Math.round((rate * durationMs) / 1000) + (options.extraPayments ?? 0));
   const stream = new LoadStream({
     scenario: name,
     target: options.target ?? (() => system.url('payments')),
     skus,
     ledger,
-    rate: options.rate,
-    durationMs: options.durationMs,
+    payers,
+    rate,
+    durationMs,
   }).start();
   try {
     await options.fault(stream);
   } finally {
     await stream.done; // the stream's own bounded retries end it, whatever the fault did
   }
-  await options.afterStream?.(stream);
+  await options.afterStream?.(stream, skus);
   const explainedExpiries = typeof options.expiries === 'number' ? options.expiries : options.expiries();
   return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups, explainedExpiries });
 }

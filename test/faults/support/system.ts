@@ -5,12 +5,16 @@ import { join, resolve } from 'node:path';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { testEnv } from '../../support/env';
-import { SERVICES, ServiceName } from '../../e2e/support/system';
 import { freePort } from '../../support/free-port';
 import { sleep, TestBroker } from './broker';
+import { Identities } from './identities';
 
-export { SERVICES };
-export type { ServiceName };
+/** The six services; users issues the tokens every other one verifies. */
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The operator of every fault system (OPERATOR_PHONES): the one who sets stock and reads the summary. */
+const OPERATOR_PHONE = '+916000000001';
 
 const ROOT = resolve(__dirname, '../../..');
 /** The build the services run from; FAULTS_DIST_DIR points at another (e.g. a private build). */
@@ -35,15 +39,19 @@ export interface StartOptions {
 }
 
 /**
- * The five services as processes from the build, on a private broker, database and topic prefix,
+ * The six services as processes from the build, on a private broker, database and topic prefix,
  * each instance under the test's control: kill it (SIGKILL or SIGTERM), start it again (on the same
- * port), run a second instance of a service (same environment, so the same consumer group).
+ * port), run a second instance of a service (same environment, so the same consumer group). Every
+ * service trusts the tokens of this system's users service (AUTH_ISSUER, AUTH_JWKS_URL on its port,
+ * its signing key kept in a file that outlives its restarts); `identities` makes users through it.
  */
 export class FaultSystem {
   private readonly instances = new Map<string, Instance>();
   readonly db: Pool;
   readonly kafka: Kafka;
   readonly admin: Admin;
+  /** The users, payers and operator of this system, made through its users service. */
+  readonly identities: Identities;
   /** Set when a check failed: the logs are kept for a look. */
   failed = false;
 
@@ -53,6 +61,7 @@ export class FaultSystem {
     readonly broker: TestBroker,
     readonly logDir: string,
   ) {
+    this.identities = new Identities(() => this.url('users'), OPERATOR_PHONE);
     this.db = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
     // An idle client the server dropped (e.g. PostgreSQL restarted) is replaced by the pool; a query that fails still fails.
     this.db.on('error', () => undefined);
@@ -60,21 +69,38 @@ export class FaultSystem {
     this.admin = this.kafka.admin();
   }
 
-  /** Starts a broker and the five services (one instance each), ready. */
+  /** Starts a broker and the six services (one instance each), ready. */
   static async start(name: string, extra: Record<string, string> = {}): Promise<FaultSystem> {
     for (const service of SERVICES) {
       const main = join(DIST, 'apps', service, 'src/main.js');
       if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm run test:faults does)`);
     }
     const broker = await TestBroker.start();
+    const logDir = mkdtempSync(join(tmpdir(), `payments-faults-${name}-`));
+    // The issuer's address is known before any service starts: users keeps its port across restarts.
+    const usersPort = await freePort();
+    const issuer = `http://127.0.0.1:${usersPort}`;
     const env = testEnv(name, {
       KAFKA_BROKERS: broker.brokers,
       LOG_LEVEL: 'info',
       // Spans are made (context goes through the outbox) but not exported: no trace viewer here.
       OTEL_TRACES_EXPORTER: 'none',
+      AUTH_ISSUER: issuer,
+      AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+      // Made by users the first time and read again after each restart: its tokens stay valid.
+      AUTH_KEY_FILE: join(logDir, 'users-signing-key.json'),
+      // Long enough for every scenario of a file: the streams use the tokens got before them.
+      AUTH_TOKEN_TTL_S: '14400',
+      OPERATOR_PHONES: OPERATOR_PHONE,
+      // scrypt's cheapest cost the service accepts: the suite signs up hundreds of payers.
+      PASSWORD_SCRYPT_LOG_N: '10',
+      // One client address and payers paying once each: the limits must not throttle the streams.
+      RATE_LIMIT_PER_MIN: '1000000',
+      RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
       ...extra,
     });
-    const system = new FaultSystem(name, env, broker, mkdtempSync(join(tmpdir(), `payments-faults-${name}-`)));
+    const system = new FaultSystem(name, env, broker, logDir);
+    system.instances.set(key('users', 0), { service: 'users', instance: 0, port: usersPort, logFile: join(logDir, 'users-0.log') });
     try {
       await system.admin.connect();
       // All at once: creating the database and the topics tolerates a concurrent creator.
