@@ -122,7 +122,7 @@ async function main() {
     const answer = await call('POST', PAYMENTS, '/v1/payments', {
       token: alice.token,
       headers: { 'idempotency-key': idempotencyKey },
-      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', note: 'dinner' },
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', currency: 'INR', note: 'dinner' },
       quiet: !first,
     });
     if (answer.status === 202) return answer.body;
@@ -161,7 +161,10 @@ async function main() {
   step(11, "Mallory tries to pay from Alice's VPA, then to look at the analytics");
   await expectStatus(
     403,
-    call('POST', PAYMENTS, '/v1/payments', { token: mallory.token, body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00' } }),
+    call('POST', PAYMENTS, '/v1/payments', {
+      token: mallory.token,
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00', currency: 'INR' },
+    }),
   );
   await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
 

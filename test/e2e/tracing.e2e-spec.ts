@@ -3,15 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
 import { testEnv } from '../support/env';
-import { getPayment, getTimeline, Payment, postPayment } from './support/api';
+import { getPayment, getTimeline, Payment } from './support/api';
 import { call } from './support/client';
 import { publishedEventsOf } from './support/events';
-import { RunningSystem, SERVICES, startSystem } from './support/system';
+import { Identities, payOnceKnown, Person, uniqueVpa } from './support/identities';
+import { ALL_SERVICES, RunningSystem, SERVICES, startSystem } from './support/system';
 import { fetchTrace, startTestZipkin } from './support/zipkin';
 
 /*
- * One trace per payment: the five services as processes, exporting to a real Zipkin, and the
- * trace read back from Zipkin's HTTP API.
+ * One trace per payment: the services as processes, exporting to a real Zipkin, and the trace read
+ * back from Zipkin's HTTP API. Every request is made with a token of the users service.
  */
 interface ZipkinSpan {
   traceId: string;
@@ -26,6 +27,9 @@ interface ZipkinSpan {
 let zipkin: Awaited<ReturnType<typeof startTestZipkin>>;
 let system: RunningSystem;
 let env: NodeJS.ProcessEnv;
+let people: Identities;
+let operator: Person;
+let shop: Person;
 
 /**
  * Every payment here is final by this deadline, whatever happens (a payment takes about a second;
@@ -47,6 +51,11 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
   });
   system = await startSystem(env);
+  people = new Identities(system);
+  [operator, shop] = await Promise.all([people.operator(), people.person('Shop', ['shop@okbank'])]);
+  // Payments fetches the users service's keys on the first token it verifies: here, so that no
+  // payment's trace holds that fetch (a request of its own to the users service).
+  expect((await call('GET', `${system.urls.payments}/v1/payments?limit=1`, { token: operator.token })).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -54,17 +63,21 @@ afterAll(async () => {
   await zipkin?.stop();
 });
 
-const newPayer = (name: string) => `${name}.${randomUUID().slice(0, 8)}@okbank`;
+/** Someone who has never paid before, with a VPA of their own. */
+const newPayer = (name: string) => people.person(name, [uniqueVpa(name.toLowerCase())]);
 
-/** Puts a product in stock and asks to pay for one of it; answers the new payment's id. */
-async function initiateWithItems(payerVpa: string): Promise<string> {
+/** Puts a product in stock and has `payer` pay for one of it; answers the new payment's id. */
+async function initiateWithItems(payer: Person): Promise<string> {
   const sku = `TR-${randomUUID().slice(0, 8)}`;
-  expect((await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, { name: 'Traced', stock: 5 })).status).toBe(201);
-  const created = await postPayment(`${system.urls.payments}/v1/payments`, {
-    payerVpa,
-    payeeVpa: 'shop@okbank',
+  const stocked = await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, {
+    token: operator.token,
+    body: { name: 'Traced', stock: 5 },
+  });
+  expect(stocked.status).toBe(201);
+  const created = await payOnceKnown(system, payer, {
+    payerVpa: payer.vpas[0],
+    payeeVpa: shop.vpas[0],
     amount: '42.00',
-    currency: 'INR',
     note: 'secret note text',
     items: [{ sku, quantity: 1 }],
   });
@@ -76,7 +89,7 @@ async function initiateWithItems(payerVpa: string): Promise<string> {
 async function finalPayment(id: string): Promise<Payment> {
   return eventually(
     async () => {
-      const { body } = await getPayment(`${system.urls.payments}/v1/payments/${id}`);
+      const { body } = await getPayment(`${system.urls.payments}/v1/payments/${id}`, operator.token);
       expect(body.status).not.toBe('PENDING');
       return body;
     },
@@ -85,7 +98,7 @@ async function finalPayment(id: string): Promise<Payment> {
   );
 }
 
-const payWithItems = async (payerVpa: string) => finalPayment(await initiateWithItems(payerVpa));
+const payWithItems = async (payer: Person) => finalPayment(await initiateWithItems(payer));
 
 /** The payment's trace id, which it has (tracing is on here). */
 function traceIdOf(payment: Payment): string {
@@ -115,7 +128,7 @@ const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
 
 describe('one trace per payment', () => {
   it('holds spans of all five services, with the decision and the outcome, correctly parented', async () => {
-    const payment = await payWithItems(newPayer('tracy'));
+    const payment = await payWithItems(await newPayer('Tracy'));
     expect(payment.status).toBe('SUCCEEDED');
     expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
 
@@ -143,7 +156,7 @@ describe('one trace per payment', () => {
   });
 
   it('shows the release when a payment fails after its stock was reserved', async () => {
-    const payment = await payWithItems('mallory@okbank');
+    const payment = await payWithItems(await people.person('Mallory', ['mallory@okbank']));
     expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
     await traceOf(traceIdOf(payment), (spans) => {
       expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
@@ -176,12 +189,12 @@ const byStepAndTime = (a: Step, b: Step) => a.step.localeCompare(b.step) || a.at
 
 describe('the timeline of a payment', () => {
   it('has one step per event published about it, by its producer, at the time the event carries', async () => {
-    const payment = await payWithItems(newPayer('tim'));
+    const payment = await payWithItems(await newPayer('Tim'));
     // The timeline trails the topics (payments records other services' events as it consumes them):
     // retried until the two agree, and each read of the topics goes up to their ends at that moment.
     const timeline = await eventually(
       async () => {
-        const { status, body } = await getTimeline(`${system.urls.payments}/v1/payments/${payment.id}/timeline`);
+        const { status, body } = await getTimeline(`${system.urls.payments}/v1/payments/${payment.id}/timeline`, operator.token);
         expect(status).toBe(200);
         // One step per event, however often it was delivered (a redelivery keeps its event id).
         const events = new Map((await publishedEventsOf(env, payment.id)).map((e) => [e.eventId, e]));
@@ -217,12 +230,13 @@ describe('the timeline of a payment', () => {
 
 describe('trace ids outside the viewer', () => {
   it('every response carries a W3C traceresponse header', async () => {
-    const response = await fetch(`${system.urls.payments}/v1/payments?limit=1`);
+    const response = await call('GET', `${system.urls.payments}/v1/payments?limit=1`, { token: operator.token });
+    expect(response.status).toBe(200);
     expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   });
 
   it('a log line written while handling a message carries the trace id of the payment', async () => {
-    const payment = await payWithItems(newPayer('logan'));
+    const payment = await payWithItems(await newPayer('Logan'));
     await eventually(() => {
       const lines = readFileSync(join(system.logDir, 'fraud.log'), 'utf8')
         .split('\n')
@@ -235,12 +249,31 @@ describe('trace ids outside the viewer', () => {
   });
 });
 
+describe('who made a request, and nothing that identifies them', () => {
+  it('the request’s span carries the user id; no span and no log line holds their phone, name, password or token', async () => {
+    const payer = await people.person('Ishaan Venkataraman', [uniqueVpa('ishaan')]);
+    const payment = await payWithItems(payer);
+    const spans = await traceOf(traceIdOf(payment), (spans) => {
+      expect(tagged(spans, 'enduser.id', payer.id).map((s) => s.localEndpoint.serviceName)).toContain('payments');
+    });
+    const secrets = [payer.phone, payer.phone.slice(3), payer.name, payer.password, payer.token, payer.token.split('.')[2]];
+    const traceText = JSON.stringify(spans);
+    for (const secret of secrets) expect(traceText).not.toContain(secret);
+    for (const service of ALL_SERVICES) {
+      const log = readFileSync(join(system.logDir, `${service}.log`), 'utf8');
+      for (const secret of secrets)
+        expect(`${service}.log ${log.includes(secret) ? 'holds' : 'does not hold'} ${secret}`).toMatch(/does not hold/);
+    }
+  });
+});
+
 describe('a payment that expires', () => {
   it('has its expiry, and what follows from it, in its own trace', async () => {
     // Fraud is down: nobody assesses the payment, and PAYMENT_TIMEOUT_S later it expires.
+    const payer = await newPayer('Exa');
     await system.stopService('fraud');
     try {
-      const payment = await finalPayment(await initiateWithItems(newPayer('exa')));
+      const payment = await finalPayment(await initiateWithItems(payer));
       expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'EXPIRED' });
 
       await traceOf(traceIdOf(payment), (spans) => {

@@ -16,7 +16,7 @@ export interface TokenSettings {
   keyFile: string;
 }
 
-/** How often a key may be tried before it is refused for a while. */
+/** How often a key may be tried before it is refused for a while (counted in Redis, by `Limits`). */
 export interface ThrottleSettings {
   /** Failed sign-ins per phone within `loginWindowS` before further attempts get 429. */
   loginMaxFailures: number;

@@ -23,8 +23,6 @@ import { OperatorActionsController } from './record-operator-actions/operator-ac
 import { RecordOperatorActionsService } from './record-operator-actions/record-operator-actions.service';
 import { RegisterUserController } from './register-user/register-user.controller';
 import { RegisterUserService } from './register-user/register-user.service';
-import { ThrottlePurger } from './throttles/throttle-purger';
-import { ThrottlesRepository } from './throttles/throttles.repository';
 import { JwksController } from './tokens/jwks.controller';
 import { loadSigningKey, SIGNING_KEY } from './tokens/signing-key';
 import { TokenSigner } from './tokens/token-signer';
@@ -65,13 +63,11 @@ export class UsersModule {
         { provide: SIGNING_KEY, useFactory: () => loadSigningKey(config.tokens) },
         UsersRepository,
         VpasRepository,
-        ThrottlesRepository,
         AuditLogRepository,
         AuditTrail,
         Callers,
         Passwords,
         TokenSigner,
-        ThrottlePurger,
         RegisterUserService,
         IssueTokenService,
         GetMeService,

@@ -1,5 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import type Redis from 'ioredis';
 import { Topics } from '@app/contracts';
+import { REDIS } from '@app/platform';
 import { tokenFor } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { eventually } from '../../../test/support/eventually';
@@ -123,6 +125,21 @@ describe('tokens', () => {
       return answer;
     });
     expect(after.body).toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('lets no concurrent wrong attempt slip past the limit, and keeps the phone out of Redis', async () => {
+    const user = await users.register();
+    const statuses = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        users.call('POST', '/v1/auth/token', { body: { phone: user.phone, password: `wrong password ${i}` } }).then((a) => a.status),
+      ),
+    );
+    expect(statuses.sort()).toEqual([...Array(5).fill(401), ...Array(4).fill(429)]);
+
+    // the count is in Redis, under a hash of the phone
+    const keys = await users.app.get<Redis>(REDIS).keys(`${users.env.RATE_LIMIT_PREFIX}users:login:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).not.toContain(user.phone.slice(3));
   });
 });
 

@@ -92,6 +92,9 @@ export async function hardenHttp(fastify: FastifyInstance, config: ServiceConfig
     timeWindow: 60_000,
     skipOnError: true, // Redis unreachable: fail open (connectRedis logs the outage)
     allowList: (request) => request.routeOptions.url?.startsWith('/health/') ?? false,
+    // The plugin's own key reads request.ip, which is undefined once the client has hung up (a
+    // timed-out request still being handled): that was a TypeError and a 500 in the log.
+    keyGenerator: (request) => request.ip ?? request.socket?.remoteAddress ?? 'gone',
     errorResponseBuilder: (_request, { max, ttl }) =>
       rateLimited('RATE_LIMITED', `too many requests from this address: at most ${max} a minute`, ttl / 1000),
   });

@@ -54,20 +54,19 @@ export interface Timeline {
   steps: Array<{ step: string; service: string; at: string; outcome: string | null }>;
 }
 
-const typed = async <T>(answer: Promise<Answer>): Promise<Answer<T>> => {
-  const { status, body } = await answer;
-  return { status, body: body as T };
-};
+const typed = async <T>(answer: Promise<Answer>): Promise<Answer<T>> => (await answer) as Answer<T>;
+
+// Each call is made with the caller's access token.
 
 /** POST /v1/payments: 202 with the payment. */
-export const postPayment = (url: string, body: unknown) => typed<Payment>(call('POST', url, body));
+export const postPayment = (url: string, token: string, body: unknown) => typed<Payment>(call('POST', url, { token, body }));
 /** GET /v1/payments/:id: 200 with the payment. */
-export const getPayment = (url: string) => typed<Payment>(call('GET', url));
+export const getPayment = (url: string, token: string) => typed<Payment>(call('GET', url, { token }));
 /** GET /v1/payments?…: 200 with a page of payments. */
-export const getPayments = (url: string) => typed<Page<Payment>>(call('GET', url));
+export const getPayments = (url: string, token: string) => typed<Page<Payment>>(call('GET', url, { token }));
 /** GET /v1/payments/:id/timeline: 200 with the timeline. */
-export const getTimeline = (url: string) => typed<Timeline>(call('GET', url));
+export const getTimeline = (url: string, token: string) => typed<Timeline>(call('GET', url, { token }));
 /** GET /v1/notifications?vpa=…: 200 with a page of notifications. */
-export const getNotifications = (url: string) => typed<Page<Notification>>(call('GET', url));
-/** GET /v1/analytics/summary: 200 with the summary. */
-export const getSummary = (url: string) => typed<Summary>(call('GET', url));
+export const getNotifications = (url: string, token: string) => typed<Page<Notification>>(call('GET', url, { token }));
+/** GET /v1/analytics/summary: 200 with the summary (an operator's token). */
+export const getSummary = (url: string, token: string) => typed<Summary>(call('GET', url, { token }));

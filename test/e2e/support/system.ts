@@ -2,40 +2,96 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { exportJWK, generateKeyPair, JWK } from 'jose';
 import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
 
+/** The services of the payment flow (payments.md); each of them verifies the users service's tokens. */
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** Every service the system runs: the users service (access.md) and the payment flow. */
+export const ALL_SERVICES = ['users', ...SERVICES] as const;
+export type AnyService = (typeof ALL_SERVICES)[number];
+
+/**
+ * Phones that hold the operator role from registration on (OPERATOR_PHONES): never another user's
+ * (see uniquePhone), each registered at most once in a system.
+ */
+export const OPERATOR_PHONES = Array.from({ length: 8 }, (_, i) => `+91600000000${i}`);
+/** How long the users service refuses sign-ins for a phone after 5 failures (LOGIN_THROTTLE_S). */
+export const LOGIN_THROTTLE_S = 10;
 
 export interface RunningSystem {
-  urls: Record<ServiceName, string>;
+  urls: Record<AnyService, string>;
   logDir: string;
+  /** The users service's token settings: its issuer and audience, and its signing key (a JWK with `kid`). */
+  auth: { issuer: string; audience: string; privateJwk: JWK };
   /** Stops one service with SIGTERM and waits until it has exited. */
-  stopService(service: ServiceName): Promise<void>;
+  stopService(service: AnyService): Promise<void>;
   /** Starts a stopped service again, on the same port and environment, and waits until it is ready. */
-  startService(service: ServiceName): Promise<void>;
+  startService(service: AnyService): Promise<void>;
   stop(): Promise<void>;
 }
 
 const ROOT = resolve(__dirname, '../../..');
 
 /**
- * Runs the five services as separate processes from the build, as `npm start` does, against the
- * given environment, and waits until every one of them is ready.
+ * The environment every service gets on top of the test's: tokens are the users service's (its
+ * issuer and JWKS, not the test run's own issuer of the integration tests), and a user's payments
+ * are not limited (the limit has tests of its own; testEnv lifts the one per address).
+ */
+function systemEnv(usersUrl: string, audience: string) {
+  return {
+    AUTH_ISSUER: usersUrl,
+    AUTH_AUDIENCE: audience,
+    AUTH_JWKS_URL: `${usersUrl}/.well-known/jwks.json`,
+    RATE_LIMIT_PAYMENTS_PER_MIN: '1000000',
+  };
+}
+
+/** The users service's own settings: a signing key the test knows, operators, token lifetime, a short login throttle. */
+function usersEnv(privateJwk: JWK): Record<string, string> {
+  return {
+    AUTH_PRIVATE_KEY: JSON.stringify(privateJwk),
+    AUTH_TOKEN_TTL_S: '3600',
+    OPERATOR_PHONES: OPERATOR_PHONES.join(','),
+    LOGIN_THROTTLE_S: String(LOGIN_THROTTLE_S),
+    // The cheapest scrypt the service allows: the tests register many users on a small machine.
+    PASSWORD_SCRYPT_LOG_N: '10',
+  };
+}
+
+/**
+ * Runs the six services as separate processes from the build, as `npm start` does, against the
+ * given environment, and waits until every one of them is ready. The users service signs tokens
+ * with a key made here (AUTH_PRIVATE_KEY), so that tests can also make tokens that it would never
+ * issue (expired, for another audience); every other service verifies them from its JWKS.
  */
 export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem> {
   const logDir = mkdtempSync(join(tmpdir(), 'payments-e2e-'));
-  const children = new Map<ServiceName, ChildProcess>();
-  const urls = {} as Record<ServiceName, string>;
-  const ports = {} as Record<ServiceName, number>;
+  const children = new Map<AnyService, ChildProcess>();
+  const urls = {} as Record<AnyService, string>;
+  const ports = {} as Record<AnyService, number>;
+  for (const service of ALL_SERVICES) {
+    ports[service] = await freePort();
+    urls[service] = `http://127.0.0.1:${ports[service]}`;
+  }
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: `e2e-${Date.now().toString(36)}`, alg: 'EdDSA' };
+  const auth = { issuer: urls.users, audience: 'upi-payments', privateJwk };
+  const shared = { ...env, ...systemEnv(auth.issuer, auth.audience) };
 
-  const spawnService = (service: ServiceName) => {
+  const spawnService = (service: AnyService) => {
     const main = join(ROOT, 'dist/apps', service, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
     const child = spawn(process.execPath, [main], {
       cwd: ROOT,
-      env: { ...env, [`${service.toUpperCase()}_PORT`]: String(ports[service]), HOST: '127.0.0.1' },
+      env: {
+        ...shared,
+        ...(service === 'users' ? usersEnv(privateJwk) : {}),
+        [`${service.toUpperCase()}_PORT`]: String(ports[service]),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' });
@@ -44,7 +100,7 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
     children.set(service, child);
   };
 
-  const waitReady = (services: readonly ServiceName[]) =>
+  const waitReady = (services: readonly AnyService[]) =>
     eventually(
       async () => {
         for (const service of services) {
@@ -58,7 +114,7 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
       250,
     );
 
-  const stopService = (service: ServiceName) =>
+  const stopService = (service: AnyService) =>
     new Promise<void>((done) => {
       const child = children.get(service);
       if (!child || child.exitCode !== null || child.signalCode !== null) return done();
@@ -71,16 +127,12 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
     });
 
   const stop = async () => {
-    await Promise.all(SERVICES.map(stopService));
+    await Promise.all(ALL_SERVICES.map(stopService));
   };
 
   try {
-    for (const service of SERVICES) {
-      ports[service] = await freePort();
-      urls[service] = `http://127.0.0.1:${ports[service]}`;
-      spawnService(service);
-    }
-    await waitReady(SERVICES);
+    for (const service of ALL_SERVICES) spawnService(service);
+    await waitReady(ALL_SERVICES);
   } catch (error) {
     await stop();
     throw error;
@@ -88,6 +140,7 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
   return {
     urls,
     logDir,
+    auth,
     stopService,
     startService: async (service) => {
       spawnService(service);

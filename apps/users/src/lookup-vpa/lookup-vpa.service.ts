@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound, rateLimited } from '@app/platform';
+import { KeyedLimit, Limits, notFound } from '@app/platform';
 import { Caller } from '@app/auth';
 import { Callers } from '../callers';
 import { THROTTLE_SETTINGS, ThrottleSettings } from '../config';
-import { lookupKey } from '../throttles/throttle-keys';
-import { ThrottlesRepository } from '../throttles/throttles.repository';
 import { VpasRepository } from '../vpas.repository';
 import { maskName } from './mask-name';
 
@@ -15,24 +13,29 @@ export interface VpaHolderView {
 
 @Injectable()
 export class LookupVpaService {
+  private readonly lookups: KeyedLimit;
+
   constructor(
     private readonly callers: Callers,
-    private readonly throttles: ThrottlesRepository,
     private readonly vpas: VpasRepository,
-    @Inject(THROTTLE_SETTINGS) private readonly settings: ThrottleSettings,
-  ) {}
+    limits: Limits,
+    @Inject(THROTTLE_SETTINGS) settings: ThrottleSettings,
+  ) {
+    this.lookups = limits.define('vpa-lookups', {
+      points: settings.lookupsPerWindow,
+      durationS: settings.lookupWindowS,
+      code: 'VPA.LOOKUPS_THROTTLED',
+    });
+  }
 
   /**
    * UPI's "validate address": whether a VPA is linked, with its holder's name masked. Every lookup
    * counts, found or not, so that nobody can enumerate addresses: beyond `lookupsPerWindow` in
-   * `lookupWindowS` a user gets 429 until the window ends.
+   * `lookupWindowS` (counted in Redis, from the first) a user gets 429 until the window ends.
    */
   async lookup(caller: Caller, vpa: string): Promise<VpaHolderView> {
     const user = await this.callers.registered(caller);
-    const count = await this.throttles.hit(lookupKey(user.id), this.settings.lookupWindowS);
-    if (count.hits > this.settings.lookupsPerWindow) {
-      throw rateLimited('VPA.LOOKUPS_THROTTLED', `at most ${this.settings.lookupsPerWindow} address lookups a minute`, count.remainingS);
-    }
+    await this.lookups.consume(user.id);
     const name = await this.vpas.holderName(vpa);
     if (name === null) throw notFound('VPA.NOT_FOUND', `${vpa} is not linked to anyone`);
     return { vpa, name: maskName(name) };

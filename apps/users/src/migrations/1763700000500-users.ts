@@ -31,16 +31,6 @@ export class Users1763700000500 implements MigrationInterface {
     await runner.query('CREATE UNIQUE INDEX vpas_linked ON vpas (vpa) WHERE unlinked_at IS NULL');
     await runner.query('CREATE INDEX vpas_user_linked ON vpas (user_id) WHERE unlinked_at IS NULL');
 
-    // Counters for throttles (failed sign-ins per phone, lookups per user): hits in a fixed window.
-    await runner.query(`
-      CREATE TABLE throttles (
-        key          text PRIMARY KEY,
-        window_start timestamptz NOT NULL,
-        window_end   timestamptz NOT NULL,
-        hits         integer     NOT NULL
-      )`);
-    await runner.query('CREATE INDEX throttles_window_end ON throttles (window_end)');
-
     // The audit trail (PCI DSS 10.2.2: who, what, when, result, origin, resource). Append-only: the
     // database itself refuses to change or remove a record, whatever the code above it does.
     await runner.query(`
@@ -73,7 +63,6 @@ export class Users1763700000500 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE audit_log');
     await runner.query('DROP FUNCTION audit_log_append_only()');
-    await runner.query('DROP TABLE throttles');
     await runner.query('DROP TABLE vpas');
     await runner.query('DROP TABLE users');
   }

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/eventually';
+import { testEnv } from '../support/env';
+import { getNotifications, getPayment } from './support/api';
+import { Answer, call, outcomeOf } from './support/client';
+import { Identities, payOnceKnown, Person, uniquePhone, uniqueVpa } from './support/identities';
+import { documentedRoutes, isPublicByContract, Route, routeKey } from './support/routes';
+import { ALL_SERVICES, AnyService, RunningSystem, startSystem } from './support/system';
+import { invalidTokens } from './support/tokens';
+
+/*
+ * Who may do what (access.md), route by route: every route that any service documents in its
+ * OpenAPI document is called by each kind of caller, and each answer is checked against the rule of
+ * the contract for that route, kept in the table below. A documented route without a rule fails the
+ * suite, so a route added later fails until someone writes down who may call it.
+ */
+const CALLERS = ['no token', 'bad token', 'another user', 'owner', 'operator'] as const;
+type CallerKind = (typeof CALLERS)[number];
+
+interface Request {
+  /** The path with its parameters and query. */
+  path: string;
+  body?: unknown;
+  /** Who calls instead of the caller of that kind (a fresh identity when the call changes its caller). */
+  as?: Person;
+}
+
+interface Rule {
+  /** The status each kind of caller gets. */
+  expect: Record<CallerKind, number>;
+  request(caller: CallerKind): Request | Promise<Request>;
+  /** What a 2xx body holds, for the one who called. */
+  body?(caller: Person | undefined): Record<string, unknown>;
+}
+
+// The rules of access.md, by who may call.
+const everyone = (status: number) => ({ 'no token': status, 'bad token': status, 'another user': status, owner: status, operator: status });
+const anyUser = (status: number) => ({ 'no token': 401, 'bad token': 401, 'another user': status, owner: status, operator: status });
+/** The owner (a party of the payment, the holder of the VPA) or an operator; to others it does not exist. */
+const partiesAndOperators = (status: number) => ({ ...anyUser(status), 'another user': 404 });
+const operatorsOnly = (status: number) => ({ ...anyUser(status), 'another user': 403, owner: 403 });
+
+let system: RunningSystem;
+let people: Identities;
+/** Owner holds ownerVpa and paid payeeVpa: the payment, final. */
+let owner: Person;
+let other: Person;
+let operator: Person;
+let badToken: string;
+let paymentId: string;
+let sku: string;
+
+const ownerVpa = () => owner.vpas[0];
+
+function rules(): Record<string, Rule> {
+  const table: Record<string, Rule> = {
+    'users POST /v1/users': {
+      expect: everyone(201),
+      request: () => ({ path: '/v1/users', body: { name: 'Newton Roy', phone: uniquePhone(), password: 'a long enough password' } }),
+    },
+    'users POST /v1/auth/token': {
+      expect: everyone(200),
+      request: () => ({ path: '/v1/auth/token', body: { phone: owner.phone, password: owner.password } }),
+    },
+    'users GET /.well-known/jwks.json': { expect: everyone(200), request: () => ({ path: '/.well-known/jwks.json' }) },
+    'users GET /v1/users/me': {
+      expect: anyUser(200),
+      request: () => ({ path: '/v1/users/me' }),
+      body: (caller) => ({ id: caller!.id }),
+    },
+    'users DELETE /v1/users/me': {
+      expect: anyUser(204),
+      // it de-registers whoever calls: each caller is someone new
+      request: async (caller) => ({
+        path: '/v1/users/me',
+        as: caller === 'operator' ? await people.newOperator('Opal Leaving') : await people.person('Leo Leaving'),
+      }),
+    },
+    'users POST /v1/users/me/vpas': {
+      expect: anyUser(201),
+      request: () => ({ path: '/v1/users/me/vpas', body: { vpa: uniqueVpa('linked') } }),
+    },
+    'users DELETE /v1/users/me/vpas/{vpa}': {
+      expect: { ...partiesAndOperators(204), operator: 404 },
+      // the owner here is someone new each time, holding the VPA (a refused unlink leaves it linked)
+      request: async (caller) => {
+        const vpa = uniqueVpa('unlinked');
+        const holder = await people.person('Vic Holder', [vpa]);
+        return { path: `/v1/users/me/vpas/${vpa}`, as: caller === 'owner' ? holder : undefined };
+      },
+    },
+    'users GET /v1/vpas/{vpa}': {
+      expect: anyUser(200),
+      request: () => ({ path: `/v1/vpas/${ownerVpa()}` }),
+      body: () => ({ vpa: ownerVpa(), name: 'O*** M****' }),
+    },
+    'users GET /v1/users/audit': { expect: operatorsOnly(200), request: () => ({ path: '/v1/users/audit?limit=1' }) },
+    'payments POST /v1/payments': {
+      expect: { ...anyUser(202), 'another user': 403, operator: 403 },
+      request: () => ({
+        path: '/v1/payments',
+        body: { payerVpa: ownerVpa(), payeeVpa: 'payee@okbank', amount: '1.00', currency: 'INR' },
+      }),
+      body: () => ({ status: 'PENDING', payerVpa: ownerVpa() }),
+    },
+    'payments GET /v1/payments': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/payments?vpa=${ownerVpa()}` }),
+    },
+    'payments GET /v1/payments/{id}': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/payments/${paymentId}` }),
+      body: () => ({ id: paymentId }),
+    },
+    'payments GET /v1/payments/{id}/timeline': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/payments/${paymentId}/timeline` }),
+      body: () => ({ paymentId }),
+    },
+    'notifications GET /v1/notifications': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/notifications?vpa=${ownerVpa()}` }),
+    },
+    'inventory GET /v1/inventory/products/{sku}': {
+      expect: anyUser(200),
+      request: () => ({ path: `/v1/inventory/products/${sku}` }),
+      body: () => ({ sku }),
+    },
+    'inventory PUT /v1/inventory/products/{sku}': {
+      expect: operatorsOnly(201),
+      request: () => ({ path: `/v1/inventory/products/NEW-${randomUUID().slice(0, 8)}`, body: { name: 'New', stock: 1 } }),
+    },
+    'fraud GET /v1/fraud/assessments/{paymentId}': {
+      expect: operatorsOnly(200),
+      request: () => ({ path: `/v1/fraud/assessments/${paymentId}` }),
+      body: () => ({ paymentId }),
+    },
+    'analytics GET /v1/analytics/summary': { expect: operatorsOnly(200), request: () => ({ path: '/v1/analytics/summary' }) },
+  };
+  for (const service of ALL_SERVICES) {
+    for (const path of ['/health/live', '/health/ready'])
+      table[`${service} GET ${path}`] = { expect: everyone(200), request: () => ({ path }) };
+  }
+  return table;
+}
+
+beforeAll(async () => {
+  system = await startSystem(testEnv('e2e_access_matrix'));
+  people = new Identities(system);
+  let payee: Person;
+  [owner, other, payee, operator] = await Promise.all([
+    people.person('Owen Mehra', [uniqueVpa('owen')]),
+    people.person('Otto Other', [uniqueVpa('otto')]),
+    people.person('Pia Payee', ['payee@okbank']),
+    people.operator(),
+  ]);
+  badToken = (await invalidTokens(system, owner.token))['with a tampered payload (roles: operator)'];
+  const created = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '10.00' });
+  expect(created.status).toBe(202);
+  paymentId = created.body.id;
+  // Final (so assessed), and the owner notified of it.
+  await eventually(async () =>
+    expect((await getPayment(`${system.urls.payments}/v1/payments/${paymentId}`, owner.token)).body.status).not.toBe('PENDING'),
+  );
+  await eventually(async () =>
+    expect((await getNotifications(`${system.urls.notifications}/v1/notifications?vpa=${ownerVpa()}`, owner.token)).body.data).toEqual([
+      expect.objectContaining({ paymentId }),
+    ]),
+  );
+  sku = `MATRIX-${randomUUID().slice(0, 8)}`;
+  const stocked = await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, {
+    token: operator.token,
+    body: { name: 'Matrix', stock: 3 },
+  });
+  expect(stocked.status).toBe(201);
+}, 180000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** Calls `route` as `caller` under `rule`; answers what is wrong with the answer, if anything. */
+async function check(route: Route, rule: Rule, caller: CallerKind): Promise<string | undefined> {
+  const { path, body, as } = await rule.request(caller);
+  const person = as ?? ({ 'another user': other, owner, operator } as Partial<Record<CallerKind, Person>>)[caller];
+  const token = caller === 'no token' ? undefined : caller === 'bad token' ? badToken : person?.token;
+  const answer: Answer = await call(route.method, `${system.urls[route.service]}${path}`, { token, body });
+  const expected = rule.expect[caller];
+  const where = `${routeKey(route)} as ${caller}`;
+  if (answer.status !== expected) return `${where}: ${outcomeOf(answer)}, expected ${expected}`;
+  if (expected === 401 && !/^Bearer\b/.test(answer.headers.get('www-authenticate') ?? ''))
+    return `${where}: 401 without WWW-Authenticate: Bearer`;
+  if (expected < 300 && rule.body) {
+    const wanted = rule.body(person);
+    const got = answer.body as Record<string, unknown>;
+    const differs = Object.entries(wanted).filter(([key, value]) => JSON.stringify(got?.[key]) !== JSON.stringify(value));
+    if (differs.length) return `${where}: ${JSON.stringify(got)} does not have ${JSON.stringify(wanted)}`;
+  }
+  return undefined;
+}
+
+describe('every documented route answers each kind of caller as access.md says', () => {
+  let documented: Route[];
+  beforeAll(async () => {
+    documented = await documentedRoutes(system);
+  });
+
+  it.each(ALL_SERVICES)('%s', async (service: AnyService) => {
+    const table = rules();
+    const routes = documented.filter((route) => route.service === service);
+    expect(routes.length).toBeGreaterThan(2); // its API, not only its health
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const rule = table[routeKey(route)];
+      if (!rule) {
+        wrong.push(`${routeKey(route)}: no rule in this test's table (who may call it?)`);
+        continue;
+      }
+      for (const caller of CALLERS) {
+        const problem = await check(route, rule, caller);
+        if (problem) wrong.push(problem);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('every rule of the table is for a route some service documents', () => {
+    const keys = new Set(documented.map(routeKey));
+    expect(Object.keys(rules()).filter((key) => !keys.has(key))).toEqual([]);
+  });
+
+  it('the documents mark as needing no token exactly the routes anyone may call', () => {
+    const table = rules();
+    const misdocumented = documented.filter((route) => {
+      const open = table[routeKey(route)]?.expect['no token'] !== 401;
+      return route.documentedPublic !== open || isPublicByContract(route) !== open;
+    });
+    expect(misdocumented.map((route) => `${routeKey(route)}: documented ${route.documentedPublic ? 'public' : 'protected'}`)).toEqual([]);
+  });
+});
+
+describe('the API documents themselves', () => {
+  it.each(ALL_SERVICES)('%s serves /docs and /docs-json to anyone', async (service) => {
+    for (const path of ['/docs', '/docs-json']) {
+      expect(`${path}: ${(await call('GET', `${system.urls[service]}${path}`)).status}`).toBe(`${path}: 200`);
+    }
+  });
+});
