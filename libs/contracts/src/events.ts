@@ -16,7 +16,11 @@ const isoTime = z.iso.datetime({ offset: true });
 export const LineItemSchema = z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().positive() }).strict();
 export type LineItem = z.infer<typeof LineItemSchema>;
 
-export const FailureReasons = ['FRAUD_REJECTED', 'OUT_OF_STOCK', 'EXPIRED'] as const;
+/** Why the ledger refused to hold a payment's amount (money.md). */
+export const FundsRejectionReasons = ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'] as const;
+export type FundsRejectionReason = (typeof FundsRejectionReasons)[number];
+
+export const FailureReasons = ['FRAUD_REJECTED', 'OUT_OF_STOCK', 'EXPIRED', ...FundsRejectionReasons] as const;
 export type FailureReason = (typeof FailureReasons)[number];
 
 export const FraudReasons = ['BLOCKLISTED', 'VELOCITY', 'HIGH_AMOUNT_NEW_PAYEE'] as const;
@@ -89,6 +93,17 @@ export const StockRejectedV1 = z
 export const StockCommittedV1 = z.object({ items: z.array(LineItemSchema).min(1) }).strict();
 export const StockReleasedV1 = z.object({ items: z.array(LineItemSchema).min(1) }).strict();
 
+/**
+ * The ledger's answers about a payment's money (on `ledger.ledger-events`, keyed by payment id):
+ * the payer's amount held, or refused with a reason; then the hold posted (payer debited, payee
+ * credited) or voided.
+ */
+const fundsFacts = { payerVpa: vpa, payeeVpa: vpa, amountPaise: paise };
+export const FundsReservedV1 = z.object({ ...fundsFacts, reservedAt: isoTime }).strict();
+export const FundsRejectedV1 = z.object({ ...fundsFacts, reason: z.enum(FundsRejectionReasons), rejectedAt: isoTime }).strict();
+export const FundsSettledV1 = z.object({ ...fundsFacts, settledAt: isoTime }).strict();
+export const FundsReleasedV1 = z.object({ ...fundsFacts, releasedAt: isoTime }).strict();
+
 export const NotificationTypes = ['PAYMENT_SENT', 'PAYMENT_RECEIVED', 'PAYMENT_FAILED'] as const;
 export const PaymentNotifiedV1 = z
   .object({
@@ -136,6 +151,10 @@ export const EventCatalog = {
   StockRejected: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockRejectedV1) },
   StockCommitted: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockCommittedV1) },
   StockReleased: { topic: Topics.InventoryEvents, subject: payment, versions: v1(StockReleasedV1) },
+  FundsReserved: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsReservedV1) },
+  FundsRejected: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsRejectedV1) },
+  FundsSettled: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsSettledV1) },
+  FundsReleased: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsReleasedV1) },
   PaymentNotified: { topic: Topics.NotificationEvents, subject: payment, versions: v1(PaymentNotifiedV1) },
   PaymentRecorded: { topic: Topics.AnalyticsEvents, subject: payment, versions: v1(PaymentRecordedV1) },
   UserRegistered: { topic: Topics.UserEvents, subject: 'user', versions: v1(UserRegisteredV1) },

@@ -10,6 +10,7 @@ export const Topics = {
   InventoryEvents: 'inventory.inventory-events',
   NotificationEvents: 'notifications.notification-events',
   AnalyticsEvents: 'analytics.analytics-events',
+  LedgerEvents: 'ledger.ledger-events',
   UserEvents: 'users.user-events',
   /** Every service's operator actions, for the users service's audit log. */
   OperatorActions: 'audit.operator-actions',
@@ -24,4 +25,5 @@ export const PaymentTopics: Topic[] = [
   Topics.InventoryEvents,
   Topics.NotificationEvents,
   Topics.AnalyticsEvents,
+  Topics.LedgerEvents,
 ];

@@ -6,10 +6,14 @@ export const TimelineSteps = [
   'assessed',
   'reserved',
   'rejected',
+  'funds reserved',
+  'funds rejected',
   'succeeded',
   'failed',
   'committed',
   'released',
+  'funds settled',
+  'funds released',
   'notified',
   'recorded',
 ] as const;
@@ -21,10 +25,14 @@ const STAGE: Record<TimelineStep, number> = {
   assessed: 1,
   reserved: 2,
   rejected: 2,
+  'funds reserved': 2,
+  'funds rejected': 2,
   succeeded: 3,
   failed: 3,
   committed: 4,
   released: 4,
+  'funds settled': 4,
+  'funds released': 4,
   notified: 5,
   recorded: 6,
 };
@@ -60,6 +68,14 @@ export function stepOf(event: AnyPaymentEvent): StepOf {
       return { step: 'committed', outcome: describeItems(event.payload.items) };
     case 'StockReleased':
       return { step: 'released', outcome: describeItems(event.payload.items) };
+    case 'FundsReserved':
+      return { step: 'funds reserved', outcome: `${formatPaise(event.payload.amountPaise)} held on ${event.payload.payerVpa}` };
+    case 'FundsRejected':
+      return { step: 'funds rejected', outcome: event.payload.reason };
+    case 'FundsSettled':
+      return { step: 'funds settled', outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.payerVpa} → ${event.payload.payeeVpa}` };
+    case 'FundsReleased':
+      return { step: 'funds released', outcome: `${formatPaise(event.payload.amountPaise)} back to ${event.payload.payerVpa}` };
     case 'PaymentNotified':
       return { step: 'notified', outcome: event.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ') };
     case 'PaymentRecorded':
