@@ -8,6 +8,13 @@ export type PaymentStatus = (typeof PaymentStatuses)[number];
 export const StockStatuses = ['NOT_REQUIRED', 'PENDING', 'RESERVED', 'REJECTED'] as const;
 export type StockStatus = (typeof StockStatuses)[number];
 
+/**
+ * Where the payer's funds stand at the ledger: PENDING until it answers, then RESERVED (held) or
+ * REJECTED. UNTRACKED: the payment was made before the ledger existed and never waited for it.
+ */
+export const FundsStatuses = ['UNTRACKED', 'PENDING', 'RESERVED', 'REJECTED'] as const;
+export type FundsStatus = (typeof FundsStatuses)[number];
+
 export type FraudDecision = 'APPROVED' | 'REJECTED';
 
 /** FAIL_OPEN: no assessment came in time and FRAUD_FAILURE_MODE=open approved the payment without one. */
@@ -36,6 +43,7 @@ export interface Payment {
   note: string | null;
   items: LineItem[];
   stockStatus: StockStatus;
+  fundsStatus: FundsStatus;
   fraud: FraudAssessment | null;
   createdAt: Date;
   updatedAt: Date;

@@ -20,6 +20,7 @@ import { PaymentTimeline1763700000200 } from './migrations/1763700000200-payment
 import { PaymentTraceParent1763700000400 } from './migrations/1763700000400-payment-trace-parent';
 import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300-idempotency-and-deadlines';
 import { PaymentParties1764700000100 } from './migrations/1764700000100-payment-parties';
+import { PaymentFunds1765000000100 } from './migrations/1765000000100-payment-funds';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
@@ -46,6 +47,7 @@ export class PaymentsModule {
             IdempotencyAndDeadlines1763700000300,
             PaymentTraceParent1763700000400,
             PaymentParties1764700000100,
+            PaymentFunds1765000000100,
           ],
         }),
         MessagingModule.forRoot({ config }),

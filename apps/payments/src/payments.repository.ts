@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { FailureReason, FraudReason, LineItem } from '@app/contracts';
 import { CursorPosition, Database, valuesList } from '@app/platform';
-import { FraudDecision, FraudSource, Payment, PaymentStatus, StockStatus } from './payment';
+import { FraudDecision, FraudSource, FundsStatus, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items, stock_status,
-  fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent`;
+  funds_status, fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent`;
 
 interface PaymentRow {
   id: string;
@@ -19,6 +19,7 @@ interface PaymentRow {
   note: string | null;
   items: LineItem[];
   stock_status: StockStatus;
+  funds_status: FundsStatus;
   fraud_decision: FraudDecision | null;
   fraud_score: number | null;
   fraud_reasons: FraudReason[] | null;
@@ -72,6 +73,7 @@ export class PaymentsRepository {
         p.note,
         JSON.stringify(p.items),
         p.stockStatus,
+        p.fundsStatus,
         p.createdAt,
         p.updatedAt,
         p.traceId,
@@ -80,11 +82,11 @@ export class PaymentsRepository {
     );
     await this.db.query(
       `INSERT INTO payments (id, status, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items, stock_status,
-                             created_at, updated_at, trace_id, trace_parent)
+                             funds_status, created_at, updated_at, trace_id, trace_parent)
        SELECT v.id::uuid, v.status, v.payer_vpa, v.payee_vpa, v.payer_user_id::uuid, v.payee_user_id::uuid, v.amount_paise::bigint, v.currency,
-              v.note, v.items::jsonb, v.stock_status, v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
+              v.note, v.items::jsonb, v.stock_status, v.funds_status, v.created_at::timestamptz, v.updated_at::timestamptz, v.trace_id, v.trace_parent
          FROM (VALUES ${sql}) AS v (id, status, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items,
-                                   stock_status, created_at, updated_at, trace_id, trace_parent)`,
+                                   stock_status, funds_status, created_at, updated_at, trace_id, trace_parent)`,
       params,
     );
   }
@@ -141,6 +143,7 @@ export class PaymentsRepository {
         p.status,
         p.failureReason,
         p.stockStatus,
+        p.fundsStatus,
         p.fraud?.decision ?? null,
         p.fraud?.score ?? null,
         p.fraud?.reasons ?? null,
@@ -152,11 +155,11 @@ export class PaymentsRepository {
     );
     const updated = await this.db.execute(
       `UPDATE payments p
-          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status,
+          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status, funds_status = v.funds_status,
               fraud_decision = v.fraud_decision, fraud_score = v.fraud_score::smallint, fraud_reasons = v.fraud_reasons::text[],
               fraud_assessed_at = v.fraud_assessed_at::timestamptz, fraud_source = v.fraud_source,
               updated_at = v.updated_at::timestamptz, completed_at = v.completed_at::timestamptz
-         FROM (VALUES ${sql}) AS v (id, status, failure_reason, stock_status, fraud_decision, fraud_score, fraud_reasons,
+         FROM (VALUES ${sql}) AS v (id, status, failure_reason, stock_status, funds_status, fraud_decision, fraud_score, fraud_reasons,
                                    fraud_assessed_at, fraud_source, updated_at, completed_at)
         WHERE p.id = v.id::uuid AND p.status = 'PENDING'`,
       params,
@@ -214,6 +217,7 @@ function toPayment(row: PaymentRow): Payment {
     note: row.note,
     items: row.items,
     stockStatus: row.stock_status,
+    fundsStatus: row.funds_status,
     // payments_fraud_complete, payments_fraud_source_iff_decision: the fraud columns are all set or all null
     fraud:
       row.fraud_decision === null

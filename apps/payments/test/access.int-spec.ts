@@ -9,7 +9,7 @@ import { RunningService, startServiceApp } from '../../../test/support/service-a
 import { loadConfig } from '../src/config';
 import { PaymentView } from '../src/payment.view';
 import { PaymentsModule } from '../src/payments.module';
-import { linkVpaAt, PaymentsApi, publishedEvents, unlinkVpa, untilHeld, userHolding } from './support/payments-api';
+import { fundsReserved, linkVpaAt, PaymentsApi, publishedEvents, unlinkVpa, untilHeld, userHolding } from './support/payments-api';
 
 /*
  * Who may do what (access.md): a user pays only from a VPA of theirs, to a VPA linked to someone;
@@ -121,12 +121,18 @@ describe('payments access', () => {
 
   it('lets the payer and the payee read a payment and its timeline, and operators; anyone else gets 404 as for an unknown id', async () => {
     const payment = await api.initiate(bodyOf('Alice@OKBANK', 'bob@okbank'), {}, alice);
+    await fundsReserved(kafka, payment);
     await kafka.publish('FraudAssessed', payment.id, approved);
     await eventually(async () => expect((await api.get(payment.id, alice)).status).toBe('SUCCEEDED'));
 
     for (const reader of [alice, bob, operator]) {
       expect(await api.get(payment.id, reader)).toMatchObject({ id: payment.id, status: 'SUCCEEDED' });
-      expect((await api.timelineOf(payment.id, reader)).steps.map((s) => s.step)).toEqual(['initiated', 'assessed', 'succeeded']);
+      expect((await api.timelineOf(payment.id, reader)).steps.map((s) => s.step)).toEqual([
+        'initiated',
+        'funds reserved',
+        'assessed',
+        'succeeded',
+      ]);
     }
     expect(await api.listOf('alice@okbank', operator)).toContainEqual(expect.objectContaining({ id: payment.id }));
 
@@ -147,6 +153,7 @@ describe('payments access', () => {
   it('puts the payer and the payee user on every lifecycle event', async () => {
     const succeeded = await api.initiate(bodyOf('alice@ybl', 'bob@okbank'), {}, alice);
     const failed = await api.initiate(bodyOf('bob@okbank', 'carol@okbank'), {}, bob);
+    await fundsReserved(kafka, succeeded);
     await kafka.publish('FraudAssessed', succeeded.id, approved);
     await kafka.publish('FraudAssessed', failed.id, rejected);
     await eventually(async () => expect((await api.get(failed.id)).status).toBe('FAILED'));

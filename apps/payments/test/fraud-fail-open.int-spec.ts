@@ -6,7 +6,7 @@ import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
 import { loadConfig } from '../src/config';
 import { PaymentsModule } from '../src/payments.module';
-import { PaymentsApi, publishedEvents } from './support/payments-api';
+import { fundsReserved, PaymentsApi, publishedEvents } from './support/payments-api';
 
 /*
  * FRAUD_FAILURE_MODE=open: a payment with no fraud assessment after FRAUD_TIMEOUT_MS is approved
@@ -53,6 +53,7 @@ afterAll(async () => {
 describe('fraud failing open', () => {
   it('succeeds a payment without items that fraud never assessed, marked as approved without an assessment', async () => {
     const payment = await api.initiate(bodyOf('open1@okbank'));
+    await fundsReserved(kafka, payment);
     const done = await api.final(payment.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', failureReason: null, fraud: FAIL_OPEN });
 
@@ -60,6 +61,7 @@ describe('fraud failing open', () => {
     expect(events.map((e) => e.type)).toEqual(['PaymentInitiated', 'PaymentSucceeded']);
     expect((await api.timelineOf(payment.id)).steps.map((s) => [s.step, s.service, s.outcome])).toEqual([
       ['initiated', 'payments', '10.00 INR'],
+      ['funds reserved', 'ledger', '10.00 held on open1@okbank'],
       ['assessed', 'payments', 'APPROVED: FAIL_OPEN (no assessment in time)'],
       ['succeeded', 'payments', null],
     ]);
@@ -67,6 +69,7 @@ describe('fraud failing open', () => {
 
   it('keeps the payment as it is when the real assessment comes late, even a rejection', async () => {
     const payment = await api.initiate(bodyOf('open2@okbank'));
+    await fundsReserved(kafka, payment);
     const done = await api.final(payment.id);
     expect(done).toMatchObject({ status: 'SUCCEEDED', fraud: FAIL_OPEN });
 
@@ -82,6 +85,7 @@ describe('fraud failing open', () => {
 
   it('lets a payment with items wait for its stock as usual, then succeed', async () => {
     const payment = await api.initiate(bodyOf('open3@okbank', { items }));
+    await fundsReserved(kafka, payment);
     const approved = await eventually(async () => {
       const current = await api.get(payment.id);
       expect(current.fraud).toEqual(FAIL_OPEN);

@@ -6,7 +6,7 @@ import { RunningService, startServiceApp } from '../../../test/support/service-a
 import { loadConfig } from '../src/config';
 import { IdempotencyKeysRepository } from '../src/initiate-payment/idempotency-keys.repository';
 import { PaymentsModule } from '../src/payments.module';
-import { PaymentsApi, publishedEvents, linkVpaAt, unlinkVpa, untilHeld, userHolding } from './support/payments-api';
+import { fundsReserved, PaymentsApi, publishedEvents, linkVpaAt, unlinkVpa, untilHeld, userHolding } from './support/payments-api';
 
 /* POST /v1/payments with an Idempotency-Key: a retry gets the first answer and creates nothing. */
 const env = testEnv('payments-idempotency', { PAYMENT_TIMEOUT_S: '3600' });
@@ -68,6 +68,7 @@ describe('an Idempotency-Key', () => {
 
   it('replays the answer as first given, also once the payment has moved on', async () => {
     const first = await api.initiate(bodyOf('later@okbank'), keyed('k-later'));
+    await fundsReserved(kafka, first);
     await kafka.publish('FraudAssessed', first.id, approved);
     expect((await api.final(first.id)).status).toBe('SUCCEEDED');
 

@@ -9,7 +9,7 @@ import { RunningService, startServiceApp } from '../../../test/support/service-a
 import { loadConfig } from '../src/config';
 import { PaymentView } from '../src/payment.view';
 import { PaymentsModule } from '../src/payments.module';
-import { PaymentsApi } from './support/payments-api';
+import { fundsRejected, fundsReserved, PaymentsApi } from './support/payments-api';
 
 // Expiry has its own tests (expiry.int-spec.ts): here a payment waits for as long as a test needs.
 const env = testEnv('payments', { PAYMENT_TIMEOUT_S: '3600' });
@@ -158,6 +158,7 @@ describe('payments service', () => {
 
   it('succeeds a payment without items once fraud approves it', async () => {
     const payment = await initiate('carol@okbank', 'dan@okbank');
+    await fundsReserved(kafka, payment);
     await kafka.publish('FraudAssessed', payment.id, approved);
 
     const done = await eventually(async () => {
@@ -203,6 +204,7 @@ describe('payments service', () => {
   it('succeeds a payment with items only once fraud approves it and its stock is reserved', async () => {
     const payment = await initiate('erin@okbank', 'frank@okbank', { items });
     expect(payment.items).toEqual(items);
+    await fundsReserved(kafka, payment);
     await kafka.publish('FraudAssessed', payment.id, approved);
     const assessed = await eventually(async () => {
       const current = await getPayment(payment.id);
@@ -243,6 +245,7 @@ describe('payments service', () => {
 
   it('keeps a succeeded payment as it is when a rejection or a duplicate arrives after it', async () => {
     const payment = await initiate('ivy@okbank', 'jay@okbank');
+    await fundsReserved(kafka, payment);
     const assessment = await kafka.publish('FraudAssessed', payment.id, approved);
     const succeeded = await eventually(async () => {
       const current = await getPayment(payment.id);
@@ -262,7 +265,11 @@ describe('payments service', () => {
   it('applies an assessment and a reservation that arrive together, once each', async () => {
     const payments = await Promise.all(Array.from({ length: 6 }, (_, i) => initiate(`race${i}@okbank`, 'shop@okbank', { items })));
     await Promise.all(
-      payments.flatMap((p) => [kafka.publish('FraudAssessed', p.id, approved), kafka.publish('StockReserved', p.id, { items })]),
+      payments.flatMap((p) => [
+        kafka.publish('FraudAssessed', p.id, approved),
+        kafka.publish('StockReserved', p.id, { items }),
+        fundsReserved(kafka, p),
+      ]),
     );
     await eventually(async () => {
       for (const p of payments) expect((await getPayment(p.id)).status).toBe('SUCCEEDED');
@@ -272,6 +279,39 @@ describe('payments service', () => {
       expect(events.map((e) => e.type)).toEqual(['PaymentInitiated', 'PaymentSucceeded']);
     }
   });
+
+  it('waits for the funds: an approved payment stays PENDING until the ledger holds its amount', async () => {
+    const payment = await initiate('lena@okbank', 'moe@okbank');
+    await kafka.publish('FraudAssessed', payment.id, approved);
+    const approvedOnly = await eventually(async () => {
+      const current = await getPayment(payment.id);
+      expect(current.fraud).toMatchObject({ decision: 'APPROVED' });
+      return current;
+    });
+    expect(approvedOnly.status).toBe('PENDING');
+    await fundsReserved(kafka, payment);
+    await eventually(async () => expect((await getPayment(payment.id)).status).toBe('SUCCEEDED'));
+  });
+
+  it.each(['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'] as const)(
+    'fails %s as soon as the ledger refuses the funds, and a later approval changes nothing',
+    async (reason) => {
+      const payment = await initiate(`poor-${reason.toLowerCase().replaceAll('_', '-')}@okbank`, 'moe@okbank');
+      await fundsRejected(kafka, payment, reason);
+      const failed = await eventually(async () => {
+        const current = await getPayment(payment.id);
+        expect(current.status).toBe('FAILED');
+        return current;
+      });
+      expect(failed).toMatchObject({ failureReason: reason, fraud: null });
+      await kafka.publish('FraudAssessed', payment.id, approved);
+      await fundsReserved(kafka, payment);
+      const events = await settled(payment.id, [Topics.FraudEvents, Topics.LedgerEvents]);
+      expect(await getPayment(payment.id)).toEqual(failed);
+      expect(events.map((e) => e.type)).toEqual(['PaymentInitiated', 'PaymentFailed']);
+      expect(events[1].payload).toMatchObject({ failureReason: reason });
+    },
+  );
 
   it('dead-letters a fact about a payment it does not know', async () => {
     const unknownId = randomUUID();

@@ -79,8 +79,10 @@ afterAll(async () => {
 describe('the timeline of a payment', () => {
   it('shows every step across the services, in order, with its service, time and outcome', async () => {
     const payment = await initiate('lena@okbank', 'max@okbank', { items });
+    const money = { payerVpa: 'lena@okbank', payeeVpa: 'max@okbank', amountPaise: 12550 };
     const assessed = await kafka.publish('FraudAssessed', payment.id, approved, 'fraud');
-    const reserved = await publishAt('StockReserved', payment.id, { items }, 'inventory', after(assessed));
+    const funded = await publishAt('FundsReserved', payment.id, { ...money, reservedAt: assessed.occurredAt }, 'ledger', after(assessed));
+    const reserved = await publishAt('StockReserved', payment.id, { items }, 'inventory', after(funded));
     const done = await eventually(async () => {
       const current = await getPayment(payment);
       expect(current.status).toBe('SUCCEEDED');
@@ -88,6 +90,7 @@ describe('the timeline of a payment', () => {
     });
     // what inventory, notifications and analytics do with the outcome
     const committed = await publishAt('StockCommitted', payment.id, { items }, 'inventory', new Date(Date.parse(done.completedAt!) + 1));
+    const posted = await publishAt('FundsSettled', payment.id, { ...money, settledAt: committed.occurredAt }, 'ledger', after(committed));
     const notified = await publishAt(
       'PaymentNotified',
       payment.id,
@@ -98,7 +101,7 @@ describe('the timeline of a payment', () => {
         ],
       },
       'notifications',
-      after(committed),
+      after(posted),
     );
     const recorded = await publishAt('PaymentRecorded', payment.id, { status: 'SUCCEEDED', latencyMs: 40 }, 'analytics', after(notified));
 
@@ -109,9 +112,11 @@ describe('the timeline of a payment', () => {
       steps: [
         { step: 'initiated', service: 'payments', at: payment.createdAt, outcome: '125.50 INR' },
         { step: 'assessed', service: 'fraud', at: assessed.occurredAt, outcome: 'APPROVED' },
+        { step: 'funds reserved', service: 'ledger', at: funded.occurredAt, outcome: '125.50 held on lena@okbank' },
         { step: 'reserved', service: 'inventory', at: reserved.occurredAt, outcome: '2 × SKU-1' },
         { step: 'succeeded', service: 'payments', at: done.completedAt!, outcome: null },
         { step: 'committed', service: 'inventory', at: committed.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'funds settled', service: 'ledger', at: posted.occurredAt, outcome: '125.50 lena@okbank → max@okbank' },
         {
           step: 'notified',
           service: 'notifications',
@@ -124,10 +129,16 @@ describe('the timeline of a payment', () => {
     await eventually(async () => expect(await timelineOf(payment)).toEqual(expected));
 
     // a redelivered event adds no step
-    for (const event of [assessed, committed, notified]) {
+    for (const event of [assessed, funded, committed, posted, notified]) {
       await kafka.send(EventCatalog[event.type].topic, [{ key: payment.id, value: JSON.stringify(event) }]);
     }
-    await settled(payment.id, [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents]);
+    await settled(payment.id, [
+      Topics.FraudEvents,
+      Topics.LedgerEvents,
+      Topics.InventoryEvents,
+      Topics.NotificationEvents,
+      Topics.AnalyticsEvents,
+    ]);
     expect(await timelineOf(payment)).toEqual(expected);
   });
 
@@ -141,12 +152,14 @@ describe('the timeline of a payment', () => {
       return current;
     });
     const released = await publishAt('StockReleased', payment.id, { items }, 'inventory', new Date(Date.parse(failed.completedAt!) + 1));
+    const money = { payerVpa: 'nina@okbank', payeeVpa: 'oscar@okbank', amountPaise: 12550 };
+    const voided = await publishAt('FundsReleased', payment.id, { ...money, releasedAt: released.occurredAt }, 'ledger', after(released));
     const notified = await publishAt(
       'PaymentNotified',
       payment.id,
       { notifications: [{ recipientVpa: 'nina@okbank', type: 'PAYMENT_FAILED' }] },
       'notifications',
-      after(released),
+      after(voided),
     );
     // a second answer from inventory, after the outcome: on the timeline, but the payment stays as it is
     const late = await publishAt(
@@ -164,6 +177,7 @@ describe('the timeline of a payment', () => {
         { step: 'assessed', service: 'fraud', at: assessed.occurredAt, outcome: 'REJECTED: BLOCKLISTED' },
         { step: 'failed', service: 'payments', at: failed.completedAt!, outcome: 'FRAUD_REJECTED' },
         { step: 'released', service: 'inventory', at: released.occurredAt, outcome: '2 × SKU-1' },
+        { step: 'funds released', service: 'ledger', at: voided.occurredAt, outcome: '125.50 back to nina@okbank' },
         { step: 'notified', service: 'notifications', at: notified.occurredAt, outcome: 'PAYMENT_FAILED nina@okbank' },
         { step: 'rejected', service: 'inventory', at: late.occurredAt, outcome: 'OUT_OF_STOCK: INSUFFICIENT_STOCK SKU-1' },
       ]),

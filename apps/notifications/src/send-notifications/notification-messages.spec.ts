@@ -39,7 +39,15 @@ describe('notification messages', () => {
     const planned = failedNotifications({ ...payment, failureReason: 'OUT_OF_STOCK' });
     expect(planned).toHaveLength(1);
     expect(planned[0]).toMatchObject({ recipientVpa: 'alice@okbank', recipientUserId: payment.payerUserId, type: 'PAYMENT_FAILED' });
-    expect(planned[0].message).toContain('OUT_OF_STOCK');
+    expect(planned[0].message).toBe('Your payment of ₹125.50 to bob@okbank failed: an item is out of stock');
+  });
+
+  it.each([
+    ['INSUFFICIENT_FUNDS', 'your balance is too low'],
+    ['DAILY_LIMIT_EXCEEDED', "it would pass today's limit for your account"],
+    ['ACCOUNT_CLOSED', "your account or the payee's account is closed"],
+  ] as const)('names the ledger refusal %s in words', (failureReason, words) => {
+    expect(failedNotifications({ ...payment, failureReason })[0].message).toBe(`Your payment of ₹125.50 to bob@okbank failed: ${words}`);
   });
 });
 

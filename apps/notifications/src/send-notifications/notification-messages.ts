@@ -1,4 +1,4 @@
-import { formatPaise, PayloadOf } from '@app/contracts';
+import { FailureReason, formatPaise, PayloadOf } from '@app/contracts';
 import { NotificationType } from '../notification';
 
 export interface PlannedNotification {
@@ -8,6 +8,16 @@ export interface PlannedNotification {
   type: NotificationType;
   message: string;
 }
+
+/** Why a payment failed, in the payer's words. */
+export const FAILURE_IN_WORDS: Record<FailureReason, string> = {
+  FRAUD_REJECTED: 'it was declined by the risk check',
+  OUT_OF_STOCK: 'an item is out of stock',
+  EXPIRED: 'it was not completed in time',
+  INSUFFICIENT_FUNDS: 'your balance is too low',
+  DAILY_LIMIT_EXCEEDED: "it would pass today's limit for your account",
+  ACCOUNT_CLOSED: "your account or the payee's account is closed",
+};
 
 /**
  * Who is told what about a final payment: payer and payee on success, only the payer on failure;
@@ -38,7 +48,7 @@ export function failedNotifications(payment: PayloadOf<'PaymentFailed'>): Planne
       recipientVpa: payment.payerVpa,
       recipientUserId: payment.payerUserId,
       type: 'PAYMENT_FAILED',
-      message: `Your payment of ${amount} to ${payment.payeeVpa} failed (${payment.failureReason})`,
+      message: `Your payment of ${amount} to ${payment.payeeVpa} failed: ${FAILURE_IN_WORDS[payment.failureReason]}`,
     },
   ];
 }

@@ -14,6 +14,7 @@ const facts = {
   payerUserId: null,
   payeeUserId: null,
 };
+const money = { payerVpa: 'alice@okbank', payeeVpa: 'bob@okbank', amountPaise: 12550 };
 const items = [
   { sku: 'SKU-1', quantity: 2 },
   { sku: 'SKU-2', quantity: 1 },
@@ -50,6 +51,30 @@ const cases: Array<[string, AnyPaymentEvent, string, string | null]> = [
     createEvent('StockRejected', paymentId, { items, reason: 'UNKNOWN_SKU', skus: [] }, 'inventory'),
     'rejected',
     'OUT_OF_STOCK: UNKNOWN_SKU',
+  ],
+  [
+    'the funds held',
+    createEvent('FundsReserved', paymentId, { ...money, reservedAt: createdAt }, 'ledger'),
+    'funds reserved',
+    '125.50 held on alice@okbank',
+  ],
+  [
+    'the funds refused, with the reason',
+    createEvent('FundsRejected', paymentId, { ...money, reason: 'DAILY_LIMIT_EXCEEDED', rejectedAt: createdAt }, 'ledger'),
+    'funds rejected',
+    'DAILY_LIMIT_EXCEEDED',
+  ],
+  [
+    'the funds posted',
+    createEvent('FundsSettled', paymentId, { ...money, settledAt: createdAt }, 'ledger'),
+    'funds settled',
+    '125.50 alice@okbank → bob@okbank',
+  ],
+  [
+    'the hold voided',
+    createEvent('FundsReleased', paymentId, { ...money, releasedAt: createdAt }, 'ledger'),
+    'funds released',
+    '125.50 back to alice@okbank',
   ],
   ['a success', createEvent('PaymentSucceeded', paymentId, { ...facts, completedAt: createdAt }, 'payments'), 'succeeded', null],
   [

@@ -73,7 +73,10 @@ export function stepOf(event: AnyPaymentEvent): StepOf {
     case 'FundsRejected':
       return { step: 'funds rejected', outcome: event.payload.reason };
     case 'FundsSettled':
-      return { step: 'funds settled', outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.payerVpa} → ${event.payload.payeeVpa}` };
+      return {
+        step: 'funds settled',
+        outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.payerVpa} → ${event.payload.payeeVpa}`,
+      };
     case 'FundsReleased':
       return { step: 'funds released', outcome: `${formatPaise(event.payload.amountPaise)} back to ${event.payload.payerVpa}` };
     case 'PaymentNotified':

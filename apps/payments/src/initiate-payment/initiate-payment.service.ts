@@ -191,6 +191,7 @@ function newPayment(command: InitiatePaymentCommand, payerUserId: string): Payme
     note: command.note ?? null,
     items: command.items,
     stockStatus: command.items.length > 0 ? 'PENDING' : 'NOT_REQUIRED',
+    fundsStatus: 'PENDING',
     fraud: null,
     createdAt: now,
     updatedAt: now,

@@ -8,7 +8,7 @@ import { RecordTimelineService } from './record-timeline.service';
 export class TimelineEventsController {
   constructor(private readonly timeline: RecordTimelineService) {}
 
-  @EventPattern(['StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded'], { batch: true })
+  @EventPattern(['StockCommitted', 'StockReleased', 'FundsSettled', 'FundsReleased', 'PaymentNotified', 'PaymentRecorded'], { batch: true })
   onEvents(@Payload() events: AnyPaymentEvent[]): Promise<void> {
     return this.timeline.record(events);
   }

@@ -1,39 +1,29 @@
-import { FraudDecision, StockStatus } from '../payment';
-import { applyFact, decideStatus, SagaFact, SagaState } from './payment-saga';
+import { FraudDecision, FundsStatus, StockStatus } from '../payment';
+import { applyFact, isSettled, SagaFact, SagaState } from './payment-saga';
 
-const pending = (stockStatus: StockStatus, fraudDecision: FraudDecision | null = null): SagaState => ({
+/** A pending payment; its funds held already unless said otherwise (the funds step has its own tests below). */
+const pending = (
+  stockStatus: StockStatus,
+  fraudDecision: FraudDecision | null = null,
+  fundsStatus: FundsStatus = 'RESERVED',
+): SagaState => ({
   status: 'PENDING',
   failureReason: null,
   fraudDecision,
   stockStatus,
+  fundsStatus,
 });
 
 const APPROVED: SagaFact = { kind: 'FRAUD_ASSESSED', decision: 'APPROVED' };
 const REJECTED: SagaFact = { kind: 'FRAUD_ASSESSED', decision: 'REJECTED' };
 const RESERVED: SagaFact = { kind: 'STOCK_RESERVED' };
 const OUT_OF_STOCK: SagaFact = { kind: 'STOCK_REJECTED' };
-const ALL_FACTS = [APPROVED, REJECTED, RESERVED, OUT_OF_STOCK];
+const FUNDED: SagaFact = { kind: 'FUNDS_RESERVED' };
+const UNFUNDED: SagaFact = { kind: 'FUNDS_REJECTED', reason: 'INSUFFICIENT_FUNDS' };
+const ALL_FACTS = [APPROVED, REJECTED, RESERVED, OUT_OF_STOCK, FUNDED, UNFUNDED];
 
 /** Applies facts in order, keeping the state when a fact changes nothing. */
 const replay = (start: SagaState, facts: SagaFact[]) => facts.reduce((state, fact) => applyFact(state, fact) ?? state, start);
-
-describe('decideStatus', () => {
-  it.each<[FraudDecision | null, StockStatus, string, string | null]>([
-    [null, 'NOT_REQUIRED', 'PENDING', null],
-    [null, 'PENDING', 'PENDING', null],
-    [null, 'RESERVED', 'PENDING', null],
-    [null, 'REJECTED', 'FAILED', 'OUT_OF_STOCK'],
-    ['APPROVED', 'NOT_REQUIRED', 'SUCCEEDED', null],
-    ['APPROVED', 'PENDING', 'PENDING', null],
-    ['APPROVED', 'RESERVED', 'SUCCEEDED', null],
-    ['APPROVED', 'REJECTED', 'FAILED', 'OUT_OF_STOCK'],
-    ['REJECTED', 'NOT_REQUIRED', 'FAILED', 'FRAUD_REJECTED'],
-    ['REJECTED', 'PENDING', 'FAILED', 'FRAUD_REJECTED'],
-    ['REJECTED', 'RESERVED', 'FAILED', 'FRAUD_REJECTED'],
-  ])('fraud %s, stock %s → %s %s', (fraud, stock, status, failureReason) => {
-    expect(decideStatus(fraud, stock)).toEqual({ status, failureReason });
-  });
-});
 
 describe('applyFact', () => {
   describe('a payment without items', () => {
@@ -43,6 +33,7 @@ describe('applyFact', () => {
         failureReason: null,
         fraudDecision: 'APPROVED',
         stockStatus: 'NOT_REQUIRED',
+        fundsStatus: 'RESERVED',
       });
     });
 
@@ -140,13 +131,15 @@ describe('applyFact', () => {
 
   describe('a final payment', () => {
     const finals: SagaState[] = [
-      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'NOT_REQUIRED' },
-      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'RESERVED' },
-      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'NOT_REQUIRED' },
-      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'PENDING' },
-      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: null, stockStatus: 'REJECTED' },
-      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: 'APPROVED', stockStatus: 'REJECTED' },
-      { status: 'FAILED', failureReason: 'EXPIRED', fraudDecision: null, stockStatus: 'PENDING' },
+      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'NOT_REQUIRED', fundsStatus: 'RESERVED' },
+      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'RESERVED', fundsStatus: 'RESERVED' },
+      { status: 'SUCCEEDED', failureReason: null, fraudDecision: 'APPROVED', stockStatus: 'NOT_REQUIRED', fundsStatus: 'UNTRACKED' },
+      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'NOT_REQUIRED', fundsStatus: 'PENDING' },
+      { status: 'FAILED', failureReason: 'FRAUD_REJECTED', fraudDecision: 'REJECTED', stockStatus: 'PENDING', fundsStatus: 'RESERVED' },
+      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: null, stockStatus: 'REJECTED', fundsStatus: 'PENDING' },
+      { status: 'FAILED', failureReason: 'OUT_OF_STOCK', fraudDecision: 'APPROVED', stockStatus: 'REJECTED', fundsStatus: 'RESERVED' },
+      { status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS', fraudDecision: 'APPROVED', stockStatus: 'PENDING', fundsStatus: 'REJECTED' },
+      { status: 'FAILED', failureReason: 'EXPIRED', fraudDecision: null, stockStatus: 'PENDING', fundsStatus: 'PENDING' },
     ];
 
     it.each(finals.flatMap((state) => ALL_FACTS.map((fact) => [state.status, state.failureReason, fact.kind, state, fact] as const)))(
@@ -162,17 +155,77 @@ describe('applyFact', () => {
       facts.length === 0
         ? [[]]
         : facts.flatMap((fact, i) => orders([...facts.slice(0, i), ...facts.slice(i + 1)]).map((rest) => [fact, ...rest]));
-    for (const start of [pending('PENDING'), pending('NOT_REQUIRED')]) {
-      for (const order of orders(ALL_FACTS)) {
+    const failures: Record<string, string> = {
+      FRAUD_ASSESSED: 'FRAUD_REJECTED',
+      STOCK_REJECTED: 'OUT_OF_STOCK',
+      FUNDS_REJECTED: 'INSUFFICIENT_FUNDS',
+    };
+    for (const start of [pending('PENDING', null, 'PENDING'), pending('NOT_REQUIRED', null, 'PENDING')]) {
+      for (const order of orders([APPROVED, REJECTED, RESERVED, OUT_OF_STOCK, FUNDED, UNFUNDED])) {
         let state = start;
+        let firstFailure: string | null = null;
         for (const fact of order) {
           const next = applyFact(state, fact);
           if (state.status !== 'PENDING') expect(next).toBeNull();
+          if (next?.status === 'FAILED' && state.status === 'PENDING') firstFailure = failures[fact.kind];
           state = next ?? state;
         }
-        // the outcome is what the first decisive facts said
-        expect(state).toEqual({ ...state, ...decideStatus(state.fraudDecision, state.stockStatus) });
+        // the outcome is what the first decisive fact said; success only with every positive answer
+        if (state.status === 'FAILED') expect(state.failureReason).toBe(firstFailure);
+        else expect(state.status === 'SUCCEEDED').toBe(isSettled(state));
       }
     }
+  });
+
+  describe('the funds step', () => {
+    it('waits for the funds after an approval', () => {
+      expect(applyFact(pending('NOT_REQUIRED', null, 'PENDING'), APPROVED)).toEqual(pending('NOT_REQUIRED', 'APPROVED', 'PENDING'));
+    });
+
+    it.each([
+      ['approval then funds', [APPROVED, FUNDED]],
+      ['funds then approval', [FUNDED, APPROVED]],
+    ])('succeeds after %s', (_, facts) => {
+      expect(replay(pending('NOT_REQUIRED', null, 'PENDING'), facts)).toMatchObject({ status: 'SUCCEEDED', fundsStatus: 'RESERVED' });
+    });
+
+    it('with items, needs the stock and the funds both', () => {
+      const start = pending('PENDING', null, 'PENDING');
+      expect(replay(start, [APPROVED, FUNDED])).toMatchObject({ status: 'PENDING' });
+      expect(replay(start, [APPROVED, RESERVED])).toMatchObject({ status: 'PENDING' });
+      expect(replay(start, [RESERVED, FUNDED, APPROVED])).toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    it.each(['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'] as const)(
+      'fails %s as soon as the ledger rejects, before the assessment',
+      (reason) => {
+        expect(applyFact(pending('NOT_REQUIRED', null, 'PENDING'), { kind: 'FUNDS_REJECTED', reason })).toMatchObject({
+          status: 'FAILED',
+          failureReason: reason,
+          fundsStatus: 'REJECTED',
+          fraudDecision: null,
+        });
+      },
+    );
+
+    it('keeps the first failure: fraud rejection before the funds rejection', () => {
+      expect(replay(pending('NOT_REQUIRED', null, 'PENDING'), [REJECTED, UNFUNDED])).toMatchObject({ failureReason: 'FRAUD_REJECTED' });
+      expect(replay(pending('NOT_REQUIRED', null, 'PENDING'), [UNFUNDED, REJECTED])).toMatchObject({ failureReason: 'INSUFFICIENT_FUNDS' });
+    });
+
+    it('ignores a second answer of the ledger, and funds answers for a payment made before the ledger', () => {
+      expect(applyFact(pending('PENDING', null, 'RESERVED'), UNFUNDED)).toBeNull();
+      expect(applyFact(pending('PENDING', null, 'REJECTED'), FUNDED)).toBeNull();
+      expect(applyFact(pending('NOT_REQUIRED', null, 'UNTRACKED'), FUNDED)).toBeNull();
+      expect(applyFact(pending('NOT_REQUIRED', null, 'UNTRACKED'), APPROVED)).toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    it('expires when the ledger never answers', () => {
+      expect(applyFact(pending('NOT_REQUIRED', 'APPROVED', 'PENDING'), { kind: 'EXPIRED' })).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'EXPIRED',
+        fundsStatus: 'PENDING',
+      });
+    });
   });
 });

@@ -22,7 +22,7 @@ interface Report {
 }
 
 /**
- * The saga's decision point: records what fraud and inventory report about payments, and what
+ * The saga's decision point: records what fraud, the ledger and inventory report about payments, and what
  * their deadlines decide, and once the facts decide a payment, makes it final and announces it in
  * the same transaction. Every report goes on the payment's timeline, also one that no longer
  * changes the payment. Reports come in batches (a chunk of a Kafka batch): each statement serves
@@ -38,7 +38,7 @@ export class SettlePaymentService {
     private readonly outbox: Outbox,
   ) {}
 
-  /** FraudAssessed, StockReserved and StockRejected events, in the order they were consumed. */
+  /** FraudAssessed, FundsReserved/Rejected and StockReserved/Rejected events, in the order they were consumed. */
   recordReports(events: Array<DomainEvent<SagaEventType>>): Promise<void> {
     return this.record(events.map(reportOf));
   }
@@ -76,7 +76,9 @@ export class SettlePaymentService {
       if (event) steps.push(event); // the timeline tells what happened, also what the status machine ignores
       const next = applyFact(sagaStateOf(payment), fact);
       if (!next) {
-        this.logger.log(`${fact.kind} for ${payment.status} payment ${paymentId} (stock ${payment.stockStatus}) changes nothing`);
+        this.logger.log(
+          `${fact.kind} for ${payment.status} payment ${paymentId} (stock ${payment.stockStatus}, funds ${payment.fundsStatus}) changes nothing`,
+        );
         continue;
       }
       const updated: Payment = {
@@ -85,6 +87,7 @@ export class SettlePaymentService {
         status: next.status,
         failureReason: next.failureReason,
         stockStatus: next.stockStatus,
+        fundsStatus: next.fundsStatus,
         updatedAt: now,
         completedAt: next.status === 'PENDING' ? null : now,
       };
@@ -124,12 +127,13 @@ export class SettlePaymentService {
   }
 
   private logDeadline(payment: Payment, action: DeadlineAction): void {
-    if (action === 'EXPIRE') this.logger.log(`payment ${payment.id} expired: not final in time (stock ${payment.stockStatus})`);
+    if (action === 'EXPIRE')
+      this.logger.log(`payment ${payment.id} expired: not final in time (stock ${payment.stockStatus}, funds ${payment.fundsStatus})`);
     else this.logger.warn(`payment ${payment.id} approved without a fraud assessment (FRAUD_FAILURE_MODE=open), now ${payment.status}`);
   }
 }
 
-export type SagaEventType = 'FraudAssessed' | 'StockReserved' | 'StockRejected';
+export type SagaEventType = 'FraudAssessed' | 'StockReserved' | 'StockRejected' | 'FundsReserved' | 'FundsRejected';
 
 function reportOf(event: DomainEvent<SagaEventType>): Report {
   const cause = { event: event as AnyPaymentEvent };
@@ -143,9 +147,21 @@ function reportOf(event: DomainEvent<SagaEventType>): Report {
       return { paymentId: event.paymentId, cause, fact: { kind: 'STOCK_RESERVED' } };
     case 'StockRejected':
       return { paymentId: event.paymentId, cause, fact: { kind: 'STOCK_REJECTED' } };
+    case 'FundsReserved':
+      return { paymentId: event.paymentId, cause, fact: { kind: 'FUNDS_RESERVED' } };
+    case 'FundsRejected': {
+      const { reason } = (event as DomainEvent<'FundsRejected'>).payload;
+      return { paymentId: event.paymentId, cause, fact: { kind: 'FUNDS_REJECTED', reason } };
+    }
   }
 }
 
 function sagaStateOf(p: Payment): SagaState {
-  return { status: p.status, failureReason: p.failureReason, fraudDecision: p.fraud?.decision ?? null, stockStatus: p.stockStatus };
+  return {
+    status: p.status,
+    failureReason: p.failureReason,
+    fraudDecision: p.fraud?.decision ?? null,
+    stockStatus: p.stockStatus,
+    fundsStatus: p.fundsStatus,
+  };
 }

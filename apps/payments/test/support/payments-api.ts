@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AnyPaymentEvent, createEvent, isVpa, normalizeVpa, Topics } from '@app/contracts';
+import { AnyPaymentEvent, createEvent, FundsRejectionReason, isVpa, normalizeVpa, parseRupees, Topics } from '@app/contracts';
 import { eventually } from '../../../../test/support/eventually';
 import { linkVpas, newOperator, newUser, TestUser } from '../../../../test/support/identity';
 import { TestKafka } from '../../../../test/support/kafka';
@@ -13,6 +13,22 @@ export interface Answer {
   status: number;
   headers: Headers;
   body: Record<string, unknown>;
+}
+
+const fundsOf = (payment: PaymentView) => ({
+  payerVpa: payment.payerVpa,
+  payeeVpa: payment.payeeVpa,
+  amountPaise: parseRupees(payment.amount)!,
+});
+
+/** Publishes what the ledger would once it holds the payment's amount on the payer's account. */
+export function fundsReserved(kafka: TestKafka, payment: PaymentView) {
+  return kafka.publish('FundsReserved', payment.id, { ...fundsOf(payment), reservedAt: new Date().toISOString() }, 'ledger');
+}
+
+/** Publishes what the ledger would when it refuses to hold the payment's amount. */
+export function fundsRejected(kafka: TestKafka, payment: PaymentView, reason: FundsRejectionReason) {
+  return kafka.publish('FundsRejected', payment.id, { ...fundsOf(payment), reason, rejectedAt: new Date().toISOString() }, 'ledger');
 }
 
 /** Publishes what the users service would when a user unlinks a VPA (at `at`, now by default). */
