@@ -247,7 +247,7 @@ describe('a payment’s money', () => {
     const { payer } = await parties();
     for (const amount of ['1.00', '2.00', '3.00']) await api.deposit(payer, operator, amount);
     const first = await api.entries(payer, operator, '?limit=2');
-    expect(first.body.data.map((e: { amount: string }) => e.amount)).toEqual(['3.00', '2.00']);
+    expect((first.body.data as Array<{ amount: string }>).map((e) => e.amount)).toEqual(['3.00', '2.00']);
     const second = await api.entries(payer, operator, `?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body).toEqual({ data: [expect.objectContaining({ amount: '1.00', balanceAfter: '1.00' })], nextCursor: null });
     expect((await api.entries(payer, operator, '?cursor=nonsense')).status).toBe(400);
