@@ -144,6 +144,8 @@ describe('one trace per payment', () => {
       expect(tagged(spans, 'payment.status', 'SUCCEEDED').map((s) => s.localEndpoint.serviceName)).toContain('payments');
       expect(tagged(spans, 'inventory.reservation.outcome', 'RESERVED')).not.toHaveLength(0);
       expect(tagged(spans, 'inventory.reservation.outcome', 'COMMITTED')).not.toHaveLength(0);
+      expect(tagged(spans, 'ledger.hold.outcome', 'RESERVED').map((s) => s.localEndpoint.serviceName)).toContain('ledger');
+      expect(tagged(spans, 'ledger.hold.outcome', 'POSTED')).not.toHaveLength(0);
       expect(tagged(spans, 'analytics.recorded_status')).not.toHaveLength(0);
 
       // No orphans: one root (the HTTP request), every other span's parent is in the trace, and
@@ -168,6 +170,7 @@ describe('one trace per payment', () => {
       expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
       expect(tagged(spans, 'payment.failure_reason', 'FRAUD_REJECTED')).not.toHaveLength(0);
       expect(tagged(spans, 'inventory.reservation.outcome', 'RELEASED')).not.toHaveLength(0);
+      expect(tagged(spans, 'ledger.hold.outcome', 'VOIDED')).not.toHaveLength(0);
     });
   });
 });
