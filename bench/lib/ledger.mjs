@@ -74,37 +74,44 @@ export async function fundPayers({ system, client, ledgerUrl, operatorToken, vpa
 
 /** Final payments whose money the ledger has not settled yet: SUCCEEDED but not posted, FAILED but still held. */
 const UNSETTLED = `
-  SELECT count(*)::int AS n FROM payments.payments p LEFT JOIN ledger.holds h ON h.payment_id = p.id
+  SELECT count(*)::int FROM payments.payments p LEFT JOIN ledger.holds h ON h.payment_id = p.id
    WHERE (p.status = 'SUCCEEDED' AND h.status IS DISTINCT FROM 'POSTED') OR (p.status = 'FAILED' AND h.status = 'PENDING')`;
 
 /**
- * The ledger against the payments, once the ledger has settled every final payment (waited for,
- * bounded): the contract's invariants, counted (money.md).
+ * The ledger against the payments, once every payment is final and the ledger has settled it
+ * (waited for, bounded), read in one snapshot: the contract's invariants, counted (money.md).
  */
 export async function checkLedger(client, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  while ((await client.query(UNSETTLED)).rows[0].n > 0 && Date.now() < deadline) await sleep(500);
-  const { rows } = await client.query(`
-    WITH sides AS (
-      SELECT p.id, p.status,
-             count(e.id) AS entries,
-             count(*) FILTER (WHERE e.kind = 'PAYMENT_DEBIT' AND e.vpa = p.payer_vpa AND e.amount_paise = p.amount_paise) AS debits,
-             count(*) FILTER (WHERE e.kind = 'PAYMENT_CREDIT' AND e.vpa = p.payee_vpa AND e.amount_paise = p.amount_paise) AS credits
-        FROM payments.payments p LEFT JOIN ledger.entries e ON e.payment_id = p.id
-       WHERE p.status <> 'PENDING'
-       GROUP BY p.id, p.status
-    )
-    SELECT
-      (SELECT count(*) FROM sides WHERE status = 'SUCCEEDED')::int AS succeeded,
-      (SELECT count(*) FROM sides WHERE status = 'SUCCEEDED' AND entries = 2 AND debits = 1 AND credits = 1)::int AS posted,
-      (SELECT count(*) FROM sides s WHERE status = 'FAILED'
-          AND (entries > 0 OR EXISTS (SELECT 1 FROM ledger.holds h WHERE h.payment_id = s.id AND h.status = 'PENDING')))::int AS "failedNotVoided",
-      (SELECT coalesce(sum(credits_posted - debits_posted), 0) FROM ledger.accounts)::text AS "totalBalance",
-      (SELECT coalesce(sum(CASE kind WHEN 'DEPOSIT' THEN amount_paise ELSE -amount_paise END), 0)
-         FROM ledger.entries WHERE kind IN ('DEPOSIT', 'WITHDRAWAL'))::text AS "netDeposits",
-      (SELECT count(*) FROM ledger.accounts a WHERE debits_pending <>
-         (SELECT coalesce(sum(amount_paise), 0) FROM ledger.holds h WHERE h.payer_vpa = a.vpa AND h.status = 'PENDING'))::int AS "heldMismatch",
-      (SELECT count(*) FROM ledger.accounts WHERE credits_posted - debits_posted - debits_pending < 0)::int AS "negativeAccounts"`);
-  const r = rows[0];
-  return { ...r, conserved: r.totalBalance === r.netDeposits, unsettled: (await client.query(UNSETTLED)).rows[0].n };
+  const busy = `SELECT (SELECT count(*) FROM payments.payments WHERE status = 'PENDING')::int + (${UNSETTLED}) AS n`;
+  while ((await client.query(busy)).rows[0].n > 0 && Date.now() < deadline) await sleep(500);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const { rows } = await client.query(`
+      WITH sides AS (
+        SELECT p.id, p.status,
+               count(e.id) AS entries,
+               count(*) FILTER (WHERE e.kind = 'PAYMENT_DEBIT' AND e.vpa = p.payer_vpa AND e.amount_paise = p.amount_paise) AS debits,
+               count(*) FILTER (WHERE e.kind = 'PAYMENT_CREDIT' AND e.vpa = p.payee_vpa AND e.amount_paise = p.amount_paise) AS credits
+          FROM payments.payments p LEFT JOIN ledger.entries e ON e.payment_id = p.id
+         WHERE p.status <> 'PENDING'
+         GROUP BY p.id, p.status
+      )
+      SELECT
+        (SELECT count(*) FROM payments.payments WHERE status = 'PENDING')::int AS pending,
+        (SELECT count(*) FROM sides WHERE status = 'SUCCEEDED')::int AS succeeded,
+        (SELECT count(*) FROM sides WHERE status = 'SUCCEEDED' AND entries = 2 AND debits = 1 AND credits = 1)::int AS posted,
+        (SELECT count(*) FROM sides s WHERE status = 'FAILED'
+            AND (entries > 0 OR EXISTS (SELECT 1 FROM ledger.holds h WHERE h.payment_id = s.id AND h.status = 'PENDING')))::int AS "failedNotVoided",
+        (SELECT coalesce(sum(credits_posted - debits_posted), 0) FROM ledger.accounts)::text AS "totalBalance",
+        (SELECT coalesce(sum(CASE kind WHEN 'DEPOSIT' THEN amount_paise ELSE -amount_paise END), 0)
+           FROM ledger.entries WHERE kind IN ('DEPOSIT', 'WITHDRAWAL'))::text AS "netDeposits",
+        (SELECT count(*) FROM ledger.accounts a WHERE debits_pending <>
+           (SELECT coalesce(sum(amount_paise), 0) FROM ledger.holds h WHERE h.payer_vpa = a.vpa AND h.status = 'PENDING'))::int AS "heldMismatch",
+        (SELECT count(*) FROM ledger.accounts WHERE credits_posted - debits_posted - debits_pending < 0)::int AS "negativeAccounts",
+        (${UNSETTLED}) AS unsettled`);
+    return { ...rows[0], conserved: rows[0].totalBalance === rows[0].netDeposits };
+  } finally {
+    await client.query('COMMIT');
+  }
 }

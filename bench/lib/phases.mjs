@@ -290,8 +290,8 @@ export async function measureSystem(spec, ctx) {
     await sampler.stop();
     const whole = sampler.summarize(started, Date.now());
     const crashed = system.exited();
-    // after every phase: the ledger against the payments (not measured)
-    const ledger = { funded, ...(await checkLedger(client)) };
+    // after every phase: the ledger against the payments, once they are final and settled (not measured)
+    const ledger = { funded, ...(await checkLedger(client, config.drainS * 1000)) };
     if (!ledger.conserved || ledger.posted !== ledger.succeeded || ledger.failedNotVoided || ledger.heldMismatch || ledger.negativeAccounts)
       log(`${spec.label}: WARNING: the ledger disagrees with the payments: ${JSON.stringify(ledger)}`);
 

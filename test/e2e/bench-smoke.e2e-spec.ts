@@ -37,6 +37,7 @@ interface SystemFigures {
     outcomes: Record<string, number>;
     ledger: {
       funded: { payers: number; amountPaise: number; via: string; seconds: number };
+      pending: number;
       succeeded: number;
       posted: number;
       failedNotVoided: number;
