@@ -172,9 +172,11 @@ async function main() {
   // bounded in time whatever happens: services that never get ready, a drain that never ends, ...
   // registering the payers (once for the run) takes its time too: a generous 0.2 s per user
   const registrationS = Math.ceil(payerPoolFor(config.rate) / 5) * 0.2;
+  // and so does funding every payer through ours' deposit route (each run of ours): a generous 0.02 s per payer
+  const fundingS = payerPoolFor(config.rate) * 0.02;
   const limitMs =
     (config.systems.length + (config.tracing ? 2 : 0)) *
-      (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60) *
+      (240 + config.warmupS + config.durationS + config.drainS + config.intakeS + 60 + fundingS) *
       1000 +
     registrationS * 1000 +
     300_000;

@@ -1,6 +1,6 @@
 // The run's people, registered once (prepareIdentities), then one system at a time, measured: its
 // own database (a copy of the registered users' one) and topic prefix (the users service's events
-// copied into it), the five services and users started, products seeded, the payers known to
+// copied into it), the six services and users started, products seeded, the payers known to
 // payments, then warm-up → end to end (open loop at the offered rate, drained) → intake (closed
 // loop at a fixed concurrency), with the sampler running throughout; then everything of it is removed.
 
@@ -16,16 +16,16 @@ import {
   deleteKafkaPrefix,
   dropDatabase,
   migratePeerDatabase,
+  SERVICES,
   seedProducts,
   USERS,
 } from './infra.mjs';
 import { OPERATOR_PHONE, probeAccess, registerHolders, registerOperator } from './identities.mjs';
+import { checkLedger, fundPayers } from './ledger.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
 import { Sampler } from './sampler.mjs';
 import { startSystem } from './systems.mjs';
-import { BLOCKED_VPAS, PAYEES, payerPoolFor, PRODUCTS } from './workload.mjs';
-
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'];
+import { BLOCKED_VPAS, formatPaise, fundingPerPayer, PAYEES, payerPoolFor, payersOf, PRODUCTS } from './workload.mjs';
 
 /** Ours' products, set by its operator through the inventory API (the peers get the same rows in SQL). */
 async function putProducts(inventoryUrl, token, products) {
@@ -40,10 +40,11 @@ async function putProducts(inventoryUrl, token, products) {
 }
 
 /**
- * Waits until the system's payments service has applied every event of the users service: its
- * outbox is empty, and payments' consumer group has committed all of users.user-events (bounded).
+ * Waits until the system's `services` have applied every event of the users service (payments: who
+ * holds which VPA; the ledger: its accounts): the users service's outbox is empty, and each
+ * service's consumer group has committed all of users.user-events (bounded).
  */
-async function untilPaymentsKnowsUsers(client, admin, prefix, timeoutMs = 300_000) {
+async function untilServicesKnowUsers(client, admin, prefix, services, timeoutMs = 300_000) {
   const topic = `${prefix}users.user-events`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -51,19 +52,21 @@ async function untilPaymentsKnowsUsers(client, admin, prefix, timeoutMs = 300_00
     let lag = rows[0].n > 0 ? Infinity : 0;
     if (lag === 0) {
       const { groups } = await admin.listGroups();
-      const ids = groups.map((g) => g.groupId).filter((id) => id === `${prefix}payments` || id === `${prefix}payments-server`);
       const high = await admin.fetchTopicOffsets(topic);
-      lag = ids.length ? 0 : Infinity;
-      for (const groupId of ids) {
-        const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const { partition, offset } of partitions) {
-          const h = high.find((x) => x.partition === partition);
-          lag += Number(h.high) - (Number(offset) >= 0 ? Number(offset) : Number(h.low));
+      for (const service of services) {
+        const ids = groups.map((g) => g.groupId).filter((id) => id === `${prefix}${service}` || id === `${prefix}${service}-server`);
+        if (!ids.length) lag = Infinity;
+        for (const groupId of ids) {
+          const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          for (const { partition, offset } of partitions) {
+            const h = high.find((x) => x.partition === partition);
+            lag += Number(h.high) - (Number(offset) >= 0 ? Number(offset) : Number(h.low));
+          }
         }
       }
     }
     if (lag === 0) return;
-    if (Date.now() > deadline) throw new Error(`payments did not learn the registered users within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${services.join(' and ')} did not learn the registered users within ${timeoutMs / 1000} s`);
     await sleep(250);
   }
 }
@@ -198,11 +201,14 @@ export async function measureSystem(spec, ctx) {
     await createTopics(kafkaAdmin, prefix);
     // what the users service published while they signed up: every service of the system learns it
     await copyTopic(ctx.kafka, kafkaAdmin, `${identity.prefix}users.user-events`, `${prefix}users.user-events`);
+    // enough money for any payer's payments in the run, and a daily limit that never refuses them
+    const funding = fundingPerPayer(config, identity.payerPool);
     const env = {
       KAFKA_BROKERS: ctx.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
       DATABASE_URL: databaseUrl(database),
       FRAUD_BLOCKED_VPAS: BLOCKED_VPAS.join(','),
+      LEDGER_DAILY_LIMIT: formatPaise(funding),
       BENCH_PAYMENT_COLUMNS: paymentColumns.join(','),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...usersEnv(identity, prefix),
@@ -221,10 +227,20 @@ export async function measureSystem(spec, ctx) {
     client = await connect(database);
     cleanups.push(defer(() => client.end()));
 
-    // Every payer and payee known to payments before anything is measured (an outcome waited for,
-    // not a pause), and the refusals it owes checked.
+    // Every payer and payee known to payments and holding an account at the ledger before anything
+    // is measured (an outcome waited for, not a pause), every payer funded, and the refusals
+    // payments owes checked.
     const { payerPool, payees, file: identities, registered } = identity;
-    await untilPaymentsKnowsUsers(client, kafkaAdmin, prefix);
+    await untilServicesKnowUsers(client, kafkaAdmin, prefix, ['payments', 'ledger']);
+    log(`${spec.label}: funding ${payerPool + BLOCKED_VPAS.length} payers with ₹${formatPaise(funding)} each`);
+    const funded = await fundPayers({
+      system: spec.system,
+      client,
+      ledgerUrl: system.urls.ledger,
+      operatorToken: identity.operatorToken,
+      vpas: payersOf(payerPool),
+      amountPaise: funding,
+    });
     const access = await probeAccess(system.urls.payments, identities);
     if (access.noToken !== 401 || access.notOwned !== 403 || access.unknownPayee !== 422) {
       log(`${spec.label}: WARNING: refusals answered ${JSON.stringify(access)}, expected 401, 403, 422`);
@@ -274,6 +290,10 @@ export async function measureSystem(spec, ctx) {
     await sampler.stop();
     const whole = sampler.summarize(started, Date.now());
     const crashed = system.exited();
+    // after every phase: the ledger against the payments, once they are final and settled (not measured)
+    const ledger = { funded, ...(await checkLedger(client, config.drainS * 1000)) };
+    if (!ledger.conserved || ledger.posted !== ledger.succeeded || ledger.failedNotVoided || ledger.heldMismatch || ledger.negativeAccounts)
+      log(`${spec.label}: WARNING: the ledger disagrees with the payments: ${JSON.stringify(ledger)}`);
 
     const cpuSeconds = { ...window.cpuSeconds, loadgen: round1(e2eLoad.self.cpuSeconds) };
     const peakRssMb = { ...whole.peakRssMb, loadgen: Math.max(e2eLoad.self.peakRssMb, intake?.self.peakRssMb ?? 0) };
@@ -323,6 +343,7 @@ export async function measureSystem(spec, ctx) {
         },
         crashed,
         access,
+        ledger,
         registration: registered,
         database,
         prefix,

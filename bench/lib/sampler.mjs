@@ -44,7 +44,7 @@ export function readProcess(pid) {
 
 /**
  * Which topics (logical names) each service consumes, as far as all three systems do: payments
- * also reads the users service's events (who holds which VPA), and so does users itself. (Ours'
+ * and the ledger also read the users service's events (who holds which VPA; the ledger's accounts), and so does users itself. (Ours'
  * other services read them too, for revoked users; no user event is made in the measured window.)
  */
 export const CONSUMED_TOPICS = {
@@ -53,9 +53,11 @@ export const CONSUMED_TOPICS = {
     'inventory.inventory-events',
     'notifications.notification-events',
     'analytics.analytics-events',
+    'ledger.ledger-events',
     'users.user-events',
   ],
   users: ['users.user-events'],
+  ledger: ['payments.payment-events', 'users.user-events'],
   fraud: ['payments.payment-events'],
   inventory: ['payments.payment-events'],
   notifications: ['payments.payment-events'],
@@ -65,6 +67,7 @@ export const CONSUMED_TOPICS = {
     'inventory.inventory-events',
     'notifications.notification-events',
     'analytics.analytics-events',
+    'ledger.ledger-events',
   ],
 };
 

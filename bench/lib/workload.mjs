@@ -37,8 +37,32 @@ export function payerPoolFor(rate) {
   return Math.max(1000, Math.ceil(rate * 30));
 }
 
+/** A payment's amount: ₹1.00 up to (not including) this, below fraud's high-amount rule. */
+const MAX_AMOUNT_PAISE = 500_100;
+/** An upper bound on what the closed-loop intake phase can accept per second on any machine this runs on. */
+const INTAKE_BOUND_PER_S = 10_000;
+
+/**
+ * What each payer is given before anything is measured (paise), so that money never runs out and
+ * the ledger refuses nothing in a run: the largest amount times the most payments any one payer can
+ * make in it (a blocklisted payer about 0.5% of them all, counted twice over; an honest one at
+ * most one in `payerPool`), the intake phase bounded by INTAKE_BOUND_PER_S. The daily limit is
+ * raised to the same amount (LEDGER_DAILY_LIMIT): the bench measures throughput, not the limit.
+ */
+export function fundingPerPayer({ rate, warmupS, durationS, intakeS }, payerPool) {
+  const payments = Math.min(rate, 200) * warmupS + rate * durationS + INTAKE_BOUND_PER_S * intakeS;
+  const share = Math.max((2 * 0.05) / BLOCKED_VPAS.length, 1 / payerPool);
+  return MAX_AMOUNT_PAISE * (Math.ceil(payments * share) + 1);
+}
+
+/** Paise as the API's decimal string. */
+export const formatPaise = (paise) => `${Math.trunc(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;
+
 const payerVpa = (k) => `payer.${k}@okbank`;
 const payeeVpa = (j) => `shop${j}@okbank`;
+
+/** Every payer's VPA: the honest payers of a pool of `payerPool`, and the blocklisted ones. */
+export const payersOf = (payerPool) => [...Array.from({ length: payerPool }, (_, k) => payerVpa(k)), ...BLOCKED_VPAS];
 
 /**
  * The users a run registers, each with the VPAs it holds (at most five): the honest payers of a
@@ -61,11 +85,11 @@ export function holdersFor(payerPool, payees = PAYEES) {
 export function paymentBody(index, phase, payerPool, payees = PAYEES) {
   const rnd = random(index * 2654435761 + phase.length);
   const kind = rnd();
-  const amountPaise = 100 + Math.floor(rnd() * 500_000); // ₹1.00 – ₹5,001.00: below the high-amount rule
+  const amountPaise = 100 + Math.floor(rnd() * (MAX_AMOUNT_PAISE - 100)); // ₹1.00 – ₹5,001.00: below the high-amount rule
   const body = {
     payerVpa: kind < 0.05 ? BLOCKED_VPAS[index % BLOCKED_VPAS.length] : payerVpa(index % payerPool),
     payeeVpa: payeeVpa(index % payees),
-    amount: `${Math.floor(amountPaise / 100)}.${String(amountPaise % 100).padStart(2, '0')}`,
+    amount: formatPaise(amountPaise),
     currency: 'INR',
     note: phase,
   };

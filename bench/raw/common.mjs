@@ -20,6 +20,7 @@ export const Topics = {
   inventory: 'inventory.inventory-events',
   notifications: 'notifications.notification-events',
   analytics: 'analytics.analytics-events',
+  ledger: 'ledger.ledger-events',
   users: 'users.user-events',
 };
 const TOPIC_OF = {
@@ -33,6 +34,10 @@ const TOPIC_OF = {
   StockReleased: Topics.inventory,
   PaymentNotified: Topics.notifications,
   PaymentRecorded: Topics.analytics,
+  FundsReserved: Topics.ledger,
+  FundsRejected: Topics.ledger,
+  FundsSettled: Topics.ledger,
+  FundsReleased: Topics.ledger,
 };
 
 export const pool = new pg.Pool({

@@ -5,6 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, formatPaise, rows, runService, Topics } from './common.mjs';
 
+/** Why a payment failed, in the payer's words (the service's wording). */
+const FAILURE_IN_WORDS = {
+  FRAUD_REJECTED: 'it was declined by the risk check',
+  OUT_OF_STOCK: 'an item is out of stock',
+  EXPIRED: 'it was not completed in time',
+  INSUFFICIENT_FUNDS: 'your balance is too low',
+  DAILY_LIMIT_EXCEEDED: "it would pass today's limit for your account",
+  ACCOUNT_CLOSED: "your account or the payee's account is closed",
+};
+
 function planned(e) {
   const p = e.payload;
   const amount = `₹${formatPaise(p.amountPaise)}`;
@@ -18,7 +28,7 @@ function planned(e) {
     {
       recipient_vpa: p.payerVpa,
       type: 'PAYMENT_FAILED',
-      message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})`,
+      message: `Your payment of ${amount} to ${p.payeeVpa} failed: ${FAILURE_IN_WORDS[p.failureReason]}`,
     },
   ];
 }

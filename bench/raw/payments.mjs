@@ -1,5 +1,6 @@
 // Raw peer, payments: POST /v1/payments with group commit (the requests that arrive while a commit
-// is running are stored together by the next one), and the saga's decision point in batches.
+// is running are stored together by the next one), and the saga's decision point (fraud, stock and
+// the ledger's funds) in batches.
 // Same tables as the service: payments, payment_timeline, outbox, processed_events, vpa_holders.
 // Access as the project's: the bearer token verified with jose against the users service's JWKS
 // (signature, iss, aud, exp), the payer VPA held by the token's user and the payee VPA by someone,
@@ -218,7 +219,7 @@ function initiate(req, res) {
 }
 
 // --- the saga and the timeline ------------------------------------------------------------------
-const SAGA = new Set(['FraudAssessed', 'StockReserved', 'StockRejected']);
+const SAGA = new Set(['FraudAssessed', 'StockReserved', 'StockRejected', 'FundsReserved', 'FundsRejected']);
 const describe = (items) => items.map((i) => `${i.quantity} × ${i.sku}`).join(', ');
 const STEP = {
   PaymentInitiated: (e) => ['initiated', `${formatPaise(e.payload.amountPaise)} ${e.payload.currency}`],
@@ -232,6 +233,10 @@ const STEP = {
   PaymentFailed: (e) => ['failed', e.payload.failureReason],
   StockCommitted: (e) => ['committed', describe(e.payload.items)],
   StockReleased: (e) => ['released', describe(e.payload.items)],
+  FundsReserved: (e) => ['funds reserved', `${formatPaise(e.payload.amountPaise)} held on ${e.payload.payerVpa}`],
+  FundsRejected: (e) => ['funds rejected', e.payload.reason],
+  FundsSettled: (e) => ['funds settled', `${formatPaise(e.payload.amountPaise)} ${e.payload.payerVpa} → ${e.payload.payeeVpa}`],
+  FundsReleased: (e) => ['funds released', `${formatPaise(e.payload.amountPaise)} back to ${e.payload.payerVpa}`],
   PaymentNotified: (e) => ['notified', e.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ')],
   PaymentRecorded: (e) => ['recorded', `${e.payload.status} in ${e.payload.latencyMs} ms`],
 };
@@ -255,10 +260,17 @@ async function addTimeline(client, events) {
   );
 }
 
+/** A payment's status once a report changed it; it fails at the first negative outcome (still PENDING before it). */
 function decide(p) {
   if (p.fraud_decision === 'REJECTED') return ['FAILED', 'FRAUD_REJECTED'];
   if (p.stock_status === 'REJECTED') return ['FAILED', 'OUT_OF_STOCK'];
-  if (p.fraud_decision === 'APPROVED' && (p.stock_status === 'NOT_REQUIRED' || p.stock_status === 'RESERVED')) return ['SUCCEEDED', null];
+  if (p.funds_status === 'REJECTED') return ['FAILED', p.funds_reason];
+  if (
+    p.fraud_decision === 'APPROVED' &&
+    (p.stock_status === 'NOT_REQUIRED' || p.stock_status === 'RESERVED') &&
+    p.funds_status === 'RESERVED'
+  )
+    return ['SUCCEEDED', null];
   return ['PENDING', null];
 }
 
@@ -283,6 +295,10 @@ async function settle(client, events) {
         fraud_reasons: e.payload.reasons,
         fraud_assessed_at: e.payload.assessedAt,
       });
+    } else if (e.type === 'FundsReserved' || e.type === 'FundsRejected') {
+      if (p.funds_status !== 'PENDING') continue;
+      p.funds_status = e.type === 'FundsReserved' ? 'RESERVED' : 'REJECTED';
+      p.funds_reason = e.payload.reason;
     } else {
       if (p.stock_status !== 'PENDING') continue;
       p.stock_status = e.type === 'StockReserved' ? 'RESERVED' : 'REJECTED';
@@ -303,10 +319,11 @@ async function settle(client, events) {
     const source = (await hasFraudSource) ? ", fraud_source = CASE WHEN v.fraud_decision IS NULL THEN NULL ELSE 'FRAUD_SERVICE' END" : '';
     await client.query(
       `UPDATE payments p
-          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status, fraud_decision = v.fraud_decision,
+          SET status = v.status, failure_reason = v.failure_reason, stock_status = v.stock_status, funds_status = v.funds_status,
+              fraud_decision = v.fraud_decision,
               fraud_score = v.fraud_score, fraud_reasons = v.fraud_reasons, fraud_assessed_at = v.fraud_assessed_at${source},
               updated_at = v.updated_at, completed_at = v.completed_at
-         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, status text, failure_reason text, stock_status text, fraud_decision text,
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, status text, failure_reason text, stock_status text, funds_status text, fraud_decision text,
               fraud_score smallint, fraud_reasons text[], fraud_assessed_at timestamptz, updated_at timestamptz, completed_at timestamptz)
         WHERE p.id = v.id AND p.status = 'PENDING'`,
       [rows([...changed.values()])],
@@ -344,8 +361,17 @@ async function trackHolders(client, events) {
 }
 
 await runService({
-  topics: [Topics.fraud, Topics.inventory, Topics.notifications, Topics.analytics, Topics.users],
-  types: new Set([...SAGA, 'StockCommitted', 'StockReleased', 'PaymentNotified', 'PaymentRecorded', ...USER_EVENTS]),
+  topics: [Topics.fraud, Topics.inventory, Topics.ledger, Topics.notifications, Topics.analytics, Topics.users],
+  types: new Set([
+    ...SAGA,
+    'StockCommitted',
+    'StockReleased',
+    'FundsSettled',
+    'FundsReleased',
+    'PaymentNotified',
+    'PaymentRecorded',
+    ...USER_EVENTS,
+  ]),
   // a consumed batch is one partition's: of user events, or of the payments' reports
   handle: async (client, events) => {
     const users = events.filter((e) => USER_EVENTS.has(e.type));

@@ -6,15 +6,17 @@ import { promisify } from 'node:util';
 
 /*
  * Keeps the benchmark working: `bench/run.mjs --smoke` measures the three systems for a few seconds
- * each at a tiny rate, on this run's broker and database server. Only the shape of its result and
- * that every system finished payments are checked; never how fast (performance is judged from
+ * each at a tiny rate, on this run's broker and database server. Only the shape of its result, that
+ * every system finished payments and that its ledger agrees with them are checked; never how fast (performance is judged from
  * `npm run bench` on a quiet machine, not from a test on a shared one).
  */
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 const SYSTEMS = ['ours', 'naive', 'raw'] as const;
-/** Each system's five services, and the users service beside it (every system's identity provider). */
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users'];
+/** Each system's six services, and the users service beside it (every system's identity provider). */
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'users'];
+/** Why the ledger refuses a payment: none of them may happen in a run (every payer is funded, the daily limit raised). */
+const FUNDS_REASONS = ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'];
 
 const isNumberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
@@ -28,7 +30,23 @@ interface SystemFigures {
   peakRssMb: Record<string, number>;
   maxConsumerLag: number;
   series: unknown[];
-  detail: { completed: number; crashed: unknown[]; access: { noToken: number; notOwned: number; unknownPayee: number } };
+  detail: {
+    completed: number;
+    crashed: unknown[];
+    access: { noToken: number; notOwned: number; unknownPayee: number };
+    outcomes: Record<string, number>;
+    ledger: {
+      funded: { payers: number; amountPaise: number; via: string; seconds: number };
+      pending: number;
+      succeeded: number;
+      posted: number;
+      failedNotVoided: number;
+      conserved: boolean;
+      heldMismatch: number;
+      negativeAccounts: number;
+      unsettled: number;
+    };
+  };
 }
 type BenchResult = Record<(typeof SYSTEMS)[number], SystemFigures> & {
   machine: Record<string, unknown>;
@@ -84,6 +102,17 @@ describe('npm run bench -- --smoke', () => {
 
   it.each(SYSTEMS)('%s does the access checks: no token, a VPA of someone else, a payee nobody holds', (system) => {
     expect(result[system].detail.access).toEqual({ noToken: 401, notOwned: 403, unknownPayee: 422 });
+  });
+
+  it.each(SYSTEMS)('%s funded every payer, and its ledger agrees with the payments', (system) => {
+    const { ledger, outcomes } = result[system].detail;
+    expect(ledger.funded.payers).toBeGreaterThan(0);
+    expect(ledger.funded.via).toBe(system === 'ours' ? 'api' : 'sql');
+    for (const reason of FUNDS_REASONS) expect(outcomes[reason]).toBeUndefined();
+    // every SUCCEEDED payment posted (one debit of its payer, one credit of its payee), no FAILED one posted or held
+    expect(ledger.succeeded).toBeGreaterThan(0);
+    expect(ledger.posted).toBe(ledger.succeeded);
+    expect(ledger).toMatchObject({ conserved: true, failedNotVoided: 0, heldMismatch: 0, negativeAccounts: 0, unsettled: 0 });
   });
 
   it('describes the machine and the tracing variants', () => {

@@ -92,6 +92,11 @@ export class AnalyticsController {
   onAnalyticsEvent(@Payload() event: AnyEvent) {
     return this.analytics.record(event);
   }
+
+  @EventPattern(TOPICS.ledger)
+  onLedgerEvent(@Payload() event: AnyEvent) {
+    return this.analytics.record(event);
+  }
 }
 
 @Module({

@@ -1,4 +1,4 @@
-// What the five naive services share, written the way NestJS + Kafka tutorials do: a ClientKafka
+// What the six naive services share, written the way NestJS + Kafka tutorials do: a ClientKafka
 // registered with ClientsModule and one awaited emit() per event, TypeORM through TypeOrmModule.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ClientKafka, ClientsModule, Transport } from '@nestjs/microservices';
@@ -16,6 +16,7 @@ export const TOPICS = {
   inventory: `${PREFIX}inventory.inventory-events`,
   notifications: `${PREFIX}notifications.notification-events`,
   analytics: `${PREFIX}analytics.analytics-events`,
+  ledger: `${PREFIX}ledger.ledger-events`,
   users: `${PREFIX}users.user-events`,
 };
 export const GROUP_ID = `${PREFIX}${SERVICE}`;
@@ -42,6 +43,13 @@ export interface PaymentCompleted extends PaymentFacts {
   failureReason?: string | null;
 }
 
+/** What the ledger's events say of a payment's money. */
+export interface FundsFacts {
+  payerVpa: string;
+  payeeVpa: string;
+  amountPaise: number;
+}
+
 /**
  * The payload of each event the naive services exchange (those of libs/contracts, current versions). Only
  * they produce on the naive system's topics, so the types are trusted as they are: no validation,
@@ -56,6 +64,10 @@ export interface EventPayloads {
   PaymentFailed: PaymentCompleted & { failureReason: string | null };
   StockCommitted: { items: LineItem[] };
   StockReleased: { items: LineItem[] };
+  FundsReserved: FundsFacts & { reservedAt: string };
+  FundsRejected: FundsFacts & { reason: string; rejectedAt: string };
+  FundsSettled: FundsFacts & { settledAt: string };
+  FundsReleased: FundsFacts & { releasedAt: string };
   PaymentNotified: { notifications: Array<{ recipientVpa: string; type: string }> };
   PaymentRecorded: { status: string; latencyMs: number };
 }

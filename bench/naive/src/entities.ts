@@ -1,6 +1,6 @@
 // TypeORM entities over the tables the project's migrations create (the harness runs them):
 // every write of the naive peer is one repository.save() of one of these.
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { LineItem } from './common';
 
 @Entity('payments')
@@ -15,6 +15,7 @@ export class Payment {
   @Column('text', { nullable: true }) note: string | null;
   @Column('jsonb') items: LineItem[];
   @Column('text', { name: 'stock_status' }) stockStatus: string;
+  @Column('text', { name: 'funds_status' }) fundsStatus: string;
   @Column('text', { name: 'fraud_decision', nullable: true }) fraudDecision: string | null;
   @Column('smallint', { name: 'fraud_score', nullable: true }) fraudScore: number | null;
   @Column('text', { name: 'fraud_reasons', array: true, nullable: true }) fraudReasons: string[] | null;
@@ -130,4 +131,51 @@ export class PaymentFact {
   @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
   @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
   @Column('integer', { name: 'latency_ms', nullable: true }) latencyMs: number | null;
+}
+
+/** The ledger's tables (apps/ledger's migration): an account per VPA, balances in paise (bigint: strings). */
+@Entity('accounts')
+export class Account {
+  @PrimaryColumn('text') vpa: string;
+  @Column('uuid', { name: 'user_id' }) userId: string;
+  @Column('text') status: string;
+  @Column('bigint', { name: 'credits_posted' }) creditsPosted: string;
+  @Column('bigint', { name: 'debits_posted' }) debitsPosted: string;
+  @Column('bigint', { name: 'debits_pending' }) debitsPending: string;
+  @Column('timestamptz', { name: 'as_of' }) asOf: Date;
+  @Column('timestamptz', { name: 'opened_at' }) openedAt: Date;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
+}
+
+@Entity('holds')
+export class Hold {
+  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @Column('text', { name: 'payer_vpa' }) payerVpa: string;
+  @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('date') day: string;
+  @Column('text') status: string;
+  @Column('text', { nullable: true }) reason: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}
+
+@Entity('daily_spend')
+export class DailySpend {
+  @PrimaryColumn('text') vpa: string;
+  @PrimaryColumn('date') day: string;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+}
+
+@Entity('entries')
+export class LedgerEntry {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column('text') vpa: string;
+  @Column('text') kind: string;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('bigint', { name: 'balance_after' }) balanceAfter: string;
+  @Column('uuid', { name: 'payment_id', nullable: true }) paymentId: string | null;
+  @Column('text', { nullable: true }) reference: string | null;
+  @Column('uuid', { name: 'transfer_id' }) transferId: string;
+  @Column('timestamptz') at: Date;
 }

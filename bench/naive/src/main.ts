@@ -1,4 +1,4 @@
-// One entry point for the five naive services (BENCH_SERVICE picks one): a hybrid Nest app on the
+// One entry point for the six naive services (BENCH_SERVICE picks one): a hybrid Nest app on the
 // Express adapter (the default platform) with Nest's Kafka transport connected as a microservice.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +13,7 @@ const MODULES: Record<string, () => Promise<Type>> = {
   inventory: () => import('./inventory').then((m) => m.InventoryModule),
   notifications: () => import('./notifications').then((m) => m.NotificationsModule),
   analytics: () => import('./analytics').then((m) => m.AnalyticsModule),
+  ledger: () => import('./ledger').then((m) => m.LedgerModule),
 };
 
 async function bootstrap() {

@@ -8,6 +8,16 @@ import { AnyEvent, createEvent, database, EventPublisher, formatPaise, KafkaClie
 import { Notification } from './entities';
 import { HealthController } from './health';
 
+/** Why a payment failed, in the payer's words (the service's wording). */
+const FAILURE_IN_WORDS: Record<string, string> = {
+  FRAUD_REJECTED: 'it was declined by the risk check',
+  OUT_OF_STOCK: 'an item is out of stock',
+  EXPIRED: 'it was not completed in time',
+  INSUFFICIENT_FUNDS: 'your balance is too low',
+  DAILY_LIMIT_EXCEEDED: "it would pass today's limit for your account",
+  ACCOUNT_CLOSED: "your account or the payee's account is closed",
+};
+
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -28,7 +38,7 @@ export class NotificationsService {
             {
               recipientVpa: p.payerVpa,
               type: 'PAYMENT_FAILED',
-              message: `Your payment of ${amount} to ${p.payeeVpa} failed (${p.failureReason})`,
+              message: `Your payment of ${amount} to ${p.payeeVpa} failed: ${FAILURE_IN_WORDS[p.failureReason ?? '']}`,
             },
           ];
     for (const n of planned) {

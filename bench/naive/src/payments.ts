@@ -71,6 +71,10 @@ const STEPS: { [T in EventType]: (e: DomainEvent<T>) => [string, string | null] 
   PaymentFailed: (e) => ['failed', e.payload.failureReason],
   StockCommitted: (e) => ['committed', describe(e.payload.items)],
   StockReleased: (e) => ['released', describe(e.payload.items)],
+  FundsReserved: (e) => ['funds reserved', `${formatPaise(e.payload.amountPaise)} held on ${e.payload.payerVpa}`],
+  FundsRejected: (e) => ['funds rejected', e.payload.reason],
+  FundsSettled: (e) => ['funds settled', `${formatPaise(e.payload.amountPaise)} ${e.payload.payerVpa} → ${e.payload.payeeVpa}`],
+  FundsReleased: (e) => ['funds released', `${formatPaise(e.payload.amountPaise)} back to ${e.payload.payerVpa}`],
   PaymentNotified: (e) => ['notified', e.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ')],
   PaymentRecorded: (e) => ['recorded', `${e.payload.status} in ${e.payload.latencyMs} ms`],
 };
@@ -78,8 +82,8 @@ const STEPS: { [T in EventType]: (e: DomainEvent<T>) => [string, string | null] 
 // Generic so that the compiler pairs the event's type with its entry in STEPS.
 const stepOf = <T extends EventType>(event: DomainEvent<T>) => STEPS[event.type](event);
 
-/** What decides a payment: its assessment and its stock. */
-type Report = AnyEvent<'FraudAssessed' | 'StockReserved' | 'StockRejected'>;
+/** What decides a payment: its assessment, its stock and its funds. */
+type Report = AnyEvent<'FraudAssessed' | 'StockReserved' | 'StockRejected' | 'FundsReserved' | 'FundsRejected'>;
 
 @Injectable()
 export class PaymentsService {
@@ -110,6 +114,7 @@ export class PaymentsService {
       note: body.note ?? null,
       items: body.items ?? [],
       stockStatus: body.items ? 'PENDING' : 'NOT_REQUIRED',
+      fundsStatus: 'PENDING',
       fraudDecision: null,
       fraudScore: null,
       fraudReasons: null,
@@ -127,7 +132,7 @@ export class PaymentsService {
     return this.view(payment);
   }
 
-  /** A fraud or stock report: applied to the payment, which becomes final once the facts decide it. */
+  /** A fraud, stock or funds report: applied to the payment, which fails at the first negative one and succeeds once all are positive. */
   async onReport(event: Report) {
     const payment = await this.payments.findOneBy({ id: event.paymentId });
     if (!payment) return;
@@ -140,6 +145,9 @@ export class PaymentsService {
       payment.fraudReasons = event.payload.reasons;
       payment.fraudAssessedAt = new Date(event.payload.assessedAt);
       if (HAS_FRAUD_SOURCE) payment.fraudSource = 'FRAUD_SERVICE';
+    } else if (event.type === 'FundsReserved' || event.type === 'FundsRejected') {
+      if (payment.fundsStatus !== 'PENDING') return;
+      payment.fundsStatus = event.type === 'FundsReserved' ? 'RESERVED' : 'REJECTED';
     } else {
       if (payment.stockStatus !== 'PENDING') return;
       payment.stockStatus = event.type === 'StockReserved' ? 'RESERVED' : 'REJECTED';
@@ -147,7 +155,12 @@ export class PaymentsService {
     const now = new Date();
     if (payment.fraudDecision === 'REJECTED') Object.assign(payment, { status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
     else if (payment.stockStatus === 'REJECTED') Object.assign(payment, { status: 'FAILED', failureReason: 'OUT_OF_STOCK' });
-    else if (payment.fraudDecision === 'APPROVED' && ['NOT_REQUIRED', 'RESERVED'].includes(payment.stockStatus))
+    else if (event.type === 'FundsRejected') Object.assign(payment, { status: 'FAILED', failureReason: event.payload.reason });
+    else if (
+      payment.fraudDecision === 'APPROVED' &&
+      ['NOT_REQUIRED', 'RESERVED'].includes(payment.stockStatus) &&
+      payment.fundsStatus === 'RESERVED'
+    )
       payment.status = 'SUCCEEDED';
     payment.updatedAt = now;
     if (payment.status !== 'PENDING') payment.completedAt = now;
@@ -258,6 +271,13 @@ export class PaymentsController {
   @EventPattern(TOPICS.inventory)
   onInventoryEvent(@Payload() event: AnyEvent<'StockReserved' | 'StockRejected' | 'StockCommitted' | 'StockReleased'>) {
     return event.type === 'StockReserved' || event.type === 'StockRejected'
+      ? this.payments.onReport(event)
+      : this.payments.onAfterOutcome(event);
+  }
+
+  @EventPattern(TOPICS.ledger)
+  onLedgerEvent(@Payload() event: AnyEvent<'FundsReserved' | 'FundsRejected' | 'FundsSettled' | 'FundsReleased'>) {
+    return event.type === 'FundsReserved' || event.type === 'FundsRejected'
       ? this.payments.onReport(event)
       : this.payments.onAfterOutcome(event);
   }
