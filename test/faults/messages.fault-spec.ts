@@ -1,7 +1,7 @@
 import { deadLetterTopic } from '@app/contracts';
 import { CONSUMES, messageCount } from './support/invariants';
 import { injectPoison, publishLateOutcomes, readTopic, Republisher } from './support/kafka-faults';
-import { Ledger } from './support/load';
+import { SentPayments } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -17,7 +17,7 @@ import { FaultSystem, SERVICES } from './support/system';
 jest.setTimeout(SCENARIO_TIMEOUT_MS);
 
 let system: FaultSystem;
-const ledger = new Ledger();
+const sent = new SentPayments();
 
 beforeAll(async () => {
   system = await FaultSystem.start('faults_messages', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', PAYMENT_TIMEOUT_S: '120' });
@@ -33,7 +33,7 @@ describe.each(['fraud', 'payments'] as const)(
     it('publishes the rows again after the restart, and every consumer dedupes them', async () => {
       let left = 0;
       let explained = 0;
-      await runScenario(system, ledger, `relay-crash-${service}`, {
+      await runScenario(system, sent, `relay-crash-${service}`, {
         fault: async (stream) => {
           await stream.whenSent(50);
           explained = await outage(system, stream, async () => {
@@ -63,7 +63,7 @@ describe('every event delivered twice, a batch in reverse order, late contradict
     let reversed = 0;
     let late = 0;
     try {
-      await runScenario(system, ledger, 'duplicates-reordered', {
+      await runScenario(system, sent, 'duplicates-reordered', {
         fault: async (stream) => {
           await stream.whenSent(150);
           late = await publishLateOutcomes(system, 40);
@@ -93,10 +93,10 @@ describe('every event delivered twice, a batch in reverse order, late contradict
 describe('poison messages on every event topic', () => {
   it('each consuming service dead-letters exactly those, with their origin, and keeps consuming', async () => {
     let injected = new Map<string, string[]>();
-    await runScenario(system, ledger, 'poison', {
+    await runScenario(system, sent, 'poison', {
       fault: async (stream) => {
         await stream.whenSent(100);
-        injected = await injectPoison(system, ledger);
+        injected = await injectPoison(system, sent);
       },
       expiries: 0, // every service keeps running
     });

@@ -2,7 +2,7 @@ import { eventually } from '../support/eventually';
 import { sleep } from './support/broker';
 import { PayerPool } from './support/identities';
 import { untilPaymentsKnowsUsers } from './support/invariants';
-import { Ledger, LoadStream, paymentIdOf, postPayment } from './support/load';
+import { SentPayments, LoadStream, paymentIdOf, postPayment } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -28,7 +28,7 @@ import { FaultSystem, SERVICES } from './support/system';
 jest.setTimeout(SCENARIO_TIMEOUT_MS);
 
 let system: FaultSystem;
-const ledger = new Ledger();
+const sent = new SentPayments();
 
 beforeAll(async () => {
   system = await FaultSystem.start('faults_process_kills', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', PAYMENT_TIMEOUT_S: '120' });
@@ -41,7 +41,7 @@ afterAll(async () => {
 describe.each(['fraud', 'inventory', 'notifications', 'analytics'] as const)('kill -9 of %s mid-stream', (service) => {
   it('then restarted: every payment final once, every effect once', async () => {
     let explained = 0;
-    await runScenario(system, ledger, `kill9-${service}`, {
+    await runScenario(system, sent, `kill9-${service}`, {
       fault: async (stream) => {
         await stream.whenSent(75);
         explained = await outage(system, stream, async () => {
@@ -64,7 +64,7 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
     const retriedBefore = system.identities.retried;
     let signUps: Promise<PayerPool> | undefined;
     let explained = 0;
-    await runScenario(system, ledger, scenario, {
+    await runScenario(system, sent, scenario, {
       fault: async (stream) => {
         await stream.whenSent(75);
         // Ten people signing up and linking five VPAs each, two at a time: some requests are in
@@ -86,7 +86,7 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
           scenario,
           target: () => system.url('payments'),
           skus,
-          ledger,
+          sent,
           payers,
           count: 50,
           firstSeq: stream.sent,
@@ -112,7 +112,7 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
 describe('a rolling restart: each service stopped with SIGTERM and started again, one after another', () => {
   it('loses nothing: each stops gracefully, every payment final once, every effect once', async () => {
     let explained = 0;
-    await runScenario(system, ledger, 'rolling-restart', {
+    await runScenario(system, sent, 'rolling-restart', {
       durationMs: 30000,
       rate: 20,
       fault: async (stream) => {
@@ -140,7 +140,7 @@ describe('kill -9 of payments with requests in flight', () => {
   it('clients retrying with their idempotency keys end with exactly one payment each', async () => {
     const scenario = 'kill9-payments';
     let explained = 0;
-    await runScenario(system, ledger, scenario, {
+    await runScenario(system, sent, scenario, {
       extraPayments: 40,
       fault: async (stream) => {
         await stream.whenSent(75);
@@ -157,7 +157,7 @@ describe('kill -9 of payments with requests in flight', () => {
 
     // The documented behaviour, for every request of the scenario (retried or not): the same key with
     // the same body answers the same 202 and the same payment, and creates nothing.
-    const requests = ledger.requests.filter((r) => r.scenario === scenario);
+    const requests = sent.requests.filter((r) => r.scenario === scenario);
     expect(requests.filter((r) => r.attempts > 1).length).toBeGreaterThan(0); // the kill did hit requests
     const answers = await inBatches(requests, 10, (r) => postPayment(system.url('payments'), r));
     const differing = requests
@@ -169,7 +169,7 @@ describe('kill -9 of payments with requests in flight', () => {
       .filter((a) => a.again !== a.first);
     expect(differing).toEqual([]);
     const [{ n }] = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments.payments')).rows;
-    expect(n).toBe(ledger.requests.length);
+    expect(n).toBe(sent.requests.length);
   });
 });
 
@@ -183,7 +183,7 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
     await system.start('payments', { env: { PAYMENT_TIMEOUT_S: '2', EXPIRY_SWEEP_MS: '200' } });
     for (const instance of [0, 1]) if (system.isRunning('fraud', instance)) await system.kill('fraud', 'SIGTERM', instance);
     try {
-      const check = runScenario(system, ledger, scenario, {
+      const check = runScenario(system, sent, scenario, {
         rate: 25,
         durationMs: 400, // ten plain payments
         fault: async (stream) => {
@@ -226,7 +226,7 @@ describe('two instances of inventory and of fraud, one of each killed with kill 
     expect(await members('inventory')).toBe(2);
     expect(await members('fraud')).toBe(2);
 
-    await runScenario(system, ledger, 'kill9-one-of-two', {
+    await runScenario(system, sent, 'kill9-one-of-two', {
       fault: async (stream) => {
         await stream.whenSent(75);
         expect((await system.kill('inventory', 'SIGKILL', 0)).signal).toBe('SIGKILL');

@@ -1,7 +1,7 @@
 import { deadLetterTopic, PaymentTopics, Topics } from '@app/contracts';
 import { Summary } from '../../e2e/support/api';
 import { sleep } from './broker';
-import { Ledger, PaymentRequest } from './load';
+import { SentPayments, PaymentRequest } from './load';
 import { FaultSystem, SERVICES, ServiceName } from './system';
 
 /**
@@ -97,11 +97,11 @@ const isDrained = (s: DrainState) =>
  */
 export async function drain(
   system: FaultSystem,
-  ledger: Ledger,
+  sent: SentPayments,
   { timeoutMs = 240000, extraGroups = [] as Array<[string, string[]]> } = {},
 ): Promise<{ seconds: number; drained: boolean; last: DrainState }> {
   const started = Date.now();
-  const acceptedIds = ledger.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
+  const acceptedIds = sent.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
   let streak = 0;
   let last: DrainState | undefined;
   while (Date.now() - started < timeoutMs) {
@@ -152,8 +152,13 @@ export interface CheckOptions {
  * Drains, checks every invariant over everything the system was asked to do so far, prints the
  * scenario's figures (one line) and fails with every violation found and the logs' tails.
  */
-export async function checkInvariants(system: FaultSystem, ledger: Ledger, scenario: string, options: CheckOptions = {}): Promise<Figures> {
-  const drained = await drain(system, ledger, options);
+export async function checkInvariants(
+  system: FaultSystem,
+  sent: SentPayments,
+  scenario: string,
+  options: CheckOptions = {},
+): Promise<Figures> {
+  const drained = await drain(system, sent, options);
   const problems: string[] = [];
   const lostOnes: string[] = [];
   const doubledOnes: string[] = [];
@@ -166,9 +171,9 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     await system.db.query<PaymentRow>('SELECT id, status, failure_reason, payer_vpa, payee_vpa, note, items FROM payments.payments')
   ).rows;
   const byId = new Map(payments.map((p) => [p.id, p]));
-  const accepted = ledger.requests.filter((r) => r.paymentId);
+  const accepted = sent.requests.filter((r) => r.paymentId);
   const acceptedIds = new Set(accepted.map((r) => r.paymentId!));
-  for (const request of ledger.requests) {
+  for (const request of sent.requests) {
     if (request.status !== 202) problems.push(`request ${request.body.note} ended ${request.status ?? ''} ${request.error ?? ''}`);
   }
   if (acceptedIds.size !== accepted.length) problems.push(`${accepted.length - acceptedIds.size} accepted ids were given to two requests`);
@@ -190,7 +195,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   for (const p of payments.filter((x) => !acceptedIds.has(x.id))) problems.push(`a payment no client accepted: ${p.note} ${p.id}`);
   // EXPIRED is a correct end for one payment (the deadline is part of the contract), but only as
   // often as the scenario's fault explains: this scenario's payments, since earlier ones were final at their check.
-  const mine = ledger.requests.filter((r) => r.scenario === scenario);
+  const mine = sent.requests.filter((r) => r.scenario === scenario);
   const statusOf = (r: PaymentRequest) => (r.paymentId ? byId.get(r.paymentId) : undefined);
   const expired = mine.filter((r) => statusOf(r)?.failure_reason === 'EXPIRED');
   const explainedExpiries = options.explainedExpiries ?? 0;
@@ -234,7 +239,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
       await system.db.query<{ sku: string; stock: number; reserved: number }>('SELECT sku, stock, reserved FROM inventory.products')
     ).rows.map((r) => [r.sku, r]),
   );
-  for (const [sku, initial] of ledger.products) {
+  for (const [sku, initial] of sent.products) {
     const product = products.get(sku);
     const expected = initial - (committed.get(sku) ?? 0);
     if (!product || product.stock !== expected || product.reserved !== 0) {
@@ -292,7 +297,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   let deadLettered = 0;
   let expectedDeadLetters = 0;
   for (const service of SERVICES) {
-    const expected = CONSUMES[service].reduce((sum, t) => sum + (ledger.poison.get(t) ?? 0), 0);
+    const expected = CONSUMES[service].reduce((sum, t) => sum + (sent.poison.get(t) ?? 0), 0);
     const actual = await messageCount(system, topic(system, deadLetterTopic(service)));
     deadLettered += actual;
     expectedDeadLetters += expected;
@@ -300,8 +305,8 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   }
 
   // Only what is new is this scenario's: an earlier scenario's violations were reported with it.
-  const fresh = problems.filter((text) => !ledger.reported.has(text));
-  problems.forEach((text) => ledger.reported.add(text));
+  const fresh = problems.filter((text) => !sent.reported.has(text));
+  problems.forEach((text) => sent.reported.add(text));
   const figures: Figures = {
     sent: mine.length,
     accepted: mine.filter((r) => r.paymentId).length,

@@ -3,7 +3,7 @@ import { Consumer, IHeaders, Producer } from 'kafkajs';
 import { AnyDomainEvent, AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
 import { CONSUMES } from './invariants';
-import { Ledger } from './load';
+import { SentPayments } from './load';
 import { FaultSystem } from './system';
 
 /** Marks the messages the test put on a topic itself, so the republisher never copies them. */
@@ -144,10 +144,10 @@ function validEventOf(topic: string, subjectId: string): AnyDomainEvent {
 /**
  * Four kinds of poison on each event topic that a service consumes: not JSON, not an event
  * envelope, an unknown event type, an unknown schema version of a known type. Every consumer of the
- * topic must dead-letter each of them and go on. Recorded in the ledger; returns the values put on
+ * topic must dead-letter each of them and go on. Recorded in `sent`; returns the values put on
  * each logical topic.
  */
-export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
+export async function injectPoison(system: FaultSystem, sent: SentPayments): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
   for (const topic of new Set(Object.values(CONSUMES).flat())) {
@@ -160,7 +160,7 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
       JSON.stringify({ ...valid, eventId: randomUUID(), schemaVersion: 99 }),
     ];
     injected.set(topic, values);
-    ledger.poison.set(topic, (ledger.poison.get(topic) ?? 0) + values.length);
+    sent.poison.set(topic, (sent.poison.get(topic) ?? 0) + values.length);
     messages.push(...values.map((value) => ({ topic, key: subjectId, value })));
   }
   await sendRaw(system, messages);

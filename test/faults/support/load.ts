@@ -31,8 +31,12 @@ export interface PaymentRequest {
   error?: string;
 }
 
-/** Everything a system was asked to do, across its scenarios: what the invariants are checked against. */
-export class Ledger {
+/**
+ * Everything the test asked a system to do, across its scenarios (the payments it sent, the stock it
+ * set, the poison it injected): what the invariants are checked against. Not the ledger service: the
+ * test's own record of what it sent.
+ */
+export class SentPayments {
   readonly requests: PaymentRequest[] = [];
   /** sku → stock it was given */
   readonly products = new Map<string, number>();
@@ -56,7 +60,7 @@ export const PAYEES = [MERCHANT, BLOCKED_PAYEE];
 export const SCARCE_STOCK = 25;
 
 /** The scenario's products, set by the operator (`operatorToken`). */
-export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string, operatorToken: string): Promise<ScenarioSkus> {
+export async function seedProducts(inventoryUrl: string, sent: SentPayments, tag: string, operatorToken: string): Promise<ScenarioSkus> {
   const skus = { ample: `AMPLE-${tag}`, scarce: `SCARCE-${tag}`, empty: `EMPTY-${tag}` };
   const stocks: Array<[string, number]> = [
     [skus.ample, 1_000_000],
@@ -70,7 +74,7 @@ export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: st
       body: JSON.stringify({ name: `Fault suite ${sku}`, stock }),
     });
     if (response.status !== 201) throw new Error(`seeding ${sku}: ${response.status} ${await response.text()}`);
-    ledger.products.set(sku, stock);
+    sent.products.set(sku, stock);
   }
   return skus;
 }
@@ -109,7 +113,7 @@ export interface LoadOptions {
   /** Where POST /v1/payments goes; asked again on every attempt. */
   target: () => string;
   skus: ScenarioSkus;
-  ledger: Ledger;
+  sent: SentPayments;
   /** Registered beforehand: each payment takes the next payer (a pool too small fails the requests past its end). */
   payers: PayerPool;
   /** Payments per second (default 25). */
@@ -182,7 +186,7 @@ export class LoadStream {
   }
 
   private sendNext(): Promise<void> {
-    const { scenario, skus, ledger, payers, firstSeq = 0 } = this.options;
+    const { scenario, skus, sent, payers, firstSeq = 0 } = this.options;
     const seq = firstSeq + this.sentCount++;
     const payer = payers.take();
     const request: PaymentRequest = {
@@ -194,7 +198,7 @@ export class LoadStream {
       retriedOn: [],
     };
     this.requests.push(request);
-    ledger.requests.push(request);
+    sent.requests.push(request);
     if (!payer) {
       request.error = `no registered payer left for ${scenario}#${seq} (the pool had ${payers.size})`;
       return Promise.resolve();

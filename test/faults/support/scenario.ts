@@ -1,5 +1,5 @@
 import { checkInvariants, Figures, untilPaymentsKnowsUsers } from './invariants';
-import { Ledger, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
+import { SentPayments, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
 import { FaultSystem } from './system';
 
 /** Fault-suite tests outlast Jest's default: a stream, a fault, a recovery and a drain. */
@@ -44,32 +44,32 @@ export async function outage(system: FaultSystem, stream: LoadStream, work: () =
  * What a stream needs before it starts: the payees linked, the scenario's products set by the
  * operator, and `count` payers signed up, signed in and known to payments (an outcome, waited for).
  */
-export async function prepareStream(system: FaultSystem, ledger: Ledger, name: string, count: number) {
+export async function prepareStream(system: FaultSystem, sent: SentPayments, name: string, count: number) {
   await system.identities.ensurePayees(PAYEES);
-  const skus = await seedProducts(system.url('inventory'), ledger, name, await system.identities.operator());
+  const skus = await seedProducts(system.url('inventory'), sent, name, await system.identities.operator());
   const payers = await system.identities.payers(name, count);
   await untilPaymentsKnowsUsers(system);
   return { skus, payers };
 }
 
 /** One scenario: products of its own, payers, a stream, the fault mid-stream, recovery, drain, invariants. */
-export async function runScenario(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+export async function runScenario(system: FaultSystem, sent: SentPayments, name: string, options: ScenarioOptions): Promise<Figures> {
   try {
-    return await run(system, ledger, name, options);
+    return await run(system, sent, name, options);
   } catch (error) {
     system.failed = true;
     throw error;
   }
 }
 
-async function run(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+async function run(system: FaultSystem, sent: SentPayments, name: string, options: ScenarioOptions): Promise<Figures> {
   const { rate = 25, durationMs = 10000 } = options;
-  const { skus, payers } = await prepareStream(system, ledger, name, Math.round((rate * durationMs) / 1000) + (options.extraPayments ?? 0));
+  const { skus, payers } = await prepareStream(system, sent, name, Math.round((rate * durationMs) / 1000) + (options.extraPayments ?? 0));
   const stream = new LoadStream({
     scenario: name,
     target: options.target ?? (() => system.url('payments')),
     skus,
-    ledger,
+    sent,
     payers,
     rate,
     durationMs,
@@ -81,5 +81,5 @@ async function run(system: FaultSystem, ledger: Ledger, name: string, options: S
   }
   await options.afterStream?.(stream, skus);
   const explainedExpiries = typeof options.expiries === 'number' ? options.expiries : options.expiries();
-  return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups, explainedExpiries });
+  return checkInvariants(system, sent, name, { extraGroups: options.extraGroups, explainedExpiries });
 }
