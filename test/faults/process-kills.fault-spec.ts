@@ -1,7 +1,8 @@
 import { eventually } from '../support/eventually';
+import { fundPayers } from './support/bank';
 import { sleep } from './support/broker';
 import { PayerPool } from './support/identities';
-import { untilPaymentsKnowsUsers } from './support/invariants';
+import { untilUsersAreKnown } from './support/invariants';
 import { SentPayments, LoadStream, paymentIdOf, postPayment } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
@@ -11,7 +12,8 @@ import { FaultSystem, SERVICES } from './support/system';
  * invariants checked after each:
  * - kill -9 of each consumer service, then a restart: what it had consumed but not committed is
  *   redelivered and deduplicated; what it had written to its outbox but not published goes out
- *   after the restart;
+ *   after the restart; for the ledger, a hold placed or posted before the kill is not placed or
+ *   posted twice (the bank invariant, checked after every scenario, says so);
  * - kill -9 of the users service while people sign up and link VPAs: the tokens it issued stay
  *   valid (its key outlives it), retried sign-ups and links land once, and every VPA linked across
  *   the outage reaches payments (payments from them are accepted);
@@ -19,8 +21,10 @@ import { FaultSystem, SERVICES } from './support/system';
  *   consumer group and publishes its outbox before it exits;
  * - kill -9 of the payments service with requests in flight: clients retry with their
  *   idempotency keys and end with exactly one payment each;
- * - two instances of inventory and of fraud, one of each killed: the survivors take over the
- *   partitions.
+ * - two instances of inventory, of fraud and of the ledger, one of each killed: the survivors take
+ *   over the partitions.
+ * Every payer is funded at the ledger first (one in 25 with less than its payment, which must fail
+ * INSUFFICIENT_FUNDS), and every check includes the bank's: the money adds up (see support/bank.ts).
  * PAYMENT_TIMEOUT_S is 120 s, far longer than each fault (a restart takes seconds; a killed
  * instance's partitions move within the 30 s session timeout), so none explains an expiry; a test of
  * the check itself shows that it fails a system whose fraud does not answer in time.
@@ -38,7 +42,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-describe.each(['fraud', 'inventory', 'notifications', 'analytics'] as const)('kill -9 of %s mid-stream', (service) => {
+describe.each(['fraud', 'inventory', 'notifications', 'analytics', 'ledger'] as const)('kill -9 of %s mid-stream', (service) => {
   it('then restarted: every payment final once, every effect once', async () => {
     let explained = 0;
     await runScenario(system, sent, `kill9-${service}`, {
@@ -81,7 +85,8 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
         // The VPAs linked across the outage, with tokens of the restarted service: once payments
         // knows them, fifty more payments, checked with the rest.
         const payers = await signUps!;
-        await untilPaymentsKnowsUsers(system);
+        await untilUsersAreKnown(system);
+        await fundPayers(system, sent, payers);
         await new LoadStream({
           scenario,
           target: () => system.url('payments'),
@@ -119,7 +124,7 @@ describe('a rolling restart: each service stopped with SIGTERM and started again
         await stream.whenSent(40);
         // One outage from the first stop to the last start: a payment may wait on several services in turn.
         explained = await outage(system, stream, async () => {
-          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'users', 'payments'] as const) {
+          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'ledger', 'users', 'payments'] as const) {
             const exit = await system.kill(service, 'SIGTERM');
             expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
               service,
@@ -217,26 +222,29 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
   });
 });
 
-describe('two instances of inventory and of fraud, one of each killed with kill -9', () => {
-  it('the survivors take over the partitions: nothing lost, nothing doubled', async () => {
-    await system.start('inventory', { instance: 1 });
-    await system.start('fraud', { instance: 1 });
+describe('two instances of inventory, of fraud and of the ledger, one of each killed with kill -9', () => {
+  it('the survivors take over the partitions: nothing lost, nothing doubled, the money adds up', async () => {
+    await Promise.all((['inventory', 'fraud', 'ledger'] as const).map((service) => system.start(service, { instance: 1 })));
     const members = async (service: string) =>
       (await system.admin.describeGroups([`${system.env.KAFKA_TOPIC_PREFIX}${service}`])).groups[0].members.length;
     expect(await members('inventory')).toBe(2);
     expect(await members('fraud')).toBe(2);
+    expect(await members('ledger')).toBe(2);
 
     await runScenario(system, sent, 'kill9-one-of-two', {
       fault: async (stream) => {
         await stream.whenSent(75);
         expect((await system.kill('inventory', 'SIGKILL', 0)).signal).toBe('SIGKILL');
         expect((await system.kill('fraud', 'SIGKILL', 1)).signal).toBe('SIGKILL');
+        // Instance 1: the suite's deposits and reconciliation go to instance 0.
+        expect((await system.kill('ledger', 'SIGKILL', 1)).signal).toBe('SIGKILL');
       },
       // The survivors take the partitions over within the 30 s session timeout, far below PAYMENT_TIMEOUT_S.
       expiries: 0,
     });
     expect(await members('inventory')).toBe(1);
     expect(await members('fraud')).toBe(1);
+    expect(await members('ledger')).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseRupees } from '@app/contracts';
 import { retrying } from '@app/platform';
 import { sleep } from './broker';
 import { PayerPool } from './identities';
@@ -23,6 +24,11 @@ export interface PaymentRequest {
   token: string;
   body: PaymentBody;
   expected: Expected;
+  /**
+   * The payer was funded with less than the amount (on purpose, see `fundPayers`): the payment must
+   * fail, INSUFFICIENT_FUNDS or the reason its content calls for (whichever outcome came first).
+   */
+  underfunded: boolean;
   attempts: number;
   /** Status codes (or 'network') of the attempts that were retried. */
   retriedOn: Array<number | 'network'>;
@@ -40,6 +46,8 @@ export class SentPayments {
   readonly requests: PaymentRequest[] = [];
   /** sku → stock it was given */
   readonly products = new Map<string, number>();
+  /** VPA → paise the operator deposited into its account at the ledger (one deposit each, by reference) */
+  readonly deposits = new Map<string, number>();
   /** logical topic → poison messages put on it */
   readonly poison = new Map<string, number>();
   /** Violations reported by an earlier check: a later scenario reports only what is new. */
@@ -189,11 +197,14 @@ export class LoadStream {
     const { scenario, skus, sent, payers, firstSeq = 0 } = this.options;
     const seq = firstSeq + this.sentCount++;
     const payer = payers.take();
+    const payment = paymentFor(scenario, seq, skus, payer?.vpa ?? `f-${scenario}-${seq}-unregistered@okbank`);
+    const deposited = sent.deposits.get(payment.body.payerVpa);
     const request: PaymentRequest = {
       scenario,
       key: randomUUID(),
       token: payer?.token ?? '',
-      ...paymentFor(scenario, seq, skus, payer?.vpa ?? `f-${scenario}-${seq}-unregistered@okbank`),
+      ...payment,
+      underfunded: deposited !== undefined && deposited < parseRupees(payment.body.amount)!,
       attempts: 0,
       retriedOn: [],
     };

@@ -1,4 +1,5 @@
-import { checkInvariants, Figures, untilPaymentsKnowsUsers } from './invariants';
+import { fundPayers, untilAccountsOpen } from './bank';
+import { checkInvariants, Figures, untilUsersAreKnown } from './invariants';
 import { SentPayments, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
 import { FaultSystem } from './system';
 
@@ -41,14 +42,17 @@ export async function outage(system: FaultSystem, stream: LoadStream, work: () =
 }
 
 /**
- * What a stream needs before it starts: the payees linked, the scenario's products set by the
- * operator, and `count` payers signed up, signed in and known to payments (an outcome, waited for).
+ * What a stream needs before it starts: the payees linked (with open accounts at the ledger), the
+ * scenario's products set by the operator, and `count` payers signed up, signed in, known to
+ * payments and the ledger (an outcome, waited for) and funded by an operator deposit each.
  */
 export async function prepareStream(system: FaultSystem, sent: SentPayments, name: string, count: number) {
   await system.identities.ensurePayees(PAYEES);
   const skus = await seedProducts(system.url('inventory'), sent, name, await system.identities.operator());
   const payers = await system.identities.payers(name, count);
-  await untilPaymentsKnowsUsers(system);
+  await untilUsersAreKnown(system);
+  await untilAccountsOpen(system, PAYEES);
+  await fundPayers(system, sent, payers);
   return { skus, payers };
 }
 
