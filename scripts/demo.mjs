@@ -3,7 +3,7 @@
 // would follow it, printing each request and its answer briefly. Every run makes its own people
 // (random phone numbers and VPAs), so it can run again and again. The README's walk-through is the
 // same story with curl.
-//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL: where the services are (the local defaults otherwise)
+//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL, LEDGER_URL: where the services are (the local defaults otherwise)
 
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -13,10 +13,12 @@ const USERS = url('USERS', 3005);
 const PAYMENTS = url('PAYMENTS', 3000);
 const NOTIFICATIONS = url('NOTIFICATIONS', 3002);
 const ANALYTICS = url('ANALYTICS', 3004);
+const LEDGER = url('LEDGER', 3006);
 
 const tty = process.stdout.isTTY;
 const paint = (code, text) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
-const step = (n, text) => console.log(`\n${paint('1', `${n}. ${text}`)}`);
+let steps = 0;
+const step = (text) => console.log(`\n${paint('1', `${++steps}. ${text}`)}`);
 const brief = (value) => {
   const text = JSON.stringify(value);
   return text && text.length > 160 ? `${text.slice(0, 157)}...` : text;
@@ -77,8 +79,8 @@ const person = (name) => ({
   vpa: `${name.split(' ')[0].toLowerCase()}.${run}@okbank`,
 });
 
-async function signUp(n, who) {
-  step(n, `${who.name} registers and logs in`);
+async function signUp(who) {
+  step(`${who.name} registers and logs in`);
   const user = await expectStatus(
     201,
     call('POST', USERS, '/v1/users', { body: { name: who.name, phone: who.phone, password: who.password } }),
@@ -94,6 +96,7 @@ async function main() {
   for (const [name, base] of [
     ['users', USERS],
     ['payments', PAYMENTS],
+    ['ledger', LEDGER],
   ]) {
     const ok = await fetch(`${base}/health/ready`).then(
       (r) => r.ok,
@@ -106,73 +109,8 @@ async function main() {
   }
   console.log(paint('1', 'A payment from sign-up to trace, as a new user sees it.'));
 
-  const alice = await signUp(1, person('Alice Kumar'));
-  const bob = await signUp(2, person('Bob Singh'));
-
-  step(3, 'Each links a VPA (UPI address) to their account');
-  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: alice.token, body: { vpa: alice.vpa } }));
-  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: bob.token, body: { vpa: bob.vpa } }));
-
-  step(4, "Alice checks the address she is about to pay: the holder's name comes back masked");
-  await expectStatus(200, call('GET', USERS, `/v1/vpas/${bob.vpa}`, { token: alice.token }));
-
-  step(5, 'Alice pays Bob ₹125.50 (the payments service learns the VPAs from events: a moment after linking)');
-  const idempotencyKey = randomUUID();
-  const payment = await until('payments to know the VPAs', async (first) => {
-    const answer = await call('POST', PAYMENTS, '/v1/payments', {
-      token: alice.token,
-      headers: { 'idempotency-key': idempotencyKey },
-      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', currency: 'INR', note: 'dinner' },
-      quiet: !first,
-    });
-    if (answer.status === 202) return answer.body;
-    if (answer.status !== 422 && answer.status !== 403) await expectStatus(202, Promise.resolve(answer));
-    if (first) console.log('   (not known yet: retrying until it is)');
-    return undefined;
-  });
-
-  step(6, 'Alice reads her payment until it is final');
-  const final = await until('the payment to be final', async () => {
-    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token, quiet: true });
-    return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
-  });
-  console.log(`   GET /v1/payments/${payment.id}\n   → ${final.status} ${brief(final.body)}`);
-
-  step(7, 'Its timeline: every step, which service did it, and the trace link');
-  const timeline = await expectStatus(
-    200,
-    call('GET', PAYMENTS, `/v1/payments/${payment.id}/timeline`, { token: alice.token, quiet: true }),
-  );
-  for (const entry of timeline.steps ?? [])
-    console.log(
-      `   ${entry.at ?? entry.occurredAt}  ${entry.step.padEnd(10)} ${entry.service}${entry.outcome ? `  ${entry.outcome}` : ''}`,
-    );
-  console.log(`   trace: ${timeline.traceUrl}`);
-
-  step(8, 'Bob, the payee, reads it too, and his notifications');
-  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: bob.token }));
-  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: bob.token }));
-
-  const mallory = await signUp(9, person('Mallory Rao'));
-  step(10, "Mallory tries to read Alice's payment and her payments: not hers, so it does not exist for her");
-  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: mallory.token }));
-  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments?vpa=${alice.vpa}`, { token: mallory.token }));
-
-  step(11, "Mallory tries to pay from Alice's VPA, then to look at the analytics");
-  await expectStatus(
-    403,
-    call('POST', PAYMENTS, '/v1/payments', {
-      token: mallory.token,
-      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00', currency: 'INR' },
-    }),
-  );
-  await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
-
-  step(12, 'No token at all');
-  await expectStatus(401, call('GET', PAYMENTS, `/v1/payments/${payment.id}`));
-
   const operator = person('Olga Operator');
-  step(13, `An operator: registered, then granted the role with the documented command (npm run users -- grant-operator <phone>)`);
+  step(`An operator of the bank: registered, then granted the role with the documented command (npm run users -- grant-operator <phone>)`);
   await expectStatus(
     201,
     call('POST', USERS, '/v1/users', { body: { name: operator.name, phone: operator.phone, password: operator.password } }),
@@ -187,10 +125,105 @@ async function main() {
     200,
     call('POST', USERS, '/v1/auth/token', { body: { phone: operator.phone, password: operator.password } }),
   );
+
+  const alice = await signUp(person('Alice Kumar'));
+  const bob = await signUp(person('Bob Singh'));
+
+  step('Each links a VPA (UPI address) to their account; the ledger opens a bank account for each');
+  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: alice.token, body: { vpa: alice.vpa } }));
+  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: bob.token, body: { vpa: bob.vpa } }));
+
+  step('The operator deposits ₹1000.00 into Alice’s account (the ledger learns of the link a moment after it)');
+  await until('the ledger to open the account', async (first) => {
+    const answer = await call('POST', LEDGER, `/v1/ledger/accounts/${alice.vpa}/deposits`, {
+      token: accessToken,
+      body: { amount: '1000.00', reference: `demo-${run}-opening` },
+      quiet: !first,
+    });
+    if (answer.status === 201 || answer.status === 200) return answer.body;
+    if (answer.status !== 404) await expectStatus(201, Promise.resolve(answer));
+    if (first) console.log('   (no account yet: retrying until the ledger has opened it)');
+    return undefined;
+  });
+  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
+
+  step("Alice checks the address she is about to pay: the holder's name comes back masked");
+  await expectStatus(200, call('GET', USERS, `/v1/vpas/${bob.vpa}`, { token: alice.token }));
+
+  step('Alice pays Bob ₹125.50 (the payments service learns the VPAs from events: a moment after linking)');
+  const idempotencyKey = randomUUID();
+  const payment = await until('payments to know the VPAs', async (first) => {
+    const answer = await call('POST', PAYMENTS, '/v1/payments', {
+      token: alice.token,
+      headers: { 'idempotency-key': idempotencyKey },
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', currency: 'INR', note: 'dinner' },
+      quiet: !first,
+    });
+    if (answer.status === 202) return answer.body;
+    if (answer.status !== 422 && answer.status !== 403) await expectStatus(202, Promise.resolve(answer));
+    if (first) console.log('   (not known yet: retrying until it is)');
+    return undefined;
+  });
+
+  step('Alice reads her payment until it is final');
+  const final = await until('the payment to be final', async () => {
+    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token, quiet: true });
+    return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
+  });
+  console.log(`   GET /v1/payments/${payment.id}\n   → ${final.status} ${brief(final.body)}`);
+
+  step('Its timeline: every step, which service did it, and the trace link');
+  const timeline = await expectStatus(
+    200,
+    call('GET', PAYMENTS, `/v1/payments/${payment.id}/timeline`, { token: alice.token, quiet: true }),
+  );
+  for (const entry of timeline.steps ?? [])
+    console.log(
+      `   ${entry.at ?? entry.occurredAt}  ${entry.step.padEnd(14)} ${entry.service}${entry.outcome ? `  ${entry.outcome}` : ''}`,
+    );
+  console.log(`   trace: ${timeline.traceUrl}`);
+
+  step('The money moved: Alice’s statement (newest first) and balance, and Bob’s account');
+  const statement = await until('the ledger to post the payment', async () => {
+    const answer = await call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}/entries`, { token: alice.token, quiet: true });
+    const entries = answer.body?.data ?? [];
+    return final.body.status !== 'SUCCEEDED' || entries.some((e) => e.paymentId === payment.id) ? entries : undefined;
+  });
+  console.log(`   GET /v1/ledger/accounts/${alice.vpa}/entries`);
+  for (const entry of statement)
+    console.log(`   ${entry.at}  ${entry.kind.padEnd(14)} ${entry.amount.padStart(9)}  balance ${entry.balanceAfter}`);
+  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
+  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
+
+  step('Bob, the payee, reads the payment too, and his notifications');
+  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: bob.token }));
+  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: bob.token }));
+
+  const mallory = await signUp(person('Mallory Rao'));
+  step("Mallory tries to read Alice's payment and her payments: not hers, so it does not exist for her");
+  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments?vpa=${alice.vpa}`, { token: mallory.token }));
+
+  step("Mallory tries to pay from Alice's VPA, then to look at the analytics");
+  await expectStatus(
+    403,
+    call('POST', PAYMENTS, '/v1/payments', {
+      token: mallory.token,
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00', currency: 'INR' },
+    }),
+  );
+  await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
+  await expectStatus(404, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: mallory.token }));
+
+  step('No token at all');
+  await expectStatus(401, call('GET', PAYMENTS, `/v1/payments/${payment.id}`));
+
+  step('The operator sees everything: the payment, the analytics, and the ledger reconciled (money neither made nor lost)');
   await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: accessToken }));
   await expectStatus(200, call('GET', ANALYTICS, '/v1/analytics/summary', { token: accessToken }));
+  await expectStatus(200, call('GET', LEDGER, '/v1/ledger/reconciliation', { token: accessToken }));
 
-  step(14, 'The audit log (operators only): who did what, when, with which result, from where');
+  step('The audit log (operators only): who did what, when, with which result, from where');
   const audit = await expectStatus(200, call('GET', USERS, `/v1/users/audit?actor=${alice.id}`, { token: accessToken, quiet: true }));
   for (const entry of (audit.data ?? audit.items ?? []).slice(0, 8)) console.log(`   ${brief(entry)}`);
 

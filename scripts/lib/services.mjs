@@ -12,6 +12,7 @@ export const SERVICES = [
   { name: 'inventory', port: 3003, color: 'yellow' },
   { name: 'analytics', port: 3004, color: 'cyan' },
   { name: 'users', port: 3005, color: 'white' },
+  { name: 'ledger', port: 3006, color: 'blueBright' },
 ];
 
 export const say = (message) => console.log(`[start] ${message}`);

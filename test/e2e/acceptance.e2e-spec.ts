@@ -4,6 +4,7 @@ import { testEnv } from '../support/env';
 import { getNotifications, getPayment, getPayments, getSummary, Payment } from './support/api';
 import { call } from './support/client';
 import { Identities, payOnceKnown, Person, uniqueVpa } from './support/identities';
+import { expectMoneyConserved } from './support/ledger';
 import { RunningSystem, startSystem } from './support/system';
 
 /*
@@ -23,13 +24,20 @@ const api = {
   assessment: (id: string) => `${system.urls.fraud}/v1/fraud/assessments/${id}`,
 };
 
-/** Someone who has never paid before, with a VPA of their own, so tests do not share velocity history. */
-const newPayer = (name: string) => people.person(name, [uniqueVpa(name.toLowerCase())]);
+/** Someone funded who has never paid before, with a VPA of their own, so tests do not share velocity history. */
+const newPayer = (name: string) => funded(people.person(name, [uniqueVpa(name.toLowerCase())]));
 
-/** The holders of the VPAs the scenarios name, each registered once, when first needed. */
+/** Each of the person's accounts credited with `amount` by an operator's deposit (money.md): payers are funded first. */
+async function funded(person: Promise<Person>, amount = '1000.00'): Promise<Person> {
+  const someone = await person;
+  for (const vpa of someone.vpas) await people.fund(someone, amount, vpa);
+  return someone;
+}
+
+/** The holders of the VPAs the scenarios name, each registered and funded once, when first needed. */
 const holders = new Map<string, Promise<Person>>();
 const holderOf = (vpa: string) => {
-  if (!holders.has(vpa)) holders.set(vpa, people.person(vpa.split('@')[0], [vpa]));
+  if (!holders.has(vpa)) holders.set(vpa, funded(people.person(vpa.split('@')[0], [vpa])));
   return holders.get(vpa)!;
 };
 const mallory = () => holderOf('mallory@okbank');
@@ -71,6 +79,10 @@ beforeAll(async () => {
   system = await startSystem(testEnv('e2e', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', LOG_LEVEL: 'info' }));
   people = new Identities(system);
   operator = await people.operator();
+});
+
+afterEach(async () => {
+  await expectMoneyConserved(system, operator);
 });
 
 afterAll(async () => {
@@ -164,7 +176,7 @@ describe('5. velocity', () => {
   it('12 simultaneous payments from one payer: exactly 2 VELOCITY rejections', async () => {
     // Erin pays from her first VPA; a payment from her second, linked after it, shows that payments
     // knows both (it applies one user's events in their order) before the 12 go at once.
-    const [erin, { vpas }] = await Promise.all([people.person('Erin', [uniqueVpa('erin'), uniqueVpa('erin')]), shop()]);
+    const [erin, { vpas }] = await Promise.all([funded(people.person('Erin', [uniqueVpa('erin'), uniqueVpa('erin')]), '100.00'), shop()]);
     await pay(erin, { payeeVpa: vpas[0], amount: '1.00' }, erin.vpas[1]);
     const created = await Promise.all(Array.from({ length: 12 }, () => pay(erin, { payeeVpa: vpas[0], amount: '1.00' })));
     const finals = await Promise.all(created.map((p) => finalPayment(p.id, erin)));
@@ -181,9 +193,12 @@ describe('concurrency: stock is never oversold', () => {
     // 50 go at once; it leaves each VPA well under the velocity limit.
     const fans = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        people.person(
-          `Fan ${i}`,
-          Array.from({ length: 5 }, () => uniqueVpa('fan')),
+        funded(
+          people.person(
+            `Fan ${i}`,
+            Array.from({ length: 5 }, () => uniqueVpa('fan')),
+          ),
+          '10.00',
         ),
       ),
     );

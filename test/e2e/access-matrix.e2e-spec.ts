@@ -136,6 +136,30 @@ function rules(): Record<string, Rule> {
       body: () => ({ paymentId }),
     },
     'analytics GET /v1/analytics/summary': { expect: operatorsOnly(200), request: () => ({ path: '/v1/analytics/summary' }) },
+    'ledger GET /v1/ledger/accounts/{vpa}': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/ledger/accounts/${ownerVpa()}` }),
+      body: () => ({ vpa: ownerVpa(), status: 'OPEN' }),
+    },
+    'ledger GET /v1/ledger/accounts/{vpa}/entries': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/ledger/accounts/${ownerVpa()}/entries?limit=1` }),
+    },
+    'ledger POST /v1/ledger/accounts/{vpa}/deposits': {
+      expect: operatorsOnly(201),
+      request: () => ({ path: `/v1/ledger/accounts/${ownerVpa()}/deposits`, body: { amount: '1.00', reference: randomUUID() } }),
+      body: () => ({ kind: 'DEPOSIT', amount: '1.00' }),
+    },
+    'ledger POST /v1/ledger/accounts/{vpa}/withdrawals': {
+      expect: operatorsOnly(201),
+      request: () => ({ path: `/v1/ledger/accounts/${ownerVpa()}/withdrawals`, body: { amount: '0.01', reference: randomUUID() } }),
+      body: () => ({ kind: 'WITHDRAWAL', amount: '0.01' }),
+    },
+    'ledger GET /v1/ledger/reconciliation': {
+      expect: operatorsOnly(200),
+      request: () => ({ path: '/v1/ledger/reconciliation' }),
+      body: () => ({ conserved: true }),
+    },
   };
   for (const service of ALL_SERVICES) {
     for (const path of ['/health/live', '/health/ready'])
@@ -155,6 +179,7 @@ beforeAll(async () => {
     people.operator(),
   ]);
   badToken = (await invalidTokens(system, owner.token))['with a tampered payload (roles: operator)'];
+  await people.fund(owner, '1000.00');
   const created = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '10.00' });
   expect(created.status).toBe(202);
   paymentId = created.body.id;

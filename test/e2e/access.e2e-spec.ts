@@ -42,6 +42,7 @@ beforeAll(async () => {
     people.person('Carol Das', ['carol@okbank']),
     people.operator(),
   ]);
+  await people.fund(alice, '1000.00');
   const created = await payOnceKnown(system, alice, { payerVpa: 'alice@okbank', payeeVpa: 'bob@okbank', amount: '125.50' });
   expect(created.status).toBe(202);
   payment = await eventually(async () => {

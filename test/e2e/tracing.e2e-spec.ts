@@ -63,8 +63,14 @@ afterAll(async () => {
   await zipkin?.stop();
 });
 
-/** Someone who has never paid before, with a VPA of their own. */
-const newPayer = (name: string) => people.person(name, [uniqueVpa(name.toLowerCase())]);
+/** Someone funded who has never paid before, with a VPA of their own. */
+const newPayer = (name: string) => funded(people.person(name, [uniqueVpa(name.toLowerCase())]));
+
+async function funded(person: Promise<Person>): Promise<Person> {
+  const someone = await person;
+  await people.fund(someone, '1000.00');
+  return someone;
+}
 
 /** Puts a product in stock and has `payer` pay for one of it; answers the new payment's id. */
 async function initiateWithItems(payer: Person): Promise<string> {
@@ -127,7 +133,7 @@ const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
   spans.filter((s) => s.tags?.[tag] !== undefined && (value === undefined || s.tags[tag] === value));
 
 describe('one trace per payment', () => {
-  it('holds spans of all five services, with the decision and the outcome, correctly parented', async () => {
+  it('holds spans of all six services, with the decision and the outcome, correctly parented', async () => {
     const payment = await payWithItems(await newPayer('Tracy'));
     expect(payment.status).toBe('SUCCEEDED');
     expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -156,7 +162,7 @@ describe('one trace per payment', () => {
   });
 
   it('shows the release when a payment fails after its stock was reserved', async () => {
-    const payment = await payWithItems(await people.person('Mallory', ['mallory@okbank']));
+    const payment = await payWithItems(await funded(people.person('Mallory', ['mallory@okbank'])));
     expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'FRAUD_REJECTED' });
     await traceOf(traceIdOf(payment), (spans) => {
       expect(tagged(spans, 'fraud.decision', 'REJECTED')).not.toHaveLength(0);
@@ -176,6 +182,10 @@ const STEP_OF: Record<string, string> = {
   PaymentFailed: 'failed',
   StockCommitted: 'committed',
   StockReleased: 'released',
+  FundsReserved: 'funds reserved',
+  FundsRejected: 'funds rejected',
+  FundsSettled: 'funds settled',
+  FundsReleased: 'funds released',
   PaymentNotified: 'notified',
   PaymentRecorded: 'recorded',
 };
@@ -209,6 +219,8 @@ describe('the timeline of a payment', () => {
         expect(shown.map((s) => s.step).sort()).toEqual([
           'assessed',
           'committed',
+          'funds reserved',
+          'funds settled',
           'initiated',
           'notified',
           'recorded',
@@ -251,7 +263,7 @@ describe('trace ids outside the viewer', () => {
 
 describe('who made a request, and nothing that identifies them', () => {
   it('the request’s span carries the user id; no span and no log line holds their phone, name, password or token', async () => {
-    const payer = await people.person('Ishaan Venkataraman', [uniqueVpa('ishaan')]);
+    const payer = await funded(people.person('Ishaan Venkataraman', [uniqueVpa('ishaan')]));
     const payment = await payWithItems(payer);
     const spans = await traceOf(traceIdOf(payment), (spans) => {
       expect(tagged(spans, 'enduser.id', payer.id).map((s) => s.localEndpoint.serviceName)).toContain('payments');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@app/platform';
-import { Deregistration, VpaFact } from './track-vpa-holders/vpa-facts';
+import { Deregistration, VpaFact } from '@app/contracts';
 
 /**
  * The vpa_holders table: who holds which VPA, as this service has learnt it from the users

@@ -5,3 +5,4 @@ export * from './topics';
 export * from './vpa';
 export * from './dead-letter';
 export * from './headers';
+export * from './vpa-facts';

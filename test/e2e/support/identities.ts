@@ -32,6 +32,18 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
 }
 
+/** An account as GET /v1/ledger/accounts/:vpa shows it (money.md). */
+export interface Account {
+  vpa: string;
+  currency: string;
+  balance: string;
+  held: string;
+  available: string;
+  status: 'OPEN' | 'CLOSED';
+  dailyLimit: string;
+  spentToday: string;
+}
+
 export interface AccessToken {
   accessToken: string;
   tokenType: string;
@@ -99,11 +111,38 @@ export class Identities {
     return answer.body.accessToken;
   }
 
-  /** POST /v1/users/me/vpas (expects 201). */
+  /**
+   * POST /v1/users/me/vpas (expects 201), then waits until the ledger has opened the VPA's account
+   * (it learns of the link from the users service's events): until then a payment from or to it
+   * would fail ACCOUNT_CLOSED.
+   */
   async link(person: Person, vpa: string): Promise<void> {
     const answer = await call('POST', this.url('/v1/users/me/vpas'), { token: person.token, body: { vpa } });
     if (answer.status !== 201) throw new Error(`linking ${vpa} to ${person.name}: ${outcomeOf(answer)} ${JSON.stringify(answer.body)}`);
     person.vpas.push(vpa.toLowerCase());
+    await this.account(person, vpa);
+  }
+
+  /** GET /v1/ledger/accounts/:vpa as its holder, once the ledger has the account open. */
+  account(person: Person, vpa = person.vpas[0]): Promise<Account> {
+    const url = `${this.system.urls.ledger}/v1/ledger/accounts/${encodeURIComponent(vpa)}`;
+    return eventually(async () => {
+      const answer = await call('GET', url, { token: person.token });
+      if (answer.status !== 200 || (answer.body as Account).status !== 'OPEN')
+        throw new Error(`the ledger has no open account ${vpa} yet: ${outcomeOf(answer)}`);
+      return answer.body as Account;
+    }, 30000);
+  }
+
+  /**
+   * The bank credits `amount` (rupees, a decimal string) to the person's account: an operator's
+   * deposit (POST /v1/ledger/accounts/:vpa/deposits, expects 201) with a reference of its own.
+   */
+  async fund(person: Person, amount: string, vpa = person.vpas[0]): Promise<void> {
+    const { token } = await this.operator();
+    const url = `${this.system.urls.ledger}/v1/ledger/accounts/${encodeURIComponent(vpa)}/deposits`;
+    const answer = await call('POST', url, { token, body: { amount, reference: `fund-${randomBytes(8).toString('hex')}` } });
+    if (answer.status !== 201) throw new Error(`depositing ${amount} to ${vpa}: ${outcomeOf(answer)} ${JSON.stringify(answer.body)}`);
   }
 
   /** The system's operator (one per Identities), registered with the first operator phone on first use. */

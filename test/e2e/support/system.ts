@@ -6,8 +6,8 @@ import { exportJWK, generateKeyPair, JWK } from 'jose';
 import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/free-port';
 
-/** The services of the payment flow (payments.md); each of them verifies the users service's tokens. */
-export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics'] as const;
+/** The services of the payment flow (payments.md, money.md); each of them verifies the users service's tokens. */
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 /** Every service the system runs: the users service (access.md) and the payment flow. */
 export const ALL_SERVICES = ['users', ...SERVICES] as const;
@@ -30,6 +30,8 @@ export interface RunningSystem {
   stopService(service: AnyService): Promise<void>;
   /** Starts a stopped service again, on the same port and environment, and waits until it is ready. */
   startService(service: AnyService): Promise<void>;
+  /** Starts one more instance of a service (same environment and consumer group, a port of its own); waits until it is ready. */
+  addInstance(service: AnyService): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,8 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
   const auth = { issuer: urls.users, audience: 'upi-payments', privateJwk };
   const shared = { ...env, ...systemEnv(auth.issuer, auth.audience) };
 
-  const spawnService = (service: AnyService) => {
+  const extras: ChildProcess[] = [];
+  const spawnService = (service: AnyService, port = ports[service], logName: string = service) => {
     const main = join(ROOT, 'dist/apps', service, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
     const child = spawn(process.execPath, [main], {
@@ -89,34 +92,34 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
       env: {
         ...shared,
         ...(service === 'users' ? usersEnv(privateJwk) : {}),
-        [`${service.toUpperCase()}_PORT`]: String(ports[service]),
+        [`${service.toUpperCase()}_PORT`]: String(port),
         HOST: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const log = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' });
+    const log = createWriteStream(join(logDir, `${logName}.log`), { flags: 'a' });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
-    children.set(service, child);
+    return child;
   };
 
-  const waitReady = (services: readonly AnyService[]) =>
+  const waitUntilReady = (instances: Array<{ name: string; child: ChildProcess; url: string }>) =>
     eventually(
       async () => {
-        for (const service of services) {
-          const child = children.get(service)!;
-          if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; see ${logDir}/${service}.log`);
-          const response = await fetch(`${urls[service]}/health/ready`).catch(() => undefined);
-          if (response?.status !== 200) throw new Error(`${service} is not ready yet; see ${logDir}/${service}.log`);
+        for (const { name, child, url } of instances) {
+          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logDir}/${name}.log`);
+          const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+          if (response?.status !== 200) throw new Error(`${name} is not ready yet; see ${logDir}/${name}.log`);
         }
       },
       90000,
       250,
     );
+  const waitReady = (services: readonly AnyService[]) =>
+    waitUntilReady(services.map((service) => ({ name: service, child: children.get(service)!, url: urls[service] })));
 
-  const stopService = (service: AnyService) =>
+  const stopChild = (child: ChildProcess | undefined) =>
     new Promise<void>((done) => {
-      const child = children.get(service);
       if (!child || child.exitCode !== null || child.signalCode !== null) return done();
       const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
       child.once('exit', () => {
@@ -126,12 +129,14 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
       child.kill('SIGTERM');
     });
 
+  const stopService = (service: AnyService) => stopChild(children.get(service));
+
   const stop = async () => {
-    await Promise.all(ALL_SERVICES.map(stopService));
+    await Promise.all([...ALL_SERVICES.map(stopService), ...extras.map(stopChild)]);
   };
 
   try {
-    for (const service of ALL_SERVICES) spawnService(service);
+    for (const service of ALL_SERVICES) children.set(service, spawnService(service));
     await waitReady(ALL_SERVICES);
   } catch (error) {
     await stop();
@@ -143,8 +148,17 @@ export async function startSystem(env: NodeJS.ProcessEnv): Promise<RunningSystem
     auth,
     stopService,
     startService: async (service) => {
-      spawnService(service);
+      children.set(service, spawnService(service));
       await waitReady([service]);
+    },
+    addInstance: async (service) => {
+      const port = await freePort();
+      const name = `${service}-${extras.length + 2}`;
+      const child = spawnService(service, port, name);
+      extras.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntilReady([{ name, child, url }]);
+      return url;
     },
     stop,
   };

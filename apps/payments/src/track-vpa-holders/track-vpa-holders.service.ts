@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { deregistrationsOf, factsOf, latestPerVpa, VpaEvent } from '@app/contracts';
 import { VpaHoldersRepository } from '../vpa-holders.repository';
-import { deregistrationsOf, factsOf, latestPerVpa, VpaEvent } from './vpa-facts';
 
 @Injectable()
 export class TrackVpaHoldersService {

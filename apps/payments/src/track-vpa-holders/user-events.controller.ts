@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { VpaEvent } from '@app/contracts';
 import { TrackVpaHoldersService } from './track-vpa-holders.service';
-import { VpaEvent } from './vpa-facts';
 
 /** The users service's facts about VPAs: who may pay from which, and who can be paid. */
 @Controller()

@@ -1,4 +1,4 @@
-import { createEvent } from '@app/contracts';
+import { createEvent } from './envelope';
 import { deregistrationsOf, factsOf, latestPerVpa, supersedes, VpaFact } from './vpa-facts';
 
 const A = '0b9d5c1e-0000-4000-8000-00000000000a';

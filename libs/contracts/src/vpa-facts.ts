@@ -1,6 +1,6 @@
-import { DomainEvent } from '@app/contracts';
+import { DomainEvent } from './envelope';
 
-/** The users service's events this service learns VPA holders from. */
+/** The users service's events that say who holds which VPA (payments' holders, the ledger's accounts). */
 export type VpaEventType = 'VpaLinked' | 'VpaUnlinked' | 'UserDeregistered';
 export type VpaEvent = { [T in VpaEventType]: DomainEvent<T> }[VpaEventType];
 
@@ -46,7 +46,7 @@ export function deregistrationsOf(events: VpaEvent[]): Deregistration[] {
  * time wins. At the same millisecond, the users service can only have done one user's link then
  * unlink (the unlink wins), or one user's unlink then another's link (the link wins: a VPA is held
  * by one user at a time, so an unlink cannot follow another user's link). Anything else at the same
- * time is the same fact again. `VpaHoldersRepository.record` applies the same rule in SQL.
+ * time is the same fact again. Payments' `VpaHoldersRepository.record` and the ledger's accounts apply the same rule in SQL.
  */
 export function supersedes(next: VpaFact, current: VpaFact): boolean {
   if (next.at !== current.at) return next.at > current.at;
