@@ -122,6 +122,8 @@ export interface BankFigures {
   payments: number;
   /** Accounts whose balance is not what the test deposited plus and minus the succeeded payments. */
   accountsOff: number;
+  /** The ledger's holds by status (POSTED, VOIDED, REJECTED, PENDING). */
+  holds: Record<string, number>;
 }
 
 /**
@@ -239,6 +241,7 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     agreeing,
     payments: payments.length,
     accountsOff,
+    holds: [...holds.values()].reduce<Record<string, number>>((n, h) => ({ ...n, [h.status]: (n[h.status] ?? 0) + 1 }), {}),
   };
   return { problems, figures };
 }
@@ -247,6 +250,7 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
 export function bankLine(f: BankFigures): string {
   return (
     `bank: conserved ${f.conserved} | balances ${f.totalBalance} = deposited ${f.deposited} − withdrawn 0.00 | held ${f.totalHeld} | ` +
-    `negative ${f.negative} | orphan holds ${f.orphanHolds} | agreeing with the ledger ${f.agreeing}/${f.payments} | accounts off ${f.accountsOff}`
+    `negative ${f.negative} | orphan holds ${f.orphanHolds} | agreeing with the ledger ${f.agreeing}/${f.payments} | accounts off ${f.accountsOff} | ` +
+    `holds ${['POSTED', 'VOIDED', 'REJECTED', 'PENDING'].map((status) => `${status.toLowerCase()} ${f.holds[status] ?? 0}`).join(', ')}`
   );
 }

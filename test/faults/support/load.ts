@@ -221,8 +221,8 @@ export class LoadStream {
 
   /**
    * Sends the request until it gets an answer that is not worth retrying: a 202, or a client
-   * error other than 409 (the key is in use by an attempt still running). Network errors, 5xx and
-   * 409 are retried with the same Idempotency-Key, with jittered backoff, for `retryForMs`.
+   * error other than 409 (the key is in use by an attempt still running) and 408 (the request was
+   * not read in time). Network errors, 5xx, 408 and 409 are retried with the same Idempotency-Key, with jittered backoff, for `retryForMs`.
    */
   private async send(request: PaymentRequest): Promise<void> {
     const deadline = Date.now() + (this.options.retryForMs ?? 150000);
@@ -232,7 +232,8 @@ export class LoadStream {
           request.attempts += 1;
           const answer = await postPayment(this.options.target(), request);
           const { status, body } = answer;
-          if (status === 'network' || status >= 500 || status === 409) {
+          // 408: the server gave up reading the request (a starved client on a busy machine): nothing was made.
+          if (status === 'network' || status >= 500 || status === 409 || status === 408) {
             request.retriedOn.push(status);
             throw new Error(`answered ${status}`);
           }

@@ -47,12 +47,19 @@ export async function outage(system: FaultSystem, stream: LoadStream, work: () =
  * payments and the ledger (an outcome, waited for) and funded by an operator deposit each.
  */
 export async function prepareStream(system: FaultSystem, sent: SentPayments, name: string, count: number) {
+  const started = Date.now();
   await system.identities.ensurePayees(PAYEES);
   const skus = await seedProducts(system.url('inventory'), sent, name, await system.identities.operator());
   const payers = await system.identities.payers(name, count);
+  const signedUp = Date.now();
   await untilUsersAreKnown(system);
   await untilAccountsOpen(system, PAYEES);
+  const known = Date.now();
   await fundPayers(system, sent, payers);
+  const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+  console.log(
+    `[faults] ${name.padEnd(24)} ${payers.size} payers signed up in ${s(started, signedUp)}, known to payments and the ledger in ${s(signedUp, known)}, funded in ${s(known, Date.now())}`,
+  );
   return { skus, payers };
 }
 
