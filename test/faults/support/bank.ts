@@ -1,4 +1,5 @@
 import { formatPaise } from '@app/contracts';
+import type { Reconciliation } from '../../e2e/support/ledger';
 import { eventually } from '../../support/eventually';
 import { PayerPool } from './identities';
 import { SentPayments } from './load';
@@ -88,16 +89,6 @@ async function deposit(system: FaultSystem, sent: SentPayments, vpa: string, pai
   );
   if (answer.status !== 201 && answer.status !== 200) throw new Error(`deposit into ${vpa}: ${answer.status} ${answer.text.slice(0, 300)}`);
   sent.deposits.set(vpa, paise);
-}
-
-interface Reconciliation {
-  conserved: boolean;
-  totalBalance: string;
-  totalDeposits: string;
-  totalWithdrawals: string;
-  totalHeld: string;
-  negativeAccounts: string[];
-  orphanHolds: string[];
 }
 
 /** What the bank check needs of a payment (payments' own row). */
