@@ -1,5 +1,5 @@
 import { sleep } from './support/broker';
-import { Ledger } from './support/load';
+import { SentPayments } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -16,7 +16,7 @@ jest.setTimeout(SCENARIO_TIMEOUT_MS);
 const outageSeconds = Number(process.env.FAULTS_BROKER_OUTAGE_S ?? 10);
 
 let system: FaultSystem;
-const ledger = new Ledger();
+const sent = new SentPayments();
 
 beforeAll(async () => {
   system = await FaultSystem.start('faults_broker_kill', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', PAYMENT_TIMEOUT_S: '300' });
@@ -29,7 +29,7 @@ afterAll(async () => {
 describe(`kill -9 of the Kafka broker, restarted after ${outageSeconds} s`, () => {
   it('every service recovers by itself; every payment final once, every effect once', async () => {
     let explained = 0;
-    await runScenario(system, ledger, 'kill9-broker', {
+    await runScenario(system, sent, 'kill9-broker', {
       durationMs: 20000,
       fault: async (stream) => {
         await stream.whenSent(100);

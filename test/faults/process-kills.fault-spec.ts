@@ -1,8 +1,9 @@
 import { eventually } from '../support/eventually';
+import { fundPayers } from './support/bank';
 import { sleep } from './support/broker';
 import { PayerPool } from './support/identities';
-import { untilPaymentsKnowsUsers } from './support/invariants';
-import { Ledger, LoadStream, paymentIdOf, postPayment } from './support/load';
+import { untilUsersAreKnown } from './support/invariants';
+import { SentPayments, LoadStream, paymentIdOf, postPayment } from './support/load';
 import { outage, runScenario, SCENARIO_TIMEOUT_MS } from './support/scenario';
 import { FaultSystem, SERVICES } from './support/system';
 
@@ -11,7 +12,8 @@ import { FaultSystem, SERVICES } from './support/system';
  * invariants checked after each:
  * - kill -9 of each consumer service, then a restart: what it had consumed but not committed is
  *   redelivered and deduplicated; what it had written to its outbox but not published goes out
- *   after the restart;
+ *   after the restart; for the ledger, a hold placed or posted before the kill is not placed or
+ *   posted twice (the bank invariant, checked after every scenario, says so);
  * - kill -9 of the users service while people sign up and link VPAs: the tokens it issued stay
  *   valid (its key outlives it), retried sign-ups and links land once, and every VPA linked across
  *   the outage reaches payments (payments from them are accepted);
@@ -19,8 +21,10 @@ import { FaultSystem, SERVICES } from './support/system';
  *   consumer group and publishes its outbox before it exits;
  * - kill -9 of the payments service with requests in flight: clients retry with their
  *   idempotency keys and end with exactly one payment each;
- * - two instances of inventory and of fraud, one of each killed: the survivors take over the
- *   partitions.
+ * - two instances of inventory, of fraud and of the ledger, one of each killed: the survivors take
+ *   over the partitions.
+ * Every payer is funded at the ledger first (one in 25 with less than its payment, which must fail
+ * INSUFFICIENT_FUNDS), and every check includes the bank's: the money adds up (see support/bank.ts).
  * PAYMENT_TIMEOUT_S is 120 s, far longer than each fault (a restart takes seconds; a killed
  * instance's partitions move within the 30 s session timeout), so none explains an expiry; a test of
  * the check itself shows that it fails a system whose fraud does not answer in time.
@@ -28,7 +32,7 @@ import { FaultSystem, SERVICES } from './support/system';
 jest.setTimeout(SCENARIO_TIMEOUT_MS);
 
 let system: FaultSystem;
-const ledger = new Ledger();
+const sent = new SentPayments();
 
 beforeAll(async () => {
   system = await FaultSystem.start('faults_process_kills', { FRAUD_BLOCKED_VPAS: 'mallory@okbank', PAYMENT_TIMEOUT_S: '120' });
@@ -38,10 +42,10 @@ afterAll(async () => {
   await system?.stop();
 });
 
-describe.each(['fraud', 'inventory', 'notifications', 'analytics'] as const)('kill -9 of %s mid-stream', (service) => {
+describe.each(['fraud', 'inventory', 'notifications', 'analytics', 'ledger'] as const)('kill -9 of %s mid-stream', (service) => {
   it('then restarted: every payment final once, every effect once', async () => {
     let explained = 0;
-    await runScenario(system, ledger, `kill9-${service}`, {
+    await runScenario(system, sent, `kill9-${service}`, {
       fault: async (stream) => {
         await stream.whenSent(75);
         explained = await outage(system, stream, async () => {
@@ -64,7 +68,7 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
     const retriedBefore = system.identities.retried;
     let signUps: Promise<PayerPool> | undefined;
     let explained = 0;
-    await runScenario(system, ledger, scenario, {
+    await runScenario(system, sent, scenario, {
       fault: async (stream) => {
         await stream.whenSent(75);
         // Ten people signing up and linking five VPAs each, two at a time: some requests are in
@@ -81,12 +85,13 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
         // The VPAs linked across the outage, with tokens of the restarted service: once payments
         // knows them, fifty more payments, checked with the rest.
         const payers = await signUps!;
-        await untilPaymentsKnowsUsers(system);
+        await untilUsersAreKnown(system);
+        await fundPayers(system, sent, payers);
         await new LoadStream({
           scenario,
           target: () => system.url('payments'),
           skus,
-          ledger,
+          sent,
           payers,
           count: 50,
           firstSeq: stream.sent,
@@ -112,14 +117,14 @@ describe('kill -9 of users mid-stream, with people signing up meanwhile', () => 
 describe('a rolling restart: each service stopped with SIGTERM and started again, one after another', () => {
   it('loses nothing: each stops gracefully, every payment final once, every effect once', async () => {
     let explained = 0;
-    await runScenario(system, ledger, 'rolling-restart', {
+    await runScenario(system, sent, 'rolling-restart', {
       durationMs: 30000,
       rate: 20,
       fault: async (stream) => {
         await stream.whenSent(40);
         // One outage from the first stop to the last start: a payment may wait on several services in turn.
         explained = await outage(system, stream, async () => {
-          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'users', 'payments'] as const) {
+          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'ledger', 'users', 'payments'] as const) {
             const exit = await system.kill(service, 'SIGTERM');
             expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
               service,
@@ -140,7 +145,7 @@ describe('kill -9 of payments with requests in flight', () => {
   it('clients retrying with their idempotency keys end with exactly one payment each', async () => {
     const scenario = 'kill9-payments';
     let explained = 0;
-    await runScenario(system, ledger, scenario, {
+    await runScenario(system, sent, scenario, {
       extraPayments: 40,
       fault: async (stream) => {
         await stream.whenSent(75);
@@ -157,7 +162,7 @@ describe('kill -9 of payments with requests in flight', () => {
 
     // The documented behaviour, for every request of the scenario (retried or not): the same key with
     // the same body answers the same 202 and the same payment, and creates nothing.
-    const requests = ledger.requests.filter((r) => r.scenario === scenario);
+    const requests = sent.requests.filter((r) => r.scenario === scenario);
     expect(requests.filter((r) => r.attempts > 1).length).toBeGreaterThan(0); // the kill did hit requests
     const answers = await inBatches(requests, 10, (r) => postPayment(system.url('payments'), r));
     const differing = requests
@@ -169,7 +174,7 @@ describe('kill -9 of payments with requests in flight', () => {
       .filter((a) => a.again !== a.first);
     expect(differing).toEqual([]);
     const [{ n }] = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments.payments')).rows;
-    expect(n).toBe(ledger.requests.length);
+    expect(n).toBe(sent.requests.length);
   });
 });
 
@@ -183,7 +188,7 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
     await system.start('payments', { env: { PAYMENT_TIMEOUT_S: '2', EXPIRY_SWEEP_MS: '200' } });
     for (const instance of [0, 1]) if (system.isRunning('fraud', instance)) await system.kill('fraud', 'SIGTERM', instance);
     try {
-      const check = runScenario(system, ledger, scenario, {
+      const check = runScenario(system, sent, scenario, {
         rate: 25,
         durationMs: 400, // ten plain payments
         fault: async (stream) => {
@@ -217,26 +222,29 @@ describe('the check itself: fraud stopped for longer than PAYMENT_TIMEOUT_S', ()
   });
 });
 
-describe('two instances of inventory and of fraud, one of each killed with kill -9', () => {
-  it('the survivors take over the partitions: nothing lost, nothing doubled', async () => {
-    await system.start('inventory', { instance: 1 });
-    await system.start('fraud', { instance: 1 });
+describe('two instances of inventory, of fraud and of the ledger, one of each killed with kill -9', () => {
+  it('the survivors take over the partitions: nothing lost, nothing doubled, the money adds up', async () => {
+    await Promise.all((['inventory', 'fraud', 'ledger'] as const).map((service) => system.start(service, { instance: 1 })));
     const members = async (service: string) =>
       (await system.admin.describeGroups([`${system.env.KAFKA_TOPIC_PREFIX}${service}`])).groups[0].members.length;
     expect(await members('inventory')).toBe(2);
     expect(await members('fraud')).toBe(2);
+    expect(await members('ledger')).toBe(2);
 
-    await runScenario(system, ledger, 'kill9-one-of-two', {
+    await runScenario(system, sent, 'kill9-one-of-two', {
       fault: async (stream) => {
         await stream.whenSent(75);
         expect((await system.kill('inventory', 'SIGKILL', 0)).signal).toBe('SIGKILL');
         expect((await system.kill('fraud', 'SIGKILL', 1)).signal).toBe('SIGKILL');
+        // Instance 1: the suite's deposits and reconciliation go to instance 0.
+        expect((await system.kill('ledger', 'SIGKILL', 1)).signal).toBe('SIGKILL');
       },
       // The survivors take the partitions over within the 30 s session timeout, far below PAYMENT_TIMEOUT_S.
       expiries: 0,
     });
     expect(await members('inventory')).toBe(1);
     expect(await members('fraud')).toBe(1);
+    expect(await members('ledger')).toBe(1);
   });
 });
 

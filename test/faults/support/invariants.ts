@@ -1,22 +1,31 @@
 import { deadLetterTopic, PaymentTopics, Topics } from '@app/contracts';
 import { Summary } from '../../e2e/support/api';
+import { BankFigures, bankLine, checkBank } from './bank';
 import { sleep } from './broker';
-import { Ledger, PaymentRequest } from './load';
+import { SentPayments, PaymentRequest } from './load';
 import { FaultSystem, SERVICES, ServiceName } from './system';
 
 /**
  * The topics each service's consumer group reads (its @EventPattern handlers). Every group reads
  * the users service's events: libs/auth keeps the de-registered users of each service from them
- * (users' own group included); payments also keeps who holds which VPA. Users also reads every
- * service's operator actions, for its audit trail.
+ * (users' own group included); payments also keeps who holds which VPA, and the ledger opens and
+ * closes accounts from them. Users also reads every service's operator actions, for its audit trail.
  */
 export const CONSUMES: Record<ServiceName, string[]> = {
-  payments: [Topics.FraudEvents, Topics.InventoryEvents, Topics.NotificationEvents, Topics.AnalyticsEvents, Topics.UserEvents],
+  payments: [
+    Topics.FraudEvents,
+    Topics.InventoryEvents,
+    Topics.NotificationEvents,
+    Topics.AnalyticsEvents,
+    Topics.LedgerEvents,
+    Topics.UserEvents,
+  ],
   fraud: [Topics.PaymentEvents, Topics.UserEvents],
   notifications: [Topics.PaymentEvents, Topics.UserEvents],
   inventory: [Topics.PaymentEvents, Topics.UserEvents],
   analytics: [...PaymentTopics, Topics.UserEvents],
   users: [Topics.UserEvents, Topics.OperatorActions],
+  ledger: [Topics.PaymentEvents, Topics.UserEvents],
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;
@@ -43,21 +52,26 @@ export async function messageCount(system: FaultSystem, name: string): Promise<n
 }
 
 /**
- * Resolves once payments has applied every event the users service has made so far: users' outbox
- * is empty (all of it on the topic), then payments' group has committed all of the topic. Users
- * registered and VPAs linked before the call are then known to payments (bounded).
+ * Resolves once payments and the ledger have applied every event the users service has made so far:
+ * users' outbox is empty (all of it on the topic), then each one's group has committed all of the
+ * topic. Users registered and VPAs linked before the call are then known to payments, and have
+ * accounts at the ledger (bounded).
  */
-export async function untilPaymentsKnowsUsers(system: FaultSystem, timeoutMs = 120_000): Promise<void> {
+export async function untilUsersAreKnown(system: FaultSystem, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await (async () => {
       const outbox = (await system.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users.outbox')).rows[0].n;
       if (outbox > 0) return `${outbox} events still in users' outbox`;
-      const lag = await consumerLag(system, `${system.env.KAFKA_TOPIC_PREFIX}payments`, [topic(system, Topics.UserEvents)]);
-      return lag > 0 ? `payments has ${lag} user events to apply` : '';
+      for (const service of ['payments', 'ledger'] as const) {
+        const lag = await consumerLag(system, `${system.env.KAFKA_TOPIC_PREFIX}${service}`, [topic(system, Topics.UserEvents)]);
+        if (lag > 0) return `${service} has ${lag} user events to apply`;
+      }
+      return '';
     })().catch((error: Error) => error.message);
     if (state === '') return;
-    if (Date.now() > deadline) throw new Error(`payments did not learn the users in ${timeoutMs} ms: ${state}\n${system.tails()}`);
+    if (Date.now() > deadline)
+      throw new Error(`payments and the ledger did not learn the users in ${timeoutMs} ms: ${state}\n${system.tails()}`);
     await sleep(200);
   }
 }
@@ -97,11 +111,11 @@ const isDrained = (s: DrainState) =>
  */
 export async function drain(
   system: FaultSystem,
-  ledger: Ledger,
+  sent: SentPayments,
   { timeoutMs = 240000, extraGroups = [] as Array<[string, string[]]> } = {},
 ): Promise<{ seconds: number; drained: boolean; last: DrainState }> {
   const started = Date.now();
-  const acceptedIds = ledger.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
+  const acceptedIds = sent.requests.filter((r) => r.paymentId).map((r) => r.paymentId!);
   let streak = 0;
   let last: DrainState | undefined;
   while (Date.now() - started < timeoutMs) {
@@ -126,6 +140,7 @@ export interface Figures {
   explainedExpiries: number;
   retried: number;
   drainSeconds: number;
+  bank: BankFigures;
 }
 
 interface PaymentRow {
@@ -134,6 +149,7 @@ interface PaymentRow {
   failure_reason: string | null;
   payer_vpa: string;
   payee_vpa: string;
+  amount_paise: number;
   note: string;
   items: Array<{ sku: string; quantity: number }>;
 }
@@ -152,8 +168,13 @@ export interface CheckOptions {
  * Drains, checks every invariant over everything the system was asked to do so far, prints the
  * scenario's figures (one line) and fails with every violation found and the logs' tails.
  */
-export async function checkInvariants(system: FaultSystem, ledger: Ledger, scenario: string, options: CheckOptions = {}): Promise<Figures> {
-  const drained = await drain(system, ledger, options);
+export async function checkInvariants(
+  system: FaultSystem,
+  sent: SentPayments,
+  scenario: string,
+  options: CheckOptions = {},
+): Promise<Figures> {
+  const drained = await drain(system, sent, options);
   const problems: string[] = [];
   const lostOnes: string[] = [];
   const doubledOnes: string[] = [];
@@ -163,12 +184,14 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
 
   // 1. Every accepted payment is final, exactly once; nothing exists that no client accepted.
   const payments = (
-    await system.db.query<PaymentRow>('SELECT id, status, failure_reason, payer_vpa, payee_vpa, note, items FROM payments.payments')
+    await system.db.query<PaymentRow>(
+      'SELECT id, status, failure_reason, payer_vpa, payee_vpa, amount_paise::int AS amount_paise, note, items FROM payments.payments',
+    )
   ).rows;
   const byId = new Map(payments.map((p) => [p.id, p]));
-  const accepted = ledger.requests.filter((r) => r.paymentId);
+  const accepted = sent.requests.filter((r) => r.paymentId);
   const acceptedIds = new Set(accepted.map((r) => r.paymentId!));
-  for (const request of ledger.requests) {
+  for (const request of sent.requests) {
     if (request.status !== 202) problems.push(`request ${request.body.note} ended ${request.status ?? ''} ${request.error ?? ''}`);
   }
   if (acceptedIds.size !== accepted.length) problems.push(`${accepted.length - acceptedIds.size} accepted ids were given to two requests`);
@@ -178,7 +201,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
       lose(`lost: ${request.body.note} ${request.paymentId} is ${payment?.status ?? 'missing'}`);
     } else if (!outcomeMatches(request, payment)) {
       problems.push(
-        `${request.body.note} ${payment.id} expected ${request.expected}, is ${payment.status} ${payment.failure_reason ?? ''}`,
+        `${request.body.note} ${payment.id} expected ${request.underfunded ? 'INSUFFICIENT_FUNDS (underfunded) or ' : ''}${request.expected}, is ${payment.status} ${payment.failure_reason ?? ''}`,
       );
     }
   }
@@ -190,7 +213,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   for (const p of payments.filter((x) => !acceptedIds.has(x.id))) problems.push(`a payment no client accepted: ${p.note} ${p.id}`);
   // EXPIRED is a correct end for one payment (the deadline is part of the contract), but only as
   // often as the scenario's fault explains: this scenario's payments, since earlier ones were final at their check.
-  const mine = ledger.requests.filter((r) => r.scenario === scenario);
+  const mine = sent.requests.filter((r) => r.scenario === scenario);
   const statusOf = (r: PaymentRequest) => (r.paymentId ? byId.get(r.paymentId) : undefined);
   const expired = mine.filter((r) => statusOf(r)?.failure_reason === 'EXPIRED');
   const explainedExpiries = options.explainedExpiries ?? 0;
@@ -234,7 +257,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
       await system.db.query<{ sku: string; stock: number; reserved: number }>('SELECT sku, stock, reserved FROM inventory.products')
     ).rows.map((r) => [r.sku, r]),
   );
-  for (const [sku, initial] of ledger.products) {
+  for (const [sku, initial] of sent.products) {
     const product = products.get(sku);
     const expected = initial - (committed.get(sku) ?? 0);
     if (!product || product.stock !== expected || product.reserved !== 0) {
@@ -292,16 +315,20 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
   let deadLettered = 0;
   let expectedDeadLetters = 0;
   for (const service of SERVICES) {
-    const expected = CONSUMES[service].reduce((sum, t) => sum + (ledger.poison.get(t) ?? 0), 0);
+    const expected = CONSUMES[service].reduce((sum, t) => sum + (sent.poison.get(t) ?? 0), 0);
     const actual = await messageCount(system, topic(system, deadLetterTopic(service)));
     deadLettered += actual;
     expectedDeadLetters += expected;
     if (actual !== expected) problems.push(`${service}'s dead-letter topic holds ${actual} messages, ${expected} were injected for it`);
   }
 
+  // 6. The bank: money conserved, never negative, holds adding up, every payment agreeing with the ledger.
+  const bank = await checkBank(system, sent, payments);
+  problems.push(...bank.problems);
+
   // Only what is new is this scenario's: an earlier scenario's violations were reported with it.
-  const fresh = problems.filter((text) => !ledger.reported.has(text));
-  problems.forEach((text) => ledger.reported.add(text));
+  const fresh = problems.filter((text) => !sent.reported.has(text));
+  problems.forEach((text) => sent.reported.add(text));
   const figures: Figures = {
     sent: mine.length,
     accepted: mine.filter((r) => r.paymentId).length,
@@ -314,6 +341,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
     explainedExpiries,
     retried: mine.filter((r) => r.attempts > 1).length,
     drainSeconds: Number(drained.seconds.toFixed(1)),
+    bank: bank.figures,
   };
   console.log(
     `[faults] ${scenario.padEnd(24)} sent ${figures.sent} | accepted ${figures.accepted} | final ${figures.final} | ` +
@@ -321,6 +349,7 @@ export async function checkInvariants(system: FaultSystem, ledger: Ledger, scena
       `expired ${figures.expired} (≤ ${figures.explainedExpiries}) | retried ${figures.retried}${retryCauses(mine)} | drain ${figures.drainSeconds} s | ` +
       `payments in total ${payments.length} | new violations ${fresh.length}`,
   );
+  console.log(`[faults] ${scenario.padEnd(24)} ${bankLine(bank.figures)}`);
   if (fresh.length) {
     system.failed = true;
     throw new Error(`${scenario}: ${fresh.length} invariant violation(s):\n  ${fresh.slice(0, 60).join('\n  ')}\n\n${system.tails()}`);
@@ -335,9 +364,22 @@ function retryCauses(requests: PaymentRequest[]): string {
   return causes.size ? ` (${[...causes].map(([cause, n]) => `${cause} ${n}`).join(', ')})` : '';
 }
 
-/** Whether a payment ended as its content calls for; EXPIRED is counted against the scenario's bound instead. */
+/**
+ * Whether a payment ended as its content and its payer's funds call for; EXPIRED is counted against
+ * the scenario's bound instead. An underfunded payer's payment fails: INSUFFICIENT_FUNDS, or the
+ * failure its content calls for if that outcome came first.
+ */
 function outcomeMatches(request: PaymentRequest, p: PaymentRow): boolean {
   if (p.failure_reason === 'EXPIRED') return true;
+  if (request.underfunded) {
+    return (
+      p.failure_reason === 'INSUFFICIENT_FUNDS' || (p.status === 'FAILED' && request.expected !== 'SUCCEEDED' && contentMatches(request, p))
+    );
+  }
+  return contentMatches(request, p);
+}
+
+function contentMatches(request: PaymentRequest, p: PaymentRow): boolean {
   switch (request.expected) {
     case 'SUCCEEDED':
       return p.status === 'SUCCEEDED';

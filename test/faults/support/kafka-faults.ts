@@ -3,7 +3,7 @@ import { Consumer, IHeaders, Producer } from 'kafkajs';
 import { AnyDomainEvent, AnyPaymentEvent, createEvent, EventCatalog, Topics } from '@app/contracts';
 import { eventually } from '../../support/eventually';
 import { CONSUMES } from './invariants';
-import { Ledger } from './load';
+import { SentPayments } from './load';
 import { FaultSystem } from './system';
 
 /** Marks the messages the test put on a topic itself, so the republisher never copies them. */
@@ -28,6 +28,8 @@ export class Republisher {
   /** Payments whose outcome (PaymentSucceeded or PaymentFailed) it has read. */
   private readonly outcomes = new Set<string>();
   copies = 0;
+  /** logical topic → events published twice */
+  readonly copiesByTopic = new Map<string, number>();
   private readonly consumer: Consumer;
   private readonly producer: Producer;
 
@@ -54,6 +56,8 @@ export class Republisher {
         const messages = originals.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers, [COPY_HEADER]: 'duplicate' } }));
         await this.producer.send({ topic: batch.topic, acks: -1, messages });
         this.copies += messages.length;
+        const logical = batch.topic.slice(this.system.env.KAFKA_TOPIC_PREFIX!.length);
+        this.copiesByTopic.set(logical, (this.copiesByTopic.get(logical) ?? 0) + messages.length);
         for (const m of originals)
           this.seen.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value, headers: m.headers ?? {} });
         for (const m of originals) if (m.key && isOutcome(m.value)) this.outcomes.add(m.key.toString());
@@ -67,20 +71,25 @@ export class Republisher {
   }
 
   /**
-   * Publishes the events seen so far of `payments` payments once more, newest first, on each topic
-   * in one batch: a batch delivered out of order, across several keys. Returns how many.
+   * Publishes the events seen so far of the last `payments` payments seen on payments.payment-events
+   * once more, newest first, on each topic in one batch: a batch delivered out of order, across
+   * several keys; on payments.payment-events (which fraud, inventory, notifications, analytics and
+   * the ledger read) each payment's outcome comes before its initiation. Returns how many per
+   * logical topic, and the payments.
    */
-  async republishReversed(payments: number): Promise<number> {
-    const ids = [...new Set(this.seen.filter((m) => m.key).map((m) => m.key!))].slice(-payments);
-    let count = 0;
+  async republishReversed(payments: number): Promise<{ byTopic: Map<string, number>; paymentIds: string[] }> {
+    const paymentTopic = `${this.system.env.KAFKA_TOPIC_PREFIX}${Topics.PaymentEvents}`;
+    const keyed = this.seen.filter((m) => m.topic === paymentTopic && m.key);
+    const ids = [...new Set(keyed.map((m) => m.key!))].slice(-payments);
+    const byTopic = new Map<string, number>();
     for (const topic of this.topics) {
       const batch = this.seen.filter((m) => m.topic === topic && m.key && ids.includes(m.key)).reverse();
       if (batch.length === 0) continue;
       const messages = batch.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers, [COPY_HEADER]: 'reversed' } }));
       await this.producer.send({ topic, acks: -1, messages });
-      count += messages.length;
+      byTopic.set(topic.slice(this.system.env.KAFKA_TOPIC_PREFIX!.length), messages.length);
     }
-    return count;
+    return { byTopic, paymentIds: ids };
   }
 
   async stop(): Promise<void> {
@@ -144,10 +153,10 @@ function validEventOf(topic: string, subjectId: string): AnyDomainEvent {
 /**
  * Four kinds of poison on each event topic that a service consumes: not JSON, not an event
  * envelope, an unknown event type, an unknown schema version of a known type. Every consumer of the
- * topic must dead-letter each of them and go on. Recorded in the ledger; returns the values put on
+ * topic must dead-letter each of them and go on. Recorded in `sent`; returns the values put on
  * each logical topic.
  */
-export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise<Map<string, string[]>> {
+export async function injectPoison(system: FaultSystem, sent: SentPayments): Promise<Map<string, string[]>> {
   const injected = new Map<string, string[]>();
   const messages: Array<{ topic: string; key: string; value: string }> = [];
   for (const topic of new Set(Object.values(CONSUMES).flat())) {
@@ -160,7 +169,7 @@ export async function injectPoison(system: FaultSystem, ledger: Ledger): Promise
       JSON.stringify({ ...valid, eventId: randomUUID(), schemaVersion: 99 }),
     ];
     injected.set(topic, values);
-    ledger.poison.set(topic, (ledger.poison.get(topic) ?? 0) + values.length);
+    sent.poison.set(topic, (sent.poison.get(topic) ?? 0) + values.length);
     messages.push(...values.map((value) => ({ topic, key: subjectId, value })));
   }
   await sendRaw(system, messages);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseRupees } from '@app/contracts';
 import { retrying } from '@app/platform';
 import { sleep } from './broker';
 import { PayerPool } from './identities';
@@ -23,6 +24,11 @@ export interface PaymentRequest {
   token: string;
   body: PaymentBody;
   expected: Expected;
+  /**
+   * The payer was funded with less than the amount (on purpose, see `fundPayers`): the payment must
+   * fail, INSUFFICIENT_FUNDS or the reason its content calls for (whichever outcome came first).
+   */
+  underfunded: boolean;
   attempts: number;
   /** Status codes (or 'network') of the attempts that were retried. */
   retriedOn: Array<number | 'network'>;
@@ -31,11 +37,17 @@ export interface PaymentRequest {
   error?: string;
 }
 
-/** Everything a system was asked to do, across its scenarios: what the invariants are checked against. */
-export class Ledger {
+/**
+ * Everything the test asked a system to do, across its scenarios (the payments it sent, the stock it
+ * set, the poison it injected): what the invariants are checked against. Not the ledger service: the
+ * test's own record of what it sent.
+ */
+export class SentPayments {
   readonly requests: PaymentRequest[] = [];
   /** sku → stock it was given */
   readonly products = new Map<string, number>();
+  /** VPA → paise the operator deposited into its account at the ledger (one deposit each, by reference) */
+  readonly deposits = new Map<string, number>();
   /** logical topic → poison messages put on it */
   readonly poison = new Map<string, number>();
   /** Violations reported by an earlier check: a later scenario reports only what is new. */
@@ -56,7 +68,7 @@ export const PAYEES = [MERCHANT, BLOCKED_PAYEE];
 export const SCARCE_STOCK = 25;
 
 /** The scenario's products, set by the operator (`operatorToken`). */
-export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: string, operatorToken: string): Promise<ScenarioSkus> {
+export async function seedProducts(inventoryUrl: string, sent: SentPayments, tag: string, operatorToken: string): Promise<ScenarioSkus> {
   const skus = { ample: `AMPLE-${tag}`, scarce: `SCARCE-${tag}`, empty: `EMPTY-${tag}` };
   const stocks: Array<[string, number]> = [
     [skus.ample, 1_000_000],
@@ -70,7 +82,7 @@ export async function seedProducts(inventoryUrl: string, ledger: Ledger, tag: st
       body: JSON.stringify({ name: `Fault suite ${sku}`, stock }),
     });
     if (response.status !== 201) throw new Error(`seeding ${sku}: ${response.status} ${await response.text()}`);
-    ledger.products.set(sku, stock);
+    sent.products.set(sku, stock);
   }
   return skus;
 }
@@ -109,7 +121,7 @@ export interface LoadOptions {
   /** Where POST /v1/payments goes; asked again on every attempt. */
   target: () => string;
   skus: ScenarioSkus;
-  ledger: Ledger;
+  sent: SentPayments;
   /** Registered beforehand: each payment takes the next payer (a pool too small fails the requests past its end). */
   payers: PayerPool;
   /** Payments per second (default 25). */
@@ -182,19 +194,22 @@ export class LoadStream {
   }
 
   private sendNext(): Promise<void> {
-    const { scenario, skus, ledger, payers, firstSeq = 0 } = this.options;
+    const { scenario, skus, sent, payers, firstSeq = 0 } = this.options;
     const seq = firstSeq + this.sentCount++;
     const payer = payers.take();
+    const payment = paymentFor(scenario, seq, skus, payer?.vpa ?? `f-${scenario}-${seq}-unregistered@okbank`);
+    const deposited = sent.deposits.get(payment.body.payerVpa);
     const request: PaymentRequest = {
       scenario,
       key: randomUUID(),
       token: payer?.token ?? '',
-      ...paymentFor(scenario, seq, skus, payer?.vpa ?? `f-${scenario}-${seq}-unregistered@okbank`),
+      ...payment,
+      underfunded: deposited !== undefined && deposited < parseRupees(payment.body.amount)!,
       attempts: 0,
       retriedOn: [],
     };
     this.requests.push(request);
-    ledger.requests.push(request);
+    sent.requests.push(request);
     if (!payer) {
       request.error = `no registered payer left for ${scenario}#${seq} (the pool had ${payers.size})`;
       return Promise.resolve();
@@ -206,8 +221,8 @@ export class LoadStream {
 
   /**
    * Sends the request until it gets an answer that is not worth retrying: a 202, or a client
-   * error other than 409 (the key is in use by an attempt still running). Network errors, 5xx and
-   * 409 are retried with the same Idempotency-Key, with jittered backoff, for `retryForMs`.
+   * error other than 409 (the key is in use by an attempt still running) and 408 (the request was
+   * not read in time). Network errors, 5xx, 408 and 409 are retried with the same Idempotency-Key, with jittered backoff, for `retryForMs`.
    */
   private async send(request: PaymentRequest): Promise<void> {
     const deadline = Date.now() + (this.options.retryForMs ?? 150000);
@@ -217,7 +232,8 @@ export class LoadStream {
           request.attempts += 1;
           const answer = await postPayment(this.options.target(), request);
           const { status, body } = answer;
-          if (status === 'network' || status >= 500 || status === 409) {
+          // 408: the server gave up reading the request (a starved client on a busy machine): nothing was made.
+          if (status === 'network' || status >= 500 || status === 409 || status === 408) {
             request.retriedOn.push(status);
             throw new Error(`answered ${status}`);
           }

@@ -1,5 +1,6 @@
-import { checkInvariants, Figures, untilPaymentsKnowsUsers } from './invariants';
-import { Ledger, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
+import { fundPayers, untilAccountsOpen } from './bank';
+import { checkInvariants, Figures, untilUsersAreKnown } from './invariants';
+import { SentPayments, LoadStream, PAYEES, ScenarioSkus, seedProducts } from './load';
 import { FaultSystem } from './system';
 
 /** Fault-suite tests outlast Jest's default: a stream, a fault, a recovery and a drain. */
@@ -41,35 +42,45 @@ export async function outage(system: FaultSystem, stream: LoadStream, work: () =
 }
 
 /**
- * What a stream needs before it starts: the payees linked, the scenario's products set by the
- * operator, and `count` payers signed up, signed in and known to payments (an outcome, waited for).
+ * What a stream needs before it starts: the payees linked (with open accounts at the ledger), the
+ * scenario's products set by the operator, and `count` payers signed up, signed in, known to
+ * payments and the ledger (an outcome, waited for) and funded by an operator deposit each.
  */
-export async function prepareStream(system: FaultSystem, ledger: Ledger, name: string, count: number) {
+export async function prepareStream(system: FaultSystem, sent: SentPayments, name: string, count: number) {
+  const started = Date.now();
   await system.identities.ensurePayees(PAYEES);
-  const skus = await seedProducts(system.url('inventory'), ledger, name, await system.identities.operator());
+  const skus = await seedProducts(system.url('inventory'), sent, name, await system.identities.operator());
   const payers = await system.identities.payers(name, count);
-  await untilPaymentsKnowsUsers(system);
+  const signedUp = Date.now();
+  await untilUsersAreKnown(system);
+  await untilAccountsOpen(system, PAYEES);
+  const known = Date.now();
+  await fundPayers(system, sent, payers);
+  const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+  console.log(
+    `[faults] ${name.padEnd(24)} ${payers.size} payers signed up in ${s(started, signedUp)}, known to payments and the ledger in ${s(signedUp, known)}, funded in ${s(known, Date.now())}`,
+  );
   return { skus, payers };
 }
 
 /** One scenario: products of its own, payers, a stream, the fault mid-stream, recovery, drain, invariants. */
-export async function runScenario(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+export async function runScenario(system: FaultSystem, sent: SentPayments, name: string, options: ScenarioOptions): Promise<Figures> {
   try {
-    return await run(system, ledger, name, options);
+    return await run(system, sent, name, options);
   } catch (error) {
     system.failed = true;
     throw error;
   }
 }
 
-async function run(system: FaultSystem, ledger: Ledger, name: string, options: ScenarioOptions): Promise<Figures> {
+async function run(system: FaultSystem, sent: SentPayments, name: string, options: ScenarioOptions): Promise<Figures> {
   const { rate = 25, durationMs = 10000 } = options;
-  const { skus, payers } = await prepareStream(system, ledger, name, Math.round((rate * durationMs) / 1000) + (options.extraPayments ?? 0));
+  const { skus, payers } = await prepareStream(system, sent, name, Math.round((rate * durationMs) / 1000) + (options.extraPayments ?? 0));
   const stream = new LoadStream({
     scenario: name,
     target: options.target ?? (() => system.url('payments')),
     skus,
-    ledger,
+    sent,
     payers,
     rate,
     durationMs,
@@ -81,5 +92,5 @@ async function run(system: FaultSystem, ledger: Ledger, name: string, options: S
   }
   await options.afterStream?.(stream, skus);
   const explainedExpiries = typeof options.expiries === 'number' ? options.expiries : options.expiries();
-  return checkInvariants(system, ledger, name, { extraGroups: options.extraGroups, explainedExpiries });
+  return checkInvariants(system, sent, name, { extraGroups: options.extraGroups, explainedExpiries });
 }

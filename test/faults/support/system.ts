@@ -9,8 +9,8 @@ import { freePort } from '../../support/free-port';
 import { sleep, TestBroker } from './broker';
 import { Identities } from './identities';
 
-/** The six services; users issues the tokens every other one verifies. */
-export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users'] as const;
+/** The seven services; users issues the tokens every other one verifies; the ledger holds the money. */
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users', 'ledger'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The operator of every fault system (OPERATOR_PHONES): the one who sets stock and reads the summary. */
@@ -39,7 +39,7 @@ export interface StartOptions {
 }
 
 /**
- * The six services as processes from the build, on a private broker, database and topic prefix,
+ * The seven services as processes from the build, on a private broker, database and topic prefix,
  * each instance under the test's control: kill it (SIGKILL or SIGTERM), start it again (on the same
  * port), run a second instance of a service (same environment, so the same consumer group). Every
  * service trusts the tokens of this system's users service (AUTH_ISSUER, AUTH_JWKS_URL on its port,
@@ -69,7 +69,7 @@ export class FaultSystem {
     this.admin = this.kafka.admin();
   }
 
-  /** Starts a broker and the six services (one instance each), ready. */
+  /** Starts a broker and the seven services (one instance each), ready. */
   static async start(name: string, extra: Record<string, string> = {}): Promise<FaultSystem> {
     for (const service of SERVICES) {
       const main = join(DIST, 'apps', service, 'src/main.js');
