@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { context, Context } from '@opentelemetry/api';
 import { Database } from '@app/platform';
+import { classifyFailure } from './failures';
 import { OutboxRelay } from './outbox';
 
 /** What one item of a batch came to: its caller gets the value, or the error. */
@@ -21,6 +22,17 @@ interface Job<I, O> {
 interface Unit<T> {
   work: () => Promise<T>;
   context: Context;
+}
+
+/**
+ * A unit that failed in its savepoint because of the other transactions, not because of itself
+ * (a deadlock, a serialization failure, a lock not available): tried once more alone, after the
+ * shared transaction has ended and released its locks, rather than answered with the error.
+ */
+class AgainAlone extends Error {
+  constructor(readonly cause: unknown) {
+    super('to be tried again alone');
+  }
 }
 
 /** Items in one shared transaction at most. */
@@ -86,7 +98,7 @@ export class UnitOfWork {
         results.push({ ok: true, value });
       } catch (error) {
         await this.db.query('ROLLBACK TO SAVEPOINT unit_of_work');
-        results.push({ ok: false, error });
+        results.push({ ok: false, error: classifyFailure(error) === 'transient' ? new AgainAlone(error) : error });
       }
     }
     return results;
@@ -122,7 +134,11 @@ export class UnitOfWork {
     try {
       results = await this.db.transaction(() => batch(jobs.map((job) => job.item)));
     } catch (error) {
-      if (jobs.length === 1 || batch === (this.eachInSavepoint as BatchWork<unknown, unknown>)) {
+      const grouped = batch === (this.eachInSavepoint as BatchWork<unknown, unknown>);
+      if (grouped && jobs.length > 1 && classifyFailure(error) === 'transient') {
+        // The shared transaction itself lost a deadlock or a serialization race: each unit alone.
+        for (const job of jobs) this.alone(job.item as Unit<unknown>).then(job.resolve as (v: unknown) => void, job.reject);
+      } else if (jobs.length === 1 || grouped) {
         for (const job of jobs) job.reject(error);
       } else {
         // One item may be what failed the batch: each alone, in a savepoint of a shared transaction.
@@ -131,7 +147,18 @@ export class UnitOfWork {
       return;
     }
     this.relay.wake();
-    results.forEach((result, index) => (result.ok ? jobs[index].resolve(result.value) : jobs[index].reject(result.error)));
+    results.forEach((result, index) => {
+      const job = jobs[index];
+      if (result.ok) job.resolve(result.value);
+      else if (result.error instanceof AgainAlone)
+        this.alone(job.item as Unit<unknown>).then(job.resolve as (v: unknown) => void, job.reject);
+      else job.reject(result.error);
+    });
+  }
+
+  /** One unit in a transaction of its own: it waits for no other unit's locks while holding its own. */
+  private alone(unit: Unit<unknown>): Promise<unknown> {
+    return this.run(() => context.with(unit.context, () => unit.work()));
   }
 }
 

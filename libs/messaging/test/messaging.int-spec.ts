@@ -227,6 +227,36 @@ describe('messaging runtime', () => {
     expect(new Set(published.map((m) => m.key)).has(ids[4])).toBe(false);
   });
 
+  it('group commit: a unit that loses a deadlock to another shared transaction is tried again alone, not failed', async () => {
+    const uow = service.app.get(UnitOfWork);
+    const db = service.app.get(Database);
+    const table = `locks_${randomUUID().slice(0, 8)}`;
+    await db.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    await db.query(`INSERT INTO ${table} VALUES (1), (2)`);
+    const lock = (id: number) => db.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+    let firstHolds!: () => void;
+    const firstHolding = new Promise<void>((resolve) => (firstHolds = resolve));
+    let secondHolds!: () => void;
+    const secondHolding = new Promise<void>((resolve) => (secondHolds = resolve));
+    // Two units in two shared transactions (the second is queued while the first is in flight),
+    // taking the same two rows in opposite orders: PostgreSQL aborts one of them as a deadlock.
+    const first = uow.runGrouped(async () => {
+      await lock(1);
+      firstHolds();
+      await secondHolding;
+      await lock(2);
+      return 'first';
+    });
+    await firstHolding;
+    const second = uow.runGrouped(async () => {
+      await lock(2);
+      secondHolds();
+      await lock(1);
+      return 'second';
+    });
+    expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+  });
+
   it('refuses to write to the outbox outside a transaction (no dual writes)', async () => {
     const outbox = service.app.get(Outbox);
     await expect(outbox.add([createEvent('FraudAssessed', randomUUID(), assessed(), 'probe')])).rejects.toThrow(
