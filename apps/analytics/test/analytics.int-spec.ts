@@ -124,7 +124,7 @@ describe('analytics service', () => {
 
   describe('a day of payments', () => {
     const day = '2031-03-01T10:00:00.000Z';
-    // 20 final payments with latencies 10, 20, ... 200 ms: 17 succeeded, 3 failed; and 1 pending.
+    // 20 final payments with latencies 10, 20, ... 200 ms: 16 succeeded, 4 failed; and 1 pending.
     const plans: PaymentPlan[] = Array.from({ length: 20 }, (_, i) => ({
       id: randomUUID(),
       createdAt: at(day, i * 60_000),
@@ -137,6 +137,7 @@ describe('analytics service', () => {
     plans[3].outcome!.failureReason = 'FRAUD_REJECTED';
     plans[3].amountPaise = 50_000;
     plans[8].outcome!.failureReason = 'FRAUD_REJECTED';
+    plans[12].outcome!.failureReason = 'INSUFFICIENT_FUNDS'; // the ledger refused it (money.md)
     plans[19].outcome!.failureReason = 'OUT_OF_STOCK';
     plans[19].amountPaise = 70_000;
     plans.push({ id: randomUUID(), createdAt: at(day, 30 * 60_000), amountPaise: 99_900 }); // still pending
@@ -144,12 +145,19 @@ describe('analytics service', () => {
 
     const expected = {
       initiated: 21,
-      succeeded: 17,
-      failed: 3,
+      succeeded: 16,
+      failed: 4,
       pending: 1,
-      failuresByReason: { FRAUD_REJECTED: 2, OUT_OF_STOCK: 1, EXPIRED: 0 },
-      // 125.50 + 0.01 + 15 × 10.00; failed and pending amounts are not volume
-      succeededVolume: '275.51',
+      failuresByReason: {
+        FRAUD_REJECTED: 2,
+        OUT_OF_STOCK: 1,
+        EXPIRED: 0,
+        INSUFFICIENT_FUNDS: 1,
+        DAILY_LIMIT_EXCEEDED: 0,
+        ACCOUNT_CLOSED: 0,
+      },
+      // 125.50 + 0.01 + 14 × 10.00; failed and pending amounts are not volume
+      succeededVolume: '265.51',
       // nearest rank over the 20 final latencies: the 10th, 19th and 20th
       latencyMs: { p50: 100, p95: 190, p99: 200 },
     };
@@ -202,6 +210,7 @@ describe('analytics service', () => {
     const createdAt = '2032-05-01T00:00:00.000Z';
     const payment = paymentFacts({ id: paymentId, createdAt, amountPaise: 100 });
     const items = [{ sku: 'SKU-1', quantity: 2 }];
+    const money = { payerVpa: payment.payerVpa, payeeVpa: payment.payeeVpa, amountPaise: payment.amountPaise };
     const events: AnyPaymentEvent[] = [
       createEvent('PaymentInitiated', paymentId, { ...payment, items }, 'payments'),
       createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 3, reasons: [], assessedAt: createdAt }, 'fraud'),
@@ -209,6 +218,10 @@ describe('analytics service', () => {
       createEvent('StockRejected', paymentId, { items, reason: 'INSUFFICIENT_STOCK', skus: ['SKU-1'] }, 'inventory'),
       createEvent('StockCommitted', paymentId, { items }, 'inventory'),
       createEvent('StockReleased', paymentId, { items }, 'inventory'),
+      createEvent('FundsReserved', paymentId, { ...money, reservedAt: createdAt }, 'ledger'),
+      createEvent('FundsRejected', paymentId, { ...money, reason: 'INSUFFICIENT_FUNDS', rejectedAt: createdAt }, 'ledger'),
+      createEvent('FundsSettled', paymentId, { ...money, settledAt: createdAt }, 'ledger'),
+      createEvent('FundsReleased', paymentId, { ...money, releasedAt: createdAt }, 'ledger'),
       createEvent('PaymentSucceeded', paymentId, { ...payment, items, completedAt: createdAt }, 'payments'),
       createEvent('PaymentFailed', paymentId, { ...payment, items, completedAt: createdAt, failureReason: 'EXPIRED' }, 'payments'),
       createEvent(
