@@ -19,7 +19,14 @@ describe('summary view', () => {
       succeeded: 0,
       failed: 0,
       pending: 0,
-      failuresByReason: { FRAUD_REJECTED: 0, OUT_OF_STOCK: 0, EXPIRED: 0 },
+      failuresByReason: {
+        FRAUD_REJECTED: 0,
+        OUT_OF_STOCK: 0,
+        EXPIRED: 0,
+        INSUFFICIENT_FUNDS: 0,
+        DAILY_LIMIT_EXCEEDED: 0,
+        ACCOUNT_CLOSED: 0,
+      },
       succeededVolume: '0.00',
       latencyMs: { p50: 0, p95: 0, p99: 0 },
     });
@@ -27,22 +34,30 @@ describe('summary view', () => {
 
   it('converts the text counts and sum exactly and keeps reasons it does not know yet', () => {
     const view = toSummaryView({
-      initiated: '6',
+      initiated: '7',
       succeeded: '3',
-      failed: '2',
+      failed: '3',
       pending: '1',
       succeeded_paise: '9007199254740991',
-      failures_by_reason: { OUT_OF_STOCK: 1, LIMIT_EXCEEDED: 1 },
+      failures_by_reason: { OUT_OF_STOCK: 1, INSUFFICIENT_FUNDS: 1, LIMIT_EXCEEDED: 1 },
       p50: 120,
       p95: 900,
       p99: 950,
     });
     expect(view).toEqual({
-      initiated: 6,
+      initiated: 7,
       succeeded: 3,
-      failed: 2,
+      failed: 3,
       pending: 1,
-      failuresByReason: { FRAUD_REJECTED: 0, OUT_OF_STOCK: 1, EXPIRED: 0, LIMIT_EXCEEDED: 1 },
+      failuresByReason: {
+        FRAUD_REJECTED: 0,
+        OUT_OF_STOCK: 1,
+        EXPIRED: 0,
+        INSUFFICIENT_FUNDS: 1,
+        DAILY_LIMIT_EXCEEDED: 0,
+        ACCOUNT_CLOSED: 0,
+        LIMIT_EXCEEDED: 1,
+      },
       succeededVolume: '90071992547409.91',
       latencyMs: { p50: 120, p95: 900, p99: 950 },
     });
