@@ -59,8 +59,9 @@ export class AccountsRepository {
    * Opens (linked) or closes (unlinked) accounts from the users service's facts, at most one per
    * VPA, each only where it is newer than the account's last fact: the rule of `supersedes`, in SQL,
    * so the order facts arrive in does not matter. A link opens a new account with a zero balance,
-   * or reopens a closed one for the linking user; an unlink of an unknown VPA leaves a CLOSED
-   * account, so that an older link arriving later does not open it. Balances never change here.
+   * or reopens a closed one for the linking user (for another user only if it never held money);
+   * an unlink of an unknown VPA leaves a CLOSED account, so that an older link arriving later does
+   * not open it. Balances never change here.
    */
   async record(facts: VpaFact[]): Promise<void> {
     if (facts.length === 0) return;
@@ -74,9 +75,12 @@ export class AccountsRepository {
           SET user_id = excluded.user_id, status = excluded.status, as_of = excluded.as_of,
               opened_at = CASE WHEN excluded.status = 'OPEN' AND a.status = 'CLOSED' THEN excluded.opened_at ELSE a.opened_at END,
               closed_at = CASE WHEN excluded.status = 'OPEN' THEN NULL WHEN a.status = 'CLOSED' THEN a.closed_at ELSE excluded.closed_at END
-        WHERE excluded.as_of > a.as_of
-           OR (excluded.as_of = a.as_of AND excluded.status <> a.status
-               AND CASE WHEN excluded.user_id = a.user_id THEN excluded.status = 'CLOSED' ELSE excluded.status = 'OPEN' END)`,
+        WHERE (excluded.as_of > a.as_of
+               OR (excluded.as_of = a.as_of AND excluded.status <> a.status
+                   AND CASE WHEN excluded.user_id = a.user_id THEN excluded.status = 'CLOSED' ELSE excluded.status = 'OPEN' END))
+          -- An account that ever held money stays its holder's: another user who links the VPA later
+          -- gets neither its balance nor its statement (the account stays closed, its VPA unusable for money).
+          AND (excluded.user_id = a.user_id OR a.credits_posted = 0)`,
       [sorted.map((f) => f.vpa), sorted.map((f) => f.userId), sorted.map((f) => f.linked), sorted.map((f) => new Date(f.at).toISOString())],
     );
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AnyPaymentEvent, Topics } from '@app/contracts';
 import { testEnv } from '../../../test/support/env';
 import { eventually } from '../../../test/support/eventually';
-import { newOperator, newUser, TestUser } from '../../../test/support/identity';
+import { linkVpas, newOperator, newUser, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService } from '../../../test/support/service-app';
 import { LedgerApi, newVpa, startLedger } from './support/ledger-api';
@@ -104,6 +104,31 @@ describe('deposits and withdrawals', () => {
     expect((await api.withdraw(payer, operator, '50.00')).status).toBe(201);
     expect(await balances(payer)).toMatchObject({ balance: '0.00' });
     await expectConserved();
+  });
+});
+
+describe('an account and who holds its VPA', () => {
+  it('is never handed, with its money and statement, to someone who links the VPA after its holder unlinked it', async () => {
+    const { payer: vpa, user: first } = await parties('80.00');
+    await api.close(first, vpa, operator);
+    const second = await newUser();
+    await linkVpas(kafka, second.userId, [vpa]);
+    // The second user's next link is applied after that one (one user's events keep their order).
+    await api.open(second, [newVpa('later')], operator);
+    // Still the first holder's, closed: the second sees nothing of it, the first still reads it.
+    expect((await api.account(vpa, second)).status).toBe(404);
+    expect((await api.entries(vpa, second)).status).toBe(404);
+    expect((await api.account(vpa, first)).body).toMatchObject({ status: 'CLOSED', balance: '80.00' });
+    await expectConserved();
+  });
+
+  it('is opened for whoever links a VPA whose account never held money', async () => {
+    const { payee: vpa, user: first } = await parties();
+    await api.close(first, vpa, operator);
+    const second = await newUser();
+    await api.open(second, [vpa], operator);
+    expect((await api.account(vpa, second)).body).toMatchObject({ status: 'OPEN', balance: '0.00' });
+    expect((await api.account(vpa, first)).status).toBe(404);
   });
 });
 
