@@ -27,12 +27,7 @@ const api = {
 /** Someone funded who has never paid before, with a VPA of their own, so tests do not share velocity history. */
 const newPayer = (name: string) => funded(people.person(name, [uniqueVpa(name.toLowerCase())]));
 
-/** Each of the person's accounts credited with `amount` by an operator's deposit (money.md): payers are funded first. */
-async function funded(person: Promise<Person>, amount = '1000.00'): Promise<Person> {
-  const someone = await person;
-  for (const vpa of someone.vpas) await people.fund(someone, amount, vpa);
-  return someone;
-}
+const funded = (person: Promise<Person>, amount?: string) => people.funded(person, amount);
 
 /** The holders of the VPAs the scenarios name, each registered and funded once, when first needed. */
 const holders = new Map<string, Promise<Person>>();

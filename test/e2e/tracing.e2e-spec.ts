@@ -66,11 +66,7 @@ afterAll(async () => {
 /** Someone funded who has never paid before, with a VPA of their own. */
 const newPayer = (name: string) => funded(people.person(name, [uniqueVpa(name.toLowerCase())]));
 
-async function funded(person: Promise<Person>): Promise<Person> {
-  const someone = await person;
-  await people.fund(someone, '1000.00');
-  return someone;
-}
+const funded = (person: Promise<Person>, amount?: string) => people.funded(person, amount);
 
 /** Puts a product in stock and has `payer` pay for one of it; answers the new payment's id. */
 async function initiateWithItems(payer: Person): Promise<string> {

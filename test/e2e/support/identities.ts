@@ -134,6 +134,13 @@ export class Identities {
     }, 30000);
   }
 
+  /** The person, once each of their accounts has been credited with `amount` (payers are funded first, money.md). */
+  async funded(person: Person | Promise<Person>, amount = '1000.00'): Promise<Person> {
+    const someone = await person;
+    for (const vpa of someone.vpas) await this.fund(someone, amount, vpa);
+    return someone;
+  }
+
   /**
    * The bank credits `amount` (rupees, a decimal string) to the person's account: an operator's
    * deposit (POST /v1/ledger/accounts/:vpa/deposits, expects 201) with a reference of its own.
