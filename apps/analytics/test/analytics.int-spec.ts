@@ -211,6 +211,19 @@ describe('analytics service', () => {
     const payment = paymentFacts({ id: paymentId, createdAt, amountPaise: 100 });
     const items = [{ sku: 'SKU-1', quantity: 2 }];
     const money = { payerVpa: payment.payerVpa, payeeVpa: payment.payeeVpa, amountPaise: payment.amountPaise };
+    const parties = { payerVpa: payment.payerVpa, payeeVpa: payment.payeeVpa, payerUserId: null, payeeUserId: null };
+    const operatorId = randomUUID();
+    const refund = {
+      ...parties,
+      refundId: randomUUID(),
+      amountPaise: 50,
+      currency: 'INR' as const,
+      reason: 'returned',
+      disputeId: null,
+      requestedByUserId: operatorId,
+    };
+    const refundMoney = { refundId: refund.refundId, fromVpa: payment.payeeVpa, toVpa: payment.payerVpa, amountPaise: 50 };
+    const dispute = { ...parties, disputeId: randomUUID(), amountPaise: 50, reason: 'OTHER' as const };
     const events: AnyPaymentEvent[] = [
       createEvent('PaymentInitiated', paymentId, { ...payment, items }, 'payments'),
       createEvent('FraudAssessed', paymentId, { decision: 'APPROVED', score: 3, reasons: [], assessedAt: createdAt }, 'fraud'),
@@ -231,6 +244,34 @@ describe('analytics service', () => {
         'notifications',
       ),
       createEvent('PaymentRecorded', paymentId, { status: 'FAILED', latencyMs: 7 }, 'analytics'),
+      createEvent('RefundRequested', paymentId, { ...refund, requestedAt: createdAt }, 'payments'),
+      createEvent('RefundFundsReserved', paymentId, { ...refundMoney, reservedAt: createdAt }, 'ledger'),
+      createEvent('RefundFundsRejected', paymentId, { ...refundMoney, reason: 'INSUFFICIENT_FUNDS', rejectedAt: createdAt }, 'ledger'),
+      createEvent('RefundSucceeded', paymentId, { ...refund, requestedAt: createdAt, completedAt: createdAt }, 'payments'),
+      createEvent(
+        'RefundFailed',
+        paymentId,
+        { ...refund, requestedAt: createdAt, completedAt: createdAt, failureReason: 'EXPIRED' },
+        'payments',
+      ),
+      createEvent('RefundFundsSettled', paymentId, { ...refundMoney, settledAt: createdAt }, 'ledger'),
+      createEvent('RefundFundsReleased', paymentId, { ...refundMoney, releasedAt: createdAt }, 'ledger'),
+      createEvent('DisputeOpened', paymentId, { ...dispute, openedAt: createdAt }, 'disputes'),
+      createEvent('DisputeReviewStarted', paymentId, { ...dispute, reviewerUserId: operatorId, reviewStartedAt: createdAt }, 'disputes'),
+      createEvent(
+        'DisputeCommented',
+        paymentId,
+        { ...dispute, commentId: randomUUID(), authorUserId: operatorId, authorRole: 'OPERATOR', commentedAt: createdAt },
+        'disputes',
+      ),
+      createEvent('DisputeEscalated', paymentId, { ...dispute, openedAt: createdAt, escalatedAt: createdAt }, 'disputes'),
+      createEvent(
+        'DisputeResolved',
+        paymentId,
+        { ...dispute, outcome: 'PAYEE', resolvedByUserId: operatorId, resolvedAt: createdAt },
+        'disputes',
+      ),
+      createEvent('DisputeWithdrawn', paymentId, { ...dispute, withdrawnAt: createdAt }, 'disputes'),
     ];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(PAYMENT_EVENT_TYPES));
     await deliver(events);

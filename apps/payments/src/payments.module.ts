@@ -21,6 +21,7 @@ import { PaymentTraceParent1763700000400 } from './migrations/1763700000400-paym
 import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300-idempotency-and-deadlines';
 import { PaymentParties1764700000100 } from './migrations/1764700000100-payment-parties';
 import { PaymentFunds1765000000100 } from './migrations/1765000000100-payment-funds';
+import { RefundAndDisputeSteps1766000000100 } from './migrations/1766000000100-refund-and-dispute-steps';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
@@ -48,6 +49,7 @@ export class PaymentsModule {
             PaymentTraceParent1763700000400,
             PaymentParties1764700000100,
             PaymentFunds1765000000100,
+            RefundAndDisputeSteps1766000000100,
           ],
         }),
         MessagingModule.forRoot({ config }),

@@ -104,10 +104,100 @@ export const FundsRejectedV1 = z.object({ ...fundsFacts, reason: z.enum(FundsRej
 export const FundsSettledV1 = z.object({ ...fundsFacts, settledAt: isoTime }).strict();
 export const FundsReleasedV1 = z.object({ ...fundsFacts, releasedAt: isoTime }).strict();
 
-export const NotificationTypes = ['PAYMENT_SENT', 'PAYMENT_RECEIVED', 'PAYMENT_FAILED'] as const;
+/**
+ * Refunds (disputes.md): the payments service decides them, as it decides payments. Each event
+ * names the refund and repeats the payment's parties; `payerVpa` is the payment's payer, who
+ * receives the refund, `payeeVpa` its payee, who gives it. Keyed by the payment's id, so a
+ * payment's refunds stay in order with the payment.
+ */
+export const RefundFailureReasons = ['INSUFFICIENT_FUNDS', 'ACCOUNT_CLOSED', 'EXPIRED', 'EXCEEDS_PAYMENT'] as const;
+export type RefundFailureReason = (typeof RefundFailureReasons)[number];
+const refundFacts = {
+  refundId: z.uuid(),
+  payerVpa: vpa,
+  payeeVpa: vpa,
+  amountPaise: paise,
+  currency: z.literal('INR'),
+  reason: z.string().min(1).max(100),
+  /** The dispute whose resolution made this refund; null for a refund the payee or an operator asked for. */
+  disputeId: z.uuid().nullable(),
+  /** Who asked: the payee's user or an operator (for a dispute, the operator who resolved it). */
+  requestedByUserId: userId,
+  ...parties,
+  requestedAt: isoTime,
+};
+export const RefundRequestedV1 = z.object(refundFacts).strict();
+export const RefundSucceededV1 = z.object({ ...refundFacts, completedAt: isoTime }).strict();
+export const RefundFailedV1 = z.object({ ...refundFacts, failureReason: z.enum(RefundFailureReasons), completedAt: isoTime }).strict();
+
+/**
+ * The ledger's answers about a refund's money: the amount held on the account that gives it back
+ * (`fromVpa`, the payment's payee), or refused; then posted to `toVpa` (the payment's payer), or voided.
+ */
+export const RefundFundsRejectionReasons = ['INSUFFICIENT_FUNDS', 'ACCOUNT_CLOSED'] as const;
+const refundFundsFacts = { refundId: z.uuid(), fromVpa: vpa, toVpa: vpa, amountPaise: paise };
+export const RefundFundsReservedV1 = z.object({ ...refundFundsFacts, reservedAt: isoTime }).strict();
+export const RefundFundsRejectedV1 = z
+  .object({ ...refundFundsFacts, reason: z.enum(RefundFundsRejectionReasons), rejectedAt: isoTime })
+  .strict();
+export const RefundFundsSettledV1 = z.object({ ...refundFundsFacts, settledAt: isoTime }).strict();
+export const RefundFundsReleasedV1 = z.object({ ...refundFundsFacts, releasedAt: isoTime }).strict();
+
+/**
+ * Disputes (disputes.md), on `disputes.dispute-events`, keyed by the disputed payment's id. Every
+ * event repeats the dispute's parties, so that notifications need no projection of their own.
+ * Descriptions and comment texts stay in the disputes service: they are the parties' words.
+ */
+export const DisputeReasons = ['NOT_RECEIVED', 'DUPLICATE', 'UNAUTHORIZED', 'OTHER'] as const;
+export type DisputeReason = (typeof DisputeReasons)[number];
+export const DisputeOutcomes = ['PAYER', 'PAYEE'] as const;
+export type DisputeOutcome = (typeof DisputeOutcomes)[number];
+const disputeFacts = {
+  disputeId: z.uuid(),
+  payerVpa: vpa,
+  payeeVpa: vpa,
+  ...parties,
+  amountPaise: paise,
+  reason: z.enum(DisputeReasons),
+};
+export const DisputeOpenedV1 = z.object({ ...disputeFacts, openedAt: isoTime }).strict();
+export const DisputeReviewStartedV1 = z.object({ ...disputeFacts, reviewerUserId: userId, reviewStartedAt: isoTime }).strict();
+export const DisputeCommentedV1 = z
+  .object({
+    ...disputeFacts,
+    commentId: z.uuid(),
+    authorUserId: userId,
+    /** Whom the author speaks as: the other parties are told. */
+    authorRole: z.enum(['PAYER', 'PAYEE', 'OPERATOR']),
+    commentedAt: isoTime,
+  })
+  .strict();
+export const DisputeEscalatedV1 = z.object({ ...disputeFacts, openedAt: isoTime, escalatedAt: isoTime }).strict();
+export const DisputeResolvedV1 = z
+  .object({ ...disputeFacts, outcome: z.enum(DisputeOutcomes), resolvedByUserId: userId, resolvedAt: isoTime })
+  .strict();
+export const DisputeWithdrawnV1 = z.object({ ...disputeFacts, withdrawnAt: isoTime }).strict();
+
+export const NotificationTypes = [
+  'PAYMENT_SENT',
+  'PAYMENT_RECEIVED',
+  'PAYMENT_FAILED',
+  'REFUND_SENT',
+  'REFUND_RECEIVED',
+  'REFUND_FAILED',
+  'DISPUTE_OPENED',
+  'DISPUTE_COMMENTED',
+  'DISPUTE_ESCALATED',
+  'DISPUTE_RESOLVED',
+] as const;
+export type NotificationType = (typeof NotificationTypes)[number];
+/**
+ * The notifications one event made. `recipientVpa` null: a notification for operators (an
+ * escalated dispute), which belongs to no VPA. Loosened in place (v1 messages still parse).
+ */
 export const PaymentNotifiedV1 = z
   .object({
-    notifications: z.array(z.object({ recipientVpa: vpa, type: z.enum(NotificationTypes) }).strict()).min(1),
+    notifications: z.array(z.object({ recipientVpa: vpa.nullable(), type: z.enum(NotificationTypes) }).strict()).min(1),
   })
   .strict();
 export const PaymentRecordedV1 = z.object({ status: z.enum(['SUCCEEDED', 'FAILED']), latencyMs: z.number().int().nonnegative() }).strict();
@@ -155,6 +245,19 @@ export const EventCatalog = {
   FundsRejected: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsRejectedV1) },
   FundsSettled: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsSettledV1) },
   FundsReleased: { topic: Topics.LedgerEvents, subject: payment, versions: v1(FundsReleasedV1) },
+  RefundRequested: { topic: Topics.PaymentEvents, subject: payment, versions: v1(RefundRequestedV1) },
+  RefundSucceeded: { topic: Topics.PaymentEvents, subject: payment, versions: v1(RefundSucceededV1) },
+  RefundFailed: { topic: Topics.PaymentEvents, subject: payment, versions: v1(RefundFailedV1) },
+  RefundFundsReserved: { topic: Topics.LedgerEvents, subject: payment, versions: v1(RefundFundsReservedV1) },
+  RefundFundsRejected: { topic: Topics.LedgerEvents, subject: payment, versions: v1(RefundFundsRejectedV1) },
+  RefundFundsSettled: { topic: Topics.LedgerEvents, subject: payment, versions: v1(RefundFundsSettledV1) },
+  RefundFundsReleased: { topic: Topics.LedgerEvents, subject: payment, versions: v1(RefundFundsReleasedV1) },
+  DisputeOpened: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeOpenedV1) },
+  DisputeReviewStarted: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeReviewStartedV1) },
+  DisputeCommented: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeCommentedV1) },
+  DisputeEscalated: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeEscalatedV1) },
+  DisputeResolved: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeResolvedV1) },
+  DisputeWithdrawn: { topic: Topics.DisputeEvents, subject: payment, versions: v1(DisputeWithdrawnV1) },
   PaymentNotified: { topic: Topics.NotificationEvents, subject: payment, versions: v1(PaymentNotifiedV1) },
   PaymentRecorded: { topic: Topics.AnalyticsEvents, subject: payment, versions: v1(PaymentRecordedV1) },
   UserRegistered: { topic: Topics.UserEvents, subject: 'user', versions: v1(UserRegisteredV1) },

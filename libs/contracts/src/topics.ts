@@ -11,6 +11,7 @@ export const Topics = {
   NotificationEvents: 'notifications.notification-events',
   AnalyticsEvents: 'analytics.analytics-events',
   LedgerEvents: 'ledger.ledger-events',
+  DisputeEvents: 'disputes.dispute-events',
   UserEvents: 'users.user-events',
   /** Every service's operator actions, for the users service's audit log. */
   OperatorActions: 'audit.operator-actions',
@@ -26,4 +27,5 @@ export const PaymentTopics: Topic[] = [
   Topics.NotificationEvents,
   Topics.AnalyticsEvents,
   Topics.LedgerEvents,
+  Topics.DisputeEvents,
 ];

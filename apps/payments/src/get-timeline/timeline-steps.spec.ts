@@ -15,6 +15,21 @@ const facts = {
   payeeUserId: null,
 };
 const money = { payerVpa: 'alice@okbank', payeeVpa: 'bob@okbank', amountPaise: 12550 };
+const refundId = '5f0c7a2e-2222-4333-8444-555566667777';
+const disputeId = '7a1d2b3c-3333-4444-8555-666677778888';
+const userId = '9e8d7c6b-4444-4555-8666-777788889999';
+const parties = { payerVpa: 'alice@okbank', payeeVpa: 'bob@okbank', payerUserId: null, payeeUserId: null };
+const refund = {
+  ...parties,
+  refundId,
+  amountPaise: 2550,
+  currency: 'INR' as const,
+  reason: 'returned',
+  disputeId: null,
+  requestedByUserId: userId,
+};
+const refundMoney = { refundId, fromVpa: 'bob@okbank', toVpa: 'alice@okbank', amountPaise: 2550 };
+const dispute = { ...parties, disputeId, amountPaise: 2550, reason: 'NOT_RECEIVED' as const };
 const items = [
   { sku: 'SKU-1', quantity: 2 },
   { sku: 'SKU-2', quantity: 1 },
@@ -100,6 +115,111 @@ const cases: Array<[string, AnyPaymentEvent, string, string | null]> = [
     ),
     'notified',
     'PAYMENT_SENT alice@okbank, PAYMENT_RECEIVED bob@okbank',
+  ],
+  [
+    'a notification for operators',
+    createEvent('PaymentNotified', paymentId, { notifications: [{ recipientVpa: null, type: 'DISPUTE_ESCALATED' }] }, 'notifications'),
+    'notified',
+    'DISPUTE_ESCALATED operators',
+  ],
+  [
+    'a refund asked for',
+    createEvent('RefundRequested', paymentId, { ...refund, requestedAt: createdAt }, 'payments'),
+    'refund requested',
+    `25.50 (refund ${refundId})`,
+  ],
+  [
+    'a refund a dispute asked for',
+    createEvent('RefundRequested', paymentId, { ...refund, disputeId, requestedAt: createdAt }, 'payments'),
+    'refund requested',
+    `25.50 (refund ${refundId}, dispute ${disputeId})`,
+  ],
+  [
+    "the refund's funds held",
+    createEvent('RefundFundsReserved', paymentId, { ...refundMoney, reservedAt: createdAt }, 'ledger'),
+    'refund funds reserved',
+    '25.50 held on bob@okbank',
+  ],
+  [
+    "the refund's funds refused",
+    createEvent('RefundFundsRejected', paymentId, { ...refundMoney, reason: 'INSUFFICIENT_FUNDS', rejectedAt: createdAt }, 'ledger'),
+    'refund funds rejected',
+    'INSUFFICIENT_FUNDS',
+  ],
+  [
+    'a refund made',
+    createEvent('RefundSucceeded', paymentId, { ...refund, requestedAt: createdAt, completedAt: createdAt }, 'payments'),
+    'refund succeeded',
+    `25.50 (refund ${refundId})`,
+  ],
+  [
+    'a refund failed',
+    createEvent(
+      'RefundFailed',
+      paymentId,
+      { ...refund, requestedAt: createdAt, completedAt: createdAt, failureReason: 'EXPIRED' },
+      'payments',
+    ),
+    'refund failed',
+    `EXPIRED (refund ${refundId})`,
+  ],
+  [
+    "the refund's funds posted",
+    createEvent('RefundFundsSettled', paymentId, { ...refundMoney, settledAt: createdAt }, 'ledger'),
+    'refund funds settled',
+    '25.50 bob@okbank → alice@okbank',
+  ],
+  [
+    "the refund's hold voided",
+    createEvent('RefundFundsReleased', paymentId, { ...refundMoney, releasedAt: createdAt }, 'ledger'),
+    'refund funds released',
+    '25.50 back to bob@okbank',
+  ],
+  [
+    'a dispute opened',
+    createEvent('DisputeOpened', paymentId, { ...dispute, openedAt: createdAt }, 'disputes'),
+    'dispute opened',
+    `NOT_RECEIVED, 25.50 (dispute ${disputeId})`,
+  ],
+  [
+    'a dispute taken up',
+    createEvent('DisputeReviewStarted', paymentId, { ...dispute, reviewerUserId: userId, reviewStartedAt: createdAt }, 'disputes'),
+    'dispute under review',
+    null,
+  ],
+  [
+    'a comment on a dispute',
+    createEvent(
+      'DisputeCommented',
+      paymentId,
+      { ...dispute, commentId: refundId, authorUserId: userId, authorRole: 'PAYEE', commentedAt: createdAt },
+      'disputes',
+    ),
+    'dispute commented',
+    'by the payee',
+  ],
+  [
+    'a dispute escalated',
+    createEvent('DisputeEscalated', paymentId, { ...dispute, openedAt: createdAt, escalatedAt: createdAt }, 'disputes'),
+    'dispute escalated',
+    'not reviewed in time',
+  ],
+  [
+    'a dispute resolved',
+    createEvent(
+      'DisputeResolved',
+      paymentId,
+      { ...dispute, outcome: 'PAYER', resolvedByUserId: userId, resolvedAt: createdAt },
+      'disputes',
+    ),
+    'dispute resolved',
+    'for the payer',
+  ],
+  [
+    'a dispute withdrawn',
+    createEvent('DisputeWithdrawn', paymentId, { ...dispute, withdrawnAt: createdAt }, 'disputes'),
+    'dispute withdrawn',
+    null,
   ],
   [
     'the analytics record',

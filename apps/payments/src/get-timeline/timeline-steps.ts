@@ -16,6 +16,19 @@ export const TimelineSteps = [
   'funds released',
   'notified',
   'recorded',
+  'refund requested',
+  'refund funds reserved',
+  'refund funds rejected',
+  'refund succeeded',
+  'refund failed',
+  'refund funds settled',
+  'refund funds released',
+  'dispute opened',
+  'dispute under review',
+  'dispute commented',
+  'dispute escalated',
+  'dispute resolved',
+  'dispute withdrawn',
 ] as const;
 export type TimelineStep = (typeof TimelineSteps)[number];
 
@@ -35,6 +48,20 @@ const STAGE: Record<TimelineStep, number> = {
   'funds released': 4,
   notified: 5,
   recorded: 6,
+  // A refund's and a dispute's steps come after the payment's, in their own order.
+  'dispute opened': 7,
+  'dispute under review': 8,
+  'dispute commented': 8,
+  'dispute escalated': 8,
+  'dispute resolved': 9,
+  'dispute withdrawn': 9,
+  'refund requested': 10,
+  'refund funds reserved': 11,
+  'refund funds rejected': 11,
+  'refund succeeded': 12,
+  'refund failed': 12,
+  'refund funds settled': 13,
+  'refund funds released': 13,
 };
 
 export interface StepOf {
@@ -80,9 +107,46 @@ export function stepOf(event: AnyPaymentEvent): StepOf {
     case 'FundsReleased':
       return { step: 'funds released', outcome: `${formatPaise(event.payload.amountPaise)} back to ${event.payload.payerVpa}` };
     case 'PaymentNotified':
-      return { step: 'notified', outcome: event.payload.notifications.map((n) => `${n.type} ${n.recipientVpa}`).join(', ') };
+      return { step: 'notified', outcome: event.payload.notifications.map((n) => `${n.type} ${n.recipientVpa ?? 'operators'}`).join(', ') };
     case 'PaymentRecorded':
       return { step: 'recorded', outcome: `${event.payload.status} in ${event.payload.latencyMs} ms` };
+    case 'RefundRequested': {
+      const { amountPaise, refundId, disputeId } = event.payload;
+      return {
+        step: 'refund requested',
+        outcome: `${formatPaise(amountPaise)} (refund ${refundId}${disputeId ? `, dispute ${disputeId}` : ''})`,
+      };
+    }
+    case 'RefundFundsReserved':
+      return { step: 'refund funds reserved', outcome: `${formatPaise(event.payload.amountPaise)} held on ${event.payload.fromVpa}` };
+    case 'RefundFundsRejected':
+      return { step: 'refund funds rejected', outcome: event.payload.reason };
+    case 'RefundSucceeded':
+      return { step: 'refund succeeded', outcome: `${formatPaise(event.payload.amountPaise)} (refund ${event.payload.refundId})` };
+    case 'RefundFailed':
+      return { step: 'refund failed', outcome: `${event.payload.failureReason} (refund ${event.payload.refundId})` };
+    case 'RefundFundsSettled':
+      return {
+        step: 'refund funds settled',
+        outcome: `${formatPaise(event.payload.amountPaise)} ${event.payload.fromVpa} → ${event.payload.toVpa}`,
+      };
+    case 'RefundFundsReleased':
+      return { step: 'refund funds released', outcome: `${formatPaise(event.payload.amountPaise)} back to ${event.payload.fromVpa}` };
+    case 'DisputeOpened':
+      return {
+        step: 'dispute opened',
+        outcome: `${event.payload.reason}, ${formatPaise(event.payload.amountPaise)} (dispute ${event.payload.disputeId})`,
+      };
+    case 'DisputeReviewStarted':
+      return { step: 'dispute under review', outcome: null };
+    case 'DisputeCommented':
+      return { step: 'dispute commented', outcome: `by the ${event.payload.authorRole.toLowerCase()}` };
+    case 'DisputeEscalated':
+      return { step: 'dispute escalated', outcome: 'not reviewed in time' };
+    case 'DisputeResolved':
+      return { step: 'dispute resolved', outcome: `for the ${event.payload.outcome.toLowerCase()}` };
+    case 'DisputeWithdrawn':
+      return { step: 'dispute withdrawn', outcome: null };
   }
 }
 
