@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { FundsRejectionReason } from '@app/contracts';
 import { Database } from '@app/platform';
-import { Hold, HoldStatus } from './hold';
+import { Hold, HoldKind, HoldStatus } from './hold';
 
 interface HoldRow {
+  id: string;
+  kind: HoldKind;
   payment_id: string;
   payer_vpa: string;
   payee_vpa: string;
@@ -13,20 +15,22 @@ interface HoldRow {
   reason: FundsRejectionReason | null;
 }
 
-/** The holds table: one row per payment the ledger has heard of. */
+/** The holds table: one row per payment and per refund the ledger has heard of. */
 @Injectable()
 export class HoldsRepository {
   constructor(private readonly db: Database) {}
 
-  /** The holds of these payments, locked until the transaction ends, in payment id order. */
-  async lock(paymentIds: string[]): Promise<Hold[]> {
-    if (paymentIds.length === 0) return [];
+  /** These holds (by payment or refund id), locked until the transaction ends, in id order. */
+  async lock(ids: string[]): Promise<Hold[]> {
+    if (ids.length === 0) return [];
     const rows = await this.db.query<HoldRow>(
-      `SELECT payment_id, payer_vpa, payee_vpa, amount_paise, day::text AS day, status, reason
-         FROM holds WHERE payment_id = ANY($1::uuid[]) ORDER BY payment_id FOR UPDATE`,
-      [[...new Set(paymentIds)]],
+      `SELECT id, kind, payment_id, payer_vpa, payee_vpa, amount_paise, day::text AS day, status, reason
+         FROM holds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [[...new Set(ids)]],
     );
     return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
       paymentId: row.payment_id,
       payerVpa: row.payer_vpa,
       payeeVpa: row.payee_vpa,
@@ -39,16 +43,18 @@ export class HoldsRepository {
 
   /**
    * Stores new holds and the new status of existing ones, one statement for all (at most one per
-   * payment). The holds_two_phase trigger refuses any status change but PENDING → POSTED | VOIDED.
+   * id). The holds_two_phase trigger refuses any status change but PENDING → POSTED | VOIDED.
    */
   async save(holds: Hold[]): Promise<void> {
     if (holds.length === 0) return;
-    const sorted = [...holds].sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+    const sorted = [...holds].sort((a, b) => (a.id < b.id ? -1 : 1));
     await this.db.query(
-      `INSERT INTO holds AS h (payment_id, payer_vpa, payee_vpa, amount_paise, day, status, reason)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::date[], $6::text[], $7::text[])
-       ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, updated_at = now() WHERE h.status <> excluded.status`,
+      `INSERT INTO holds AS h (id, kind, payment_id, payer_vpa, payee_vpa, amount_paise, day, status, reason)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::date[], $8::text[], $9::text[])
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = now() WHERE h.status <> excluded.status`,
       [
+        sorted.map((h) => h.id),
+        sorted.map((h) => h.kind),
         sorted.map((h) => h.paymentId),
         sorted.map((h) => h.payerVpa),
         sorted.map((h) => h.payeeVpa),

@@ -13,6 +13,7 @@ import { HoldsRepository } from './holds.repository';
 import { ListEntriesController } from './list-entries/list-entries.controller';
 import { ListEntriesService } from './list-entries/list-entries.service';
 import { Ledger1765000000100 } from './migrations/1765000000100-ledger';
+import { RefundHolds1766000000100 } from './migrations/1766000000100-refund-holds';
 import { OperatorTransfersRepository } from './operator-transfers.repository';
 import { PaymentEventsController } from './payment-funds/payment-events.controller';
 import { PaymentFundsService } from './payment-funds/payment-funds.service';
@@ -29,7 +30,10 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: [...MESSAGING_MIGRATIONS, Ledger1765000000100, ...AUTH_MIGRATIONS] }),
+        PlatformModule.forRoot({
+          config,
+          migrations: [...MESSAGING_MIGRATIONS, Ledger1765000000100, ...AUTH_MIGRATIONS, RefundHolds1766000000100],
+        }),
         MessagingModule.forRoot({ config }),
         AuthModule.forRoot(config),
       ],

@@ -5,7 +5,7 @@ import { eventually } from '../../../test/support/eventually';
 import { linkVpas, newOperator, newUser, TestUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService } from '../../../test/support/service-app';
-import { LedgerApi, newVpa, startLedger } from './support/ledger-api';
+import { LedgerApi, newVpa, startLedger, Json } from './support/ledger-api';
 
 // A small daily limit, so that passing it takes a few payments.
 const env = testEnv('ledger', { LEDGER_DAILY_LIMIT: '5000.00' });
@@ -129,6 +129,95 @@ describe('an account and who holds its VPA', () => {
     await api.open(second, [vpa], operator);
     expect((await api.account(vpa, second)).body).toMatchObject({ status: 'OPEN', balance: '0.00' });
     expect((await api.account(vpa, first)).status).toBe(404);
+  });
+});
+
+describe('a refund’s money (disputes.md)', () => {
+  /** A payment of `amountPaise` from payer to payee, posted. */
+  async function paid(amountPaise: number, payeeFunds?: string) {
+    const { payer, payee } = await parties('1000.00');
+    if (payeeFunds) expect((await api.deposit(payee, operator, payeeFunds)).status).toBe(201);
+    const id = randomUUID();
+    await api.pay('PaymentInitiated', id, payer, payee, amountPaise);
+    await api.typesOf(id, 1);
+    await api.pay('PaymentSucceeded', id, payer, payee, amountPaise);
+    await api.typesOf(id, 2);
+    return { id, payer, payee };
+  }
+  const refundEvents = async (paymentId: string, count: number) =>
+    (await api.ledgerEvents(paymentId, (events) => events.length >= 2 + count)).slice(2);
+
+  it("holds the refund on the payee's account, then posts it back: REFUND_DEBIT / REFUND_CREDIT, RefundFundsSettled", async () => {
+    const { id, payer, payee } = await paid(125_50);
+    const refundId = randomUUID();
+    await api.refund('RefundRequested', id, refundId, payer, payee, 25_50);
+    const [reserved] = await refundEvents(id, 1);
+    expect(reserved).toMatchObject({
+      type: 'RefundFundsReserved',
+      paymentId: id,
+      payload: { refundId, fromVpa: payee, toVpa: payer, amountPaise: 25_50 },
+    });
+    expect(await balances(payee)).toMatchObject({ balance: '125.50', held: '25.50', available: '100.00' });
+    expect(await balances(payer)).toMatchObject({ spentToday: '125.50' }); // a refund does not count against any limit
+
+    await api.refund('RefundSucceeded', id, refundId, payer, payee, 25_50);
+    expect((await refundEvents(id, 2)).map((e) => e.type)).toEqual(['RefundFundsReserved', 'RefundFundsSettled']);
+    expect(await balances(payee)).toMatchObject({ balance: '100.00', held: '0.00' });
+    expect(await balances(payer)).toMatchObject({ balance: '900.00', spentToday: '125.50' });
+    const [debit] = (await api.entries(payee, operator)).body.data as Json[];
+    const [credit] = (await api.entries(payer, operator)).body.data as Json[];
+    expect(debit).toMatchObject({ kind: 'REFUND_DEBIT', amount: '25.50', paymentId: id });
+    expect(credit).toMatchObject({ kind: 'REFUND_CREDIT', amount: '25.50', paymentId: id });
+    await expectConserved();
+  });
+
+  it('posts two refunds of one payment, each once, whatever is redelivered', async () => {
+    const { id, payer, payee } = await paid(100_00);
+    const [first, second] = [randomUUID(), randomUUID()];
+    const requested = await api.refund('RefundRequested', id, first, payer, payee, 40_00);
+    await api.refund('RefundRequested', id, second, payer, payee, 60_00);
+    await api.resend(requested);
+    await refundEvents(id, 2);
+    const succeeded = await api.refund('RefundSucceeded', id, first, payer, payee, 40_00);
+    await api.refund('RefundSucceeded', id, second, payer, payee, 60_00);
+    await api.resend(succeeded);
+    await api.handledUpTo(id);
+    expect((await refundEvents(id, 4)).map((e) => e.type).sort()).toEqual([
+      'RefundFundsReserved',
+      'RefundFundsReserved',
+      'RefundFundsSettled',
+      'RefundFundsSettled',
+    ]);
+    expect(await balances(payee)).toMatchObject({ balance: '0.00', held: '0.00' });
+    expect(await balances(payer)).toMatchObject({ balance: '1000.00' });
+    const entries = (await api.entries(payee, operator)).body.data as Json[];
+    expect(entries.filter((e) => e.kind === 'REFUND_DEBIT')).toHaveLength(2);
+    await expectConserved();
+  });
+
+  it("refuses a refund larger than the payee's available balance (RefundFundsRejected INSUFFICIENT_FUNDS), moving nothing", async () => {
+    const { id, payer, payee } = await paid(50_00);
+    expect((await api.withdraw(payee, operator, '40.00')).status).toBe(201);
+    const refundId = randomUUID();
+    await api.refund('RefundRequested', id, refundId, payer, payee, 50_00);
+    const [rejected] = await refundEvents(id, 1);
+    expect(rejected).toMatchObject({ type: 'RefundFundsRejected', payload: { refundId, reason: 'INSUFFICIENT_FUNDS' } });
+    expect(await balances(payee)).toMatchObject({ balance: '10.00', held: '0.00' });
+    await api.refund('RefundFailed', id, refundId, payer, payee, 50_00);
+    await api.handledUpTo(id);
+    expect(await api.typesOf(id, 3)).toEqual(['FundsReserved', 'FundsSettled', 'RefundFundsRejected']);
+    await expectConserved();
+  });
+
+  it('voids a held refund that fails (expired): RefundFundsReleased, the payee’s funds available again', async () => {
+    const { id, payer, payee } = await paid(50_00);
+    const refundId = randomUUID();
+    await api.refund('RefundRequested', id, refundId, payer, payee, 20_00);
+    await refundEvents(id, 1);
+    await api.refund('RefundFailed', id, refundId, payer, payee, 20_00);
+    expect((await refundEvents(id, 2)).map((e) => e.type)).toEqual(['RefundFundsReserved', 'RefundFundsReleased']);
+    expect(await balances(payee)).toMatchObject({ balance: '50.00', held: '0.00', available: '50.00' });
+    await expectConserved();
   });
 });
 

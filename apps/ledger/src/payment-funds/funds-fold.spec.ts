@@ -1,6 +1,6 @@
 import { AccountBalances } from '../account';
 import { Hold } from '../hold';
-import { foldFunds, FundsState, PaymentFact, rejectionOf, spendKey } from './funds-fold';
+import { foldFunds, FundsState, TransferFact, rejectionOf, spendKey } from './funds-fold';
 
 const LIMIT = 100_000_00;
 const P1 = '00000000-0000-4000-8000-000000000001';
@@ -15,8 +15,9 @@ const account = (vpa: string, credits = 0, more: Partial<AccountBalances> = {}):
   debitsPending: 0,
   ...more,
 });
-const fact = (type: PaymentFact['type'], paymentId = P1, amountPaise = 100_00, createdAt = NOON): PaymentFact => ({
+const fact = (type: TransferFact['type'], paymentId = P1, amountPaise = 100_00, createdAt = NOON): TransferFact => ({
   type,
+  holdId: paymentId,
   paymentId,
   payerVpa: 'alice@okbank',
   payeeVpa: 'bob@okbank',
@@ -25,11 +26,13 @@ const fact = (type: PaymentFact['type'], paymentId = P1, amountPaise = 100_00, c
 });
 const stateOf = (accounts: AccountBalances[], holds: Hold[] = [], spend: Array<[string, number]> = []): FundsState => ({
   accounts: new Map(accounts.map((a) => [a.vpa, a])),
-  holds: new Map(holds.map((h) => [h.paymentId, h])),
+  holds: new Map(holds.map((h) => [h.id, h])),
   spend: new Map(spend),
 });
 const funded = (alice = 1000_00) => stateOf([account('alice@okbank', alice), account('bob@okbank')]);
 const hold = (status: Hold['status'], amountPaise = 100_00): Hold => ({
+  id: P1,
+  kind: 'PAYMENT',
   paymentId: P1,
   payerVpa: 'alice@okbank',
   payeeVpa: 'bob@okbank',
@@ -194,12 +197,109 @@ describe('settling a hold', () => {
     expect(state.accounts).toEqual(funded().accounts);
   });
 
-  it.each<[string, Hold[], PaymentFact[]]>([
+  it.each<[string, Hold[], TransferFact[]]>([
     ['no hold at all', [], [fact('PaymentSucceeded')]],
     ['a rejected hold', [{ ...hold('REJECTED'), reason: 'INSUFFICIENT_FUNDS' }], [fact('PaymentSucceeded')]],
     ['a voided hold', [hold('VOIDED')], [fact('PaymentSucceeded')]],
   ])('calls a success with %s a contradiction', (_name, holds, facts) => {
     const start = stateOf([...funded().accounts.values()], holds);
     expect(foldFunds(start, facts, LIMIT).decisions[0].outcome).toBe('CONTRADICTION');
+  });
+});
+
+describe('refunds: transfers back from the payee to the payer', () => {
+  const R1 = '00000000-0000-4000-8000-0000000000a1';
+  const R2 = '00000000-0000-4000-8000-0000000000a2';
+  // A refund of P1 (alice paid bob): money goes from bob back to alice.
+  const refund = (type: 'RefundRequested' | 'RefundSucceeded' | 'RefundFailed', refundId = R1, amountPaise = 40_00): TransferFact => ({
+    type,
+    holdId: refundId,
+    paymentId: P1,
+    payerVpa: 'bob@okbank',
+    payeeVpa: 'alice@okbank',
+    amountPaise,
+    createdAt: NOON,
+  });
+  const paid = (bob = 100_00) => stateOf([account('alice@okbank', 1000_00, { debitsPosted: 100_00 }), account('bob@okbank', bob)]);
+
+  it("holds the refund on the payee's account, and not against any daily limit", () => {
+    const { state, decisions } = foldFunds(paid(), [refund('RefundRequested')], 1);
+    expect(decisions).toEqual([
+      {
+        outcome: 'RESERVED',
+        hold: {
+          id: R1,
+          kind: 'REFUND',
+          paymentId: P1,
+          payerVpa: 'bob@okbank',
+          payeeVpa: 'alice@okbank',
+          amountPaise: 40_00,
+          day: '2026-03-02',
+          status: 'PENDING',
+          reason: null,
+        },
+      },
+    ]);
+    expect(state.accounts.get('bob@okbank')).toMatchObject({ debitsPending: 40_00 });
+    expect(state.spend.size).toBe(0);
+  });
+
+  it('posts it as REFUND_DEBIT on the payee and REFUND_CREDIT on the payer, the refund being the transfer', () => {
+    const held = foldFunds(paid(), [refund('RefundRequested')], LIMIT).state;
+    const { state, decisions } = foldFunds(held, [refund('RefundSucceeded')], LIMIT);
+    expect(decisions[0]).toMatchObject({
+      outcome: 'POSTED',
+      entries: [
+        { vpa: 'bob@okbank', kind: 'REFUND_DEBIT', amountPaise: 40_00, balanceAfter: 60_00, paymentId: P1, transferId: R1 },
+        { vpa: 'alice@okbank', kind: 'REFUND_CREDIT', amountPaise: 40_00, balanceAfter: 940_00, paymentId: P1, transferId: R1 },
+      ],
+    });
+    expect(state.accounts.get('bob@okbank')).toMatchObject({ debitsPending: 0, debitsPosted: 40_00 });
+  });
+
+  it("refuses a refund larger than the payee's available balance: INSUFFICIENT_FUNDS, nothing held", () => {
+    const { state, decisions } = foldFunds(paid(30_00), [refund('RefundRequested')], LIMIT);
+    expect(decisions[0]).toMatchObject({ outcome: 'REJECTED', hold: { status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' } });
+    expect(state.accounts.get('bob@okbank')).toMatchObject({ debitsPending: 0 });
+    expect(foldFunds(state, [refund('RefundFailed')], LIMIT).decisions[0].outcome).toBe('UNCHANGED');
+  });
+
+  it('refuses a refund to or from a closed account: ACCOUNT_CLOSED', () => {
+    const closed = stateOf([account('alice@okbank', 0, { status: 'CLOSED' }), account('bob@okbank', 100_00)]);
+    expect(foldFunds(closed, [refund('RefundRequested')], LIMIT).decisions[0]).toMatchObject({ hold: { reason: 'ACCOUNT_CLOSED' } });
+  });
+
+  it('holds two refunds of one payment separately, each posted once, whatever is redelivered', () => {
+    const { state, decisions } = foldFunds(
+      paid(),
+      [
+        refund('RefundRequested', R1, 40_00),
+        refund('RefundRequested', R2, 60_00),
+        refund('RefundRequested', R1, 40_00),
+        refund('RefundSucceeded', R2, 60_00),
+        refund('RefundSucceeded', R1, 40_00),
+        refund('RefundSucceeded', R2, 60_00),
+      ],
+      LIMIT,
+    );
+    expect(decisions.map((d) => d.outcome)).toEqual(['RESERVED', 'RESERVED', 'UNCHANGED', 'POSTED', 'POSTED', 'UNCHANGED']);
+    expect(state.accounts.get('bob@okbank')).toMatchObject({ creditsPosted: 100_00, debitsPosted: 100_00, debitsPending: 0 });
+    expect(state.accounts.get('alice@okbank')).toMatchObject({ creditsPosted: 1100_00 });
+  });
+
+  it('voids a pending refund hold, and marks a failure that comes first so that the request holds nothing', () => {
+    const held = foldFunds(paid(), [refund('RefundRequested')], LIMIT).state;
+    const voided = foldFunds(held, [refund('RefundFailed')], LIMIT);
+    expect(voided.decisions[0]).toMatchObject({ outcome: 'VOIDED', hold: { status: 'VOIDED' } });
+    expect(voided.state.accounts.get('bob@okbank')).toMatchObject({ debitsPending: 0 });
+    const early = foldFunds(paid(), [refund('RefundFailed'), refund('RefundRequested')], LIMIT);
+    expect(early.decisions.map((d) => d.outcome)).toEqual(['MARKED_VOID', 'UNCHANGED']);
+  });
+
+  it('calls a refund success without a pending hold a contradiction', () => {
+    expect(foldFunds(paid(), [refund('RefundSucceeded')], LIMIT).decisions[0]).toMatchObject({
+      outcome: 'CONTRADICTION',
+      why: `refund ${R1} succeeded but its hold is missing`,
+    });
   });
 });

@@ -5,15 +5,19 @@ import { AccountsRepository } from '../accounts.repository';
 import { LEDGER_SETTINGS, LedgerSettings } from '../config';
 import { DailySpendRepository } from '../daily-spend.repository';
 import { EntriesRepository } from '../entries.repository';
+import { Hold } from '../hold';
 import { HoldsRepository } from '../holds.repository';
 import { indiaDay } from '../india-day';
 import { LEDGER_PRODUCER } from '../ledger.constants';
-import { FundsDecision, foldFunds, PaymentFact, spendKey } from './funds-fold';
+import { FundsDecision, foldFunds, spendKey, TransferFact } from './funds-fold';
 
 export type PaymentEvent = DomainEvent<'PaymentInitiated'> | DomainEvent<'PaymentSucceeded'> | DomainEvent<'PaymentFailed'>;
+export type RefundEvent = DomainEvent<'RefundRequested'> | DomainEvent<'RefundSucceeded'> | DomainEvent<'RefundFailed'>;
+export type TransferEvent = PaymentEvent | RefundEvent;
 
 /**
- * Holds, posts and voids payments' amounts, a chunk of events at a time, in the consumer's transaction.
+ * Holds, posts and voids payments' and refunds' amounts, a chunk of events at a time, in the
+ * consumer's transaction. A refund is a transfer back, from the payment's payee to its payer.
  *
  * Serialisation: the chunk first locks every account it touches in ONE statement, in vpa order,
  * then the holds of its payments, in payment id order. Whatever set of accounts two chunks touch
@@ -36,18 +40,18 @@ export class PaymentFundsService {
     private readonly outbox: Outbox,
   ) {}
 
-  async applyAll(events: PaymentEvent[]): Promise<void> {
+  async applyAll(events: TransferEvent[]): Promise<void> {
     const facts = events.map(factOf);
     const accounts = await this.accounts.lock(facts.flatMap((f) => [f.payerVpa, f.payeeVpa]));
-    const holds = await this.holds.lock(facts.map((f) => f.paymentId));
+    const holds = await this.holds.lock(facts.map((f) => f.holdId));
     const spendKeys = [
       ...facts.filter((f) => f.type === 'PaymentInitiated').map((f) => ({ vpa: f.payerVpa, day: indiaDay(f.createdAt) })),
-      ...holds.map((h) => ({ vpa: h.payerVpa, day: h.day })),
+      ...holds.filter((h) => h.kind === 'PAYMENT').map((h) => ({ vpa: h.payerVpa, day: h.day })),
     ];
     const spends = await this.spend.find(spendKeys);
     const start = {
       accounts: new Map(accounts.map((a) => [a.vpa, a])),
-      holds: new Map(holds.map((h) => [h.paymentId, h])),
+      holds: new Map(holds.map((h) => [h.id, h])),
       spend: new Map(spends.map((s) => [spendKey(s.vpa, s.day), s.amountPaise])),
     };
     const { state, decisions } = foldFunds(start, facts, this.settings.dailyLimitPaise);
@@ -56,7 +60,7 @@ export class PaymentFundsService {
     if (contradiction && 'why' in contradiction) throw new PermanentMessageError(contradiction.why);
 
     const now = new Date().toISOString();
-    const announcements: Array<{ event: DomainEvent<EventType>; cause: PaymentEvent }> = [];
+    const announcements: Array<{ event: DomainEvent<EventType>; cause: TransferEvent }> = [];
     decisions.forEach((decision, i) => {
       const event = events[i];
       this.annotate(event, decision);
@@ -65,7 +69,7 @@ export class PaymentFundsService {
     });
 
     await this.accounts.saveBalances([...state.accounts.values()].filter((a) => a !== start.accounts.get(a.vpa)));
-    await this.holds.save([...state.holds.values()].filter((h) => h !== start.holds.get(h.paymentId)));
+    await this.holds.save([...state.holds.values()].filter((h) => h !== start.holds.get(h.id)));
     await this.spend.save(
       [...state.spend]
         .filter(([key, amount]) => amount !== start.spend.get(key))
@@ -81,7 +85,7 @@ export class PaymentFundsService {
     );
   }
 
-  private annotate(event: PaymentEvent, decision: FundsDecision): void {
+  private annotate(event: TransferEvent, decision: FundsDecision): void {
     if (decision.outcome === 'UNCHANGED' || decision.outcome === 'CONTRADICTION') {
       this.logger.log(`${event.type} of payment ${event.paymentId} changes nothing: ${decision.why}`);
       annotateEvent(event, { 'ledger.hold.outcome': 'UNCHANGED' });
@@ -95,21 +99,32 @@ export class PaymentFundsService {
   }
 }
 
-function factOf(event: PaymentEvent): PaymentFact {
-  const { payerVpa, payeeVpa, amountPaise, createdAt } = event.payload;
-  return {
-    type: event.type,
-    paymentId: event.paymentId,
-    payerVpa: normalizeVpa(payerVpa),
-    payeeVpa: normalizeVpa(payeeVpa),
-    amountPaise,
-    createdAt: new Date(createdAt),
-  };
+function factOf(event: TransferEvent): TransferFact {
+  const { payerVpa, payeeVpa, amountPaise } = event.payload;
+  const [payer, payee] = [normalizeVpa(payerVpa), normalizeVpa(payeeVpa)];
+  if ('refundId' in event.payload) {
+    // A refund moves money back: from the payment's payee to its payer.
+    const { refundId, requestedAt } = event.payload;
+    const type = event.type as RefundEvent['type'];
+    return {
+      type,
+      holdId: refundId,
+      paymentId: event.paymentId,
+      payerVpa: payee,
+      payeeVpa: payer,
+      amountPaise,
+      createdAt: new Date(requestedAt),
+    };
+  }
+  const type = event.type as PaymentEvent['type'];
+  const createdAt = new Date(event.payload.createdAt);
+  return { type, holdId: event.paymentId, paymentId: event.paymentId, payerVpa: payer, payeeVpa: payee, amountPaise, createdAt };
 }
 
-/** The event that tells payments what happened to a payment's money; none when nothing did. */
+/** The event that tells payments what happened to a payment's or a refund's money; none when nothing did. */
 function announcementOf(decision: FundsDecision, at: string): DomainEvent<EventType> | null {
   if (!('hold' in decision)) return null;
+  if (decision.hold.kind === 'REFUND') return refundAnnouncementOf(decision, at);
   const { paymentId, payerVpa, payeeVpa, amountPaise, reason } = decision.hold;
   const facts = { payerVpa, payeeVpa, amountPaise };
   switch (decision.outcome) {
@@ -123,5 +138,28 @@ function announcementOf(decision: FundsDecision, at: string): DomainEvent<EventT
       return createEvent('FundsReleased', paymentId, { ...facts, releasedAt: at }, LEDGER_PRODUCER);
     case 'MARKED_VOID':
       return null; // nothing was held: nothing to release
+  }
+}
+
+function refundAnnouncementOf(decision: Extract<FundsDecision, { hold: Hold }>, at: string): DomainEvent<EventType> | null {
+  const { id, paymentId, payerVpa, payeeVpa, amountPaise, reason } = decision.hold;
+  const facts = { refundId: id, fromVpa: payerVpa, toVpa: payeeVpa, amountPaise };
+  switch (decision.outcome) {
+    case 'RESERVED':
+      return createEvent('RefundFundsReserved', paymentId, { ...facts, reservedAt: at }, LEDGER_PRODUCER);
+    case 'REJECTED':
+      // A refund is never refused for the daily limit (it does not count against it).
+      return createEvent(
+        'RefundFundsRejected',
+        paymentId,
+        { ...facts, reason: reason as 'INSUFFICIENT_FUNDS' | 'ACCOUNT_CLOSED', rejectedAt: at },
+        LEDGER_PRODUCER,
+      );
+    case 'POSTED':
+      return createEvent('RefundFundsSettled', paymentId, { ...facts, settledAt: at }, LEDGER_PRODUCER);
+    case 'VOIDED':
+      return createEvent('RefundFundsReleased', paymentId, { ...facts, releasedAt: at }, LEDGER_PRODUCER);
+    case 'MARKED_VOID':
+      return null;
   }
 }

@@ -36,7 +36,7 @@ const RECONCILIATION = `
          (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') FROM (
             SELECT acc.vpa AS id FROM acc LEFT JOIN pending USING (vpa) WHERE acc.held <> coalesce(pending.held, 0)
             UNION ALL
-            SELECT h.payment_id::text FROM holds h WHERE h.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.vpa = h.payer_vpa)
+            SELECT h.id::text FROM holds h WHERE h.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.vpa = h.payer_vpa)
           ) o) AS orphan_holds`;
 
 @Injectable()
@@ -46,7 +46,7 @@ export class ReconciliationService {
   /**
    * `conserved`: the sum of all balances is all deposits less all withdrawals, and every account's
    * balance is what its journal entries add up to. `orphanHolds`: accounts whose held amount is not
-   * the sum of their pending holds, and pending holds (payment ids) without an account.
+   * the sum of their pending holds, and pending holds (payment or refund ids) without an account.
    */
   async check() {
     const [row] = await this.db.query<ReconciliationRow>(RECONCILIATION, [DEBIT_KINDS]);

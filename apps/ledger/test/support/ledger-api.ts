@@ -86,6 +86,43 @@ export class LedgerApi {
     return event;
   }
 
+  /**
+   * Publishes a refund event of a payment from `payer` to `payee` (the refund goes back from payee
+   * to payer) and returns its envelope.
+   */
+  async refund(
+    type: 'RefundRequested' | 'RefundSucceeded' | 'RefundFailed',
+    paymentId: string,
+    refundId: string,
+    payer: string,
+    payee: string,
+    amountPaise: number,
+  ) {
+    const now = new Date().toISOString();
+    const base = {
+      refundId,
+      payerVpa: payer,
+      payeeVpa: payee,
+      amountPaise,
+      currency: 'INR' as const,
+      reason: 'returned',
+      disputeId: null,
+      requestedByUserId: randomUUID(),
+      payerUserId: null,
+      payeeUserId: null,
+      requestedAt: now,
+    };
+    const payload =
+      type === 'RefundRequested'
+        ? base
+        : type === 'RefundSucceeded'
+          ? { ...base, completedAt: now }
+          : { ...base, completedAt: now, failureReason: 'EXPIRED' as const };
+    const event = createEvent(type, paymentId, payload as PayloadOf<typeof type>, 'tests') as AnyPaymentEvent;
+    await this.resend(event);
+    return event;
+  }
+
   /** Puts an envelope on its topic (again). */
   resend(event: AnyPaymentEvent, key = event.paymentId): Promise<void> {
     return this.kafka.send(Topics.PaymentEvents, [{ key, value: JSON.stringify(event) }]);
