@@ -45,6 +45,10 @@ export interface Payment {
   stockStatus: StockStatus;
   fundsStatus: FundsStatus;
   fraud: FraudAssessment | null;
+  /** What the payment's pending and succeeded refunds take (never above its amount). */
+  refundsCommittedPaise: number;
+  /** What its succeeded refunds gave back. */
+  refundedPaise: number;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;

@@ -5,6 +5,7 @@ import { PlatformModule } from '@app/platform';
 import { DEADLINE_SETTINGS, IDEMPOTENCY_SETTINGS, INTAKE_SETTINGS, PaymentsConfig, TIMELINE_SETTINGS } from './config';
 import { DeadlineSweeper } from './expire-payments/deadline-sweeper';
 import { ExpirePaymentsService } from './expire-payments/expire-payments.service';
+import { ExpireRefundsService } from './expire-payments/expire-refunds.service';
 import { GetPaymentController } from './get-payment/get-payment.controller';
 import { GetPaymentService } from './get-payment/get-payment.service';
 import { GetTimelineController } from './get-timeline/get-timeline.controller';
@@ -22,9 +23,17 @@ import { IdempotencyAndDeadlines1763700000300 } from './migrations/1763700000300
 import { PaymentParties1764700000100 } from './migrations/1764700000100-payment-parties';
 import { PaymentFunds1765000000100 } from './migrations/1765000000100-payment-funds';
 import { RefundAndDisputeSteps1766000000100 } from './migrations/1766000000100-refund-and-dispute-steps';
+import { Refunds1766000000200 } from './migrations/1766000000200-refunds';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
+import { RefundIdempotencyKeysRepository } from './refund-idempotency-keys.repository';
+import { RefundsRepository } from './refunds.repository';
+import { ListRefundsService } from './request-refund/list-refunds.service';
+import { RefundsController } from './request-refund/request-refund.controller';
+import { RequestRefundService } from './request-refund/request-refund.service';
+import { RefundEventsController } from './settle-refund/refund-events.controller';
+import { SettleRefundService } from './settle-refund/settle-refund.service';
 import { TimelineEventsController } from './record-timeline/timeline-events.controller';
 import { PaymentSagaController } from './settle-payment/payment-saga.controller';
 import { SettlePaymentService } from './settle-payment/settle-payment.service';
@@ -50,6 +59,7 @@ export class PaymentsModule {
             PaymentParties1764700000100,
             PaymentFunds1765000000100,
             RefundAndDisputeSteps1766000000100,
+            Refunds1766000000200,
           ],
         }),
         MessagingModule.forRoot({ config }),
@@ -62,7 +72,9 @@ export class PaymentsModule {
         ListPaymentsController,
         GetPaymentController,
         GetTimelineController,
+        RefundsController,
         PaymentSagaController,
+        RefundEventsController,
         TimelineEventsController,
         UserEventsController,
       ],
@@ -75,6 +87,12 @@ export class PaymentsModule {
         PaymentTimelineRepository,
         IdempotencyKeysRepository,
         VpaHoldersRepository,
+        RefundsRepository,
+        RefundIdempotencyKeysRepository,
+        RequestRefundService,
+        ListRefundsService,
+        SettleRefundService,
+        ExpireRefundsService,
         TrackVpaHoldersService,
         InitiatePaymentService,
         IdempotencyKeyPurger,

@@ -4,7 +4,8 @@ import { CursorPosition, Database, valuesList } from '@app/platform';
 import { FraudDecision, FraudSource, FundsStatus, Payment, PaymentStatus, StockStatus } from './payment';
 
 const COLUMNS = `id, status, failure_reason, payer_vpa, payee_vpa, payer_user_id, payee_user_id, amount_paise, currency, note, items, stock_status,
-  funds_status, fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent`;
+  funds_status, fraud_decision, fraud_score, fraud_reasons, fraud_assessed_at, fraud_source, created_at, updated_at, completed_at, trace_id, trace_parent,
+  refunds_committed_paise, refunded_paise`;
 
 interface PaymentRow {
   id: string;
@@ -30,6 +31,8 @@ interface PaymentRow {
   completed_at: Date | null;
   trace_id: string | null;
   trace_parent: string | null;
+  refunds_committed_paise: string;
+  refunded_paise: string;
 }
 
 export interface OverdueQuery {
@@ -168,6 +171,29 @@ export class PaymentsRepository {
   }
 
   /**
+   * Adds to payments' refund sums (negative to take back what a failed refund had committed), one
+   * statement for all; the payments_refunds_within_amount constraint refuses any sum past the amount.
+   */
+  async addToRefunds(changes: Array<{ paymentId: string; committedPaise: number; refundedPaise: number }>): Promise<void> {
+    const byPayment = new Map<string, { committed: number; refunded: number }>();
+    for (const c of changes) {
+      const sum = byPayment.get(c.paymentId) ?? { committed: 0, refunded: 0 };
+      byPayment.set(c.paymentId, { committed: sum.committed + c.committedPaise, refunded: sum.refunded + c.refundedPaise });
+    }
+    const rows = [...byPayment].filter(([, sum]) => sum.committed !== 0 || sum.refunded !== 0);
+    if (rows.length === 0) return;
+    const { sql, params } = valuesList(rows.map(([id, sum]) => [id, sum.committed, sum.refunded]));
+    await this.db.query(
+      `UPDATE payments p
+          SET refunds_committed_paise = p.refunds_committed_paise + v.committed::bigint,
+              refunded_paise = p.refunded_paise + v.refunded::bigint, updated_at = now()
+         FROM (VALUES ${sql}) AS v (id, committed, refunded)
+        WHERE p.id = v.id::uuid`,
+      params,
+    );
+  }
+
+  /**
    * Newest first, keyset on (created_at, id). A party (VPA, user, or the user of a VPA) matches as
    * payer or as payee: two index range scans (one per role) merged, rather than an OR that could use
    * neither index for the order.
@@ -234,5 +260,7 @@ function toPayment(row: PaymentRow): Payment {
     completedAt: row.completed_at,
     traceId: row.trace_id,
     traceParent: row.trace_parent,
+    refundsCommittedPaise: Number(row.refunds_committed_paise),
+    refundedPaise: Number(row.refunded_paise),
   };
 }

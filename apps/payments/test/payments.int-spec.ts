@@ -124,6 +124,7 @@ describe('payments service', () => {
       payerVpa: 'alice@okbank',
       payeeVpa: 'bob@okbank',
       amount: '125.50',
+      refundedAmount: '0.00',
       currency: 'INR',
       note: 'lunch',
       items: [],

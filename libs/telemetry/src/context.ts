@@ -56,3 +56,13 @@ export function endSpan(span: Span, error?: unknown): void {
 
 export { context, SpanKind };
 export type { Span };
+
+/**
+ * Links the active span to the trace a W3C `traceparent` names (a refund's trace to its payment's):
+ * the trace viewer leads from one to the other. Nothing without a span or a traceparent.
+ */
+export function linkToTrace(traceparent: string | null | undefined, attributes: Attributes = {}): void {
+  if (!traceparent) return;
+  const linked = trace.getSpanContext(contextFromHeaders({ traceparent }));
+  if (linked && isSpanContextValid(linked)) trace.getActiveSpan()?.addLink({ context: linked, attributes });
+}

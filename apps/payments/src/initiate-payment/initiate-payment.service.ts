@@ -193,6 +193,8 @@ function newPayment(command: InitiatePaymentCommand, payerUserId: string): Payme
     stockStatus: command.items.length > 0 ? 'PENDING' : 'NOT_REQUIRED',
     fundsStatus: 'PENDING',
     fraud: null,
+    refundsCommittedPaise: 0,
+    refundedPaise: 0,
     createdAt: now,
     updatedAt: now,
     completedAt: null,
