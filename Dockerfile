@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the six services: SERVICE (build arg, or env at run time) picks the one to run,
+# One image for the eight services: SERVICE (build arg, or env at run time) picks the one to run,
 # e.g. docker run -e SERVICE=fraud upi-payments:local. Used by docker-compose.yml.
 ARG NODE_VERSION=20
 
@@ -32,4 +32,4 @@ ARG SERVICE
 ENV SERVICE=${SERVICE}
 USER node
 # shell form so that ${SERVICE} is expanded; exec so that node (not sh) receives SIGTERM
-CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory, analytics, users or ledger}/src/main.js
+CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory, analytics, users, ledger or disputes}/src/main.js

@@ -2,7 +2,7 @@
 // Runs the whole system on a developer machine, from a fresh clone:
 //   node scripts/start.mjs             install deps if needed, build if stale, start Kafka (unless
 //                                      KAFKA_BROKERS is set) and, beside it, the Zipkin trace viewer
-//                                      (unless an exporter is configured through OTEL_*), run the seven
+//                                      (unless an exporter is configured through OTEL_*), run the eight
 //                                      services with prefixed logs, restart a crashed one, print the
 //                                      URLs once all are ready.
 //   node scripts/start.mjs <service>   one service alone in the foreground (no Kafka, no Zipkin).

@@ -13,6 +13,7 @@ export const SERVICES = [
   { name: 'analytics', port: 3004, color: 'cyan' },
   { name: 'users', port: 3005, color: 'white' },
   { name: 'ledger', port: 3006, color: 'blueBright' },
+  { name: 'disputes', port: 3007, color: 'magentaBright' },
 ];
 
 export const say = (message) => console.log(`[start] ${message}`);

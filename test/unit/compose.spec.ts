@@ -9,7 +9,16 @@ import { parseDocument } from 'yaml';
  * for the facts the system relies on (ports, health checks, start order, restart policy).
  */
 const ROOT = join(__dirname, '..', '..');
-const APPS = { payments: 3000, fraud: 3001, notifications: 3002, inventory: 3003, analytics: 3004, users: 3005, ledger: 3006 } as const;
+const APPS = {
+  payments: 3000,
+  fraud: 3001,
+  notifications: 3002,
+  inventory: 3003,
+  analytics: 3004,
+  users: 3005,
+  ledger: 3006,
+  disputes: 3007,
+} as const;
 
 type Env = Record<string, string | number | boolean | null>;
 interface Service {
@@ -78,9 +87,10 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('runs Kafka, PostgreSQL, Redis, Jaeger and the seven services', () => {
+  it('runs Kafka, PostgreSQL, Redis, Jaeger and the eight services', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'analytics',
+      'disputes',
       'fraud',
       'inventory',
       'jaeger',

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseEnvSchema } from '@app/platform';
 import { EnvSchema as AnalyticsEnv } from '../../apps/analytics/src/config';
+import { EnvSchema as DisputesEnv } from '../../apps/disputes/src/config';
 import { EnvSchema as FraudEnv } from '../../apps/fraud/src/config';
 import { EnvSchema as InventoryEnv } from '../../apps/inventory/src/config';
 import { EnvSchema as LedgerEnv } from '../../apps/ledger/src/config';
@@ -32,7 +33,18 @@ const OUTSIDE_SCHEMAS: Record<string, { dir: string; inTable: boolean; why: stri
   FAILPOINT: { dir: 'libs/messaging', inTable: false, why: 'fault injection for the fault suite, not a setting' },
 };
 
-const SCHEMAS = [BaseEnvSchema, AnalyticsEnv, FraudEnv, InventoryEnv, LedgerEnv, NotificationsEnv, PaymentsEnv, UsersEnv, DlqEnv];
+const SCHEMAS = [
+  BaseEnvSchema,
+  AnalyticsEnv,
+  DisputesEnv,
+  FraudEnv,
+  InventoryEnv,
+  LedgerEnv,
+  NotificationsEnv,
+  PaymentsEnv,
+  UsersEnv,
+  DlqEnv,
+];
 
 /** The backticked names in the first column of the table under "## Configuration". */
 function tableVariables(readme: string): string[] {

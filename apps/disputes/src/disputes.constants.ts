@@ -1,0 +1,2 @@
+/** The producer name on every event this service publishes. */
+export const DISPUTES_PRODUCER = 'disputes';
