@@ -29,10 +29,13 @@ export class RefundsRepository {
     );
   }
 
-  /** What a payment's SUCCEEDED refunds gave back, in paise. */
+  /**
+   * What a payment's refunds take, in paise: the SUCCEEDED ones and those still PENDING (as payments
+   * counts them), so that a dispute never asks for what a refund under way is already giving back.
+   */
   async refundedPaise(paymentId: string): Promise<number> {
     const [row] = await this.db.query<{ total: string }>(
-      `SELECT COALESCE(sum(amount_paise), 0) AS total FROM refunds WHERE payment_id = $1 AND status = 'SUCCEEDED'`,
+      `SELECT COALESCE(sum(amount_paise), 0) AS total FROM refunds WHERE payment_id = $1 AND status IN ('PENDING', 'SUCCEEDED')`,
       [paymentId],
     );
     return Number(row.total);
