@@ -49,6 +49,9 @@ let operator: Person;
 let badToken: string;
 let paymentId: string;
 let sku: string;
+/** The owner's payments, each final: one for the matrix to dispute, and one disputed for each dispute route. */
+let disputable: string;
+const disputeIds = { read: '', review: '', resolve: '', withdraw: '' };
 
 const ownerVpa = () => owner.vpas[0];
 
@@ -117,6 +120,16 @@ function rules(): Record<string, Rule> {
       request: () => ({ path: `/v1/payments/${paymentId}/timeline` }),
       body: () => ({ paymentId }),
     },
+    'payments POST /v1/payments/{id}/refunds': {
+      // the payee's user refunds; the owner here is the payer: the payment is theirs to see, not to refund
+      expect: { ...partiesAndOperators(202), owner: 403 },
+      request: () => ({ path: `/v1/payments/${paymentId}/refunds`, body: { amount: '0.01', reason: 'matrix' } }),
+      body: () => ({ paymentId, amount: '0.01', status: 'PENDING' }),
+    },
+    'payments GET /v1/payments/{id}/refunds': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/payments/${paymentId}/refunds` }),
+    },
     'notifications GET /v1/notifications': {
       expect: partiesAndOperators(200),
       request: () => ({ path: `/v1/notifications?vpa=${ownerVpa()}` }),
@@ -155,6 +168,37 @@ function rules(): Record<string, Rule> {
       request: () => ({ path: `/v1/ledger/accounts/${ownerVpa()}/withdrawals`, body: { amount: '0.01', reference: randomUUID() } }),
       body: () => ({ kind: 'WITHDRAWAL', amount: '0.01' }),
     },
+    'disputes POST /v1/disputes': {
+      // the payer's user files; the payee or an operator may see the payment but not dispute it
+      expect: { ...partiesAndOperators(201), operator: 403 },
+      request: () => ({ path: '/v1/disputes', body: { paymentId: disputable, reason: 'OTHER', description: 'matrix', amount: '0.01' } }),
+      body: () => ({ paymentId: disputable, status: 'OPEN' }),
+    },
+    'disputes GET /v1/disputes': { expect: anyUser(200), request: () => ({ path: '/v1/disputes?limit=1' }) },
+    'disputes GET /v1/disputes/{id}': {
+      expect: partiesAndOperators(200),
+      request: () => ({ path: `/v1/disputes/${disputeIds.read}` }),
+      body: () => ({ id: disputeIds.read }),
+    },
+    'disputes POST /v1/disputes/{id}/comments': {
+      expect: partiesAndOperators(201),
+      request: () => ({ path: `/v1/disputes/${disputeIds.read}/comments`, body: { text: 'a word' } }),
+    },
+    'disputes POST /v1/disputes/{id}/review': {
+      expect: { ...partiesAndOperators(200), owner: 403 },
+      request: () => ({ path: `/v1/disputes/${disputeIds.review}/review` }),
+      body: () => ({ status: 'UNDER_REVIEW' }),
+    },
+    'disputes POST /v1/disputes/{id}/resolve': {
+      expect: { ...partiesAndOperators(200), owner: 403 },
+      request: () => ({ path: `/v1/disputes/${disputeIds.resolve}/resolve`, body: { outcome: 'PAYEE', note: 'matrix' } }),
+      body: () => ({ status: 'RESOLVED_FOR_PAYEE' }),
+    },
+    'disputes POST /v1/disputes/{id}/withdraw': {
+      // the payer withdraws (the owner, before the operator in the order callers are tried)
+      expect: { ...partiesAndOperators(200), operator: 403 },
+      request: () => ({ path: `/v1/disputes/${disputeIds.withdraw}/withdraw` }),
+    },
     'ledger GET /v1/ledger/reconciliation': {
       expect: operatorsOnly(200),
       request: () => ({ path: '/v1/ledger/reconciliation' }),
@@ -192,6 +236,35 @@ beforeAll(async () => {
       expect.objectContaining({ paymentId }),
     ]),
   );
+  // Payments for the disputes routes, and their disputes once the disputes service knows them.
+  const more = await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      const made = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '1.00' });
+      expect(made.status).toBe(202);
+      return made.body.id as string;
+    }),
+  );
+  [disputable] = more;
+  const open = (id: string) =>
+    eventually(async () => {
+      const answer = await call('POST', `${system.urls.disputes}/v1/disputes`, {
+        token: owner.token,
+        body: { paymentId: id, reason: 'OTHER', description: 'matrix' },
+      });
+      expect(answer.status).toBe(201);
+      return (answer.body as { id: string }).id;
+    }, 60000);
+  [disputeIds.read, disputeIds.review, disputeIds.resolve, disputeIds.withdraw] = await Promise.all(more.slice(1).map(open));
+  // Known to the disputes service too (a dispute for more than the payment is refused only once it is), with nothing filed.
+  await eventually(async () => {
+    const probe = await call('POST', `${system.urls.disputes}/v1/disputes`, {
+      token: owner.token,
+      body: { paymentId: disputable, reason: 'OTHER', description: 'probe', amount: '1000.00' },
+    });
+    expect(probe.status).toBe(422);
+  }, 60000);
+  const reviewed = await call('POST', `${system.urls.disputes}/v1/disputes/${disputeIds.resolve}/review`, { token: operator.token });
+  expect(reviewed.status).toBe(200);
   sku = `MATRIX-${randomUUID().slice(0, 8)}`;
   const stocked = await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, {
     token: operator.token,

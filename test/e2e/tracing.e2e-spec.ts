@@ -129,13 +129,14 @@ const tagged = (spans: ZipkinSpan[], tag: string, value?: string) =>
   spans.filter((s) => s.tags?.[tag] !== undefined && (value === undefined || s.tags[tag] === value));
 
 describe('one trace per payment', () => {
-  it('holds spans of all six services, with the decision and the outcome, correctly parented', async () => {
+  it('holds spans of every service that follows a payment, with the decision and the outcome, correctly parented', async () => {
     const payment = await payWithItems(await newPayer('Tracy'));
     expect(payment.status).toBe('SUCCEEDED');
     expect(payment.traceId).toMatch(/^[0-9a-f]{32}$/);
 
     const spans = await traceOf(traceIdOf(payment), (spans) => {
-      expect(new Set(spans.map((s) => s.localEndpoint.serviceName))).toEqual(new Set(SERVICES));
+      // disputes follows every payment too (its projection of payments), though it decides nothing in it
+      expect(new Set(spans.map((s) => s.localEndpoint.serviceName))).toEqual(new Set([...SERVICES, 'disputes']));
       expect(tagged(spans, 'fraud.decision', 'APPROVED').map((s) => s.localEndpoint.serviceName)).toContain('fraud');
       expect(tagged(spans, 'payment.status', 'SUCCEEDED').map((s) => s.localEndpoint.serviceName)).toContain('payments');
       expect(tagged(spans, 'inventory.reservation.outcome', 'RESERVED')).not.toHaveLength(0);
@@ -300,5 +301,31 @@ describe('a payment that expires', () => {
     } finally {
       await system.startService('fraud');
     }
+  });
+});
+
+describe('a refund', () => {
+  it('is one trace of its own — the request, the ledger’s hold and post, the outcome — that names the payment’s trace', async () => {
+    const payer = await newPayer('Rhea');
+    const payment = await payWithItems(payer);
+    expect(payment.status).toBe('SUCCEEDED');
+    const answer = await call('POST', `${system.urls.payments}/v1/payments/${payment.id}/refunds`, {
+      token: operator.token,
+      body: { amount: '1.00', reason: 'traced refund' },
+    });
+    expect(answer.status).toBe(202);
+    const refund = answer.body as { id: string; traceId: string | null };
+    expect(refund.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(refund.traceId).not.toBe(payment.traceId);
+    await traceOf(refund.traceId!, (spans) => {
+      const services = new Set(spans.map((s) => s.localEndpoint.serviceName));
+      for (const service of ['payments', 'ledger', 'notifications']) expect(services).toContain(service);
+      expect(tagged(spans, 'payment.trace_id', payment.traceId!).map((s) => s.localEndpoint.serviceName)).toContain('payments');
+      expect(tagged(spans, 'ledger.hold.outcome', 'POSTED')).not.toHaveLength(0);
+      expect(tagged(spans, 'refund.status', 'SUCCEEDED').map((s) => s.localEndpoint.serviceName)).toContain('payments');
+      const byId = new Map(spans.map((s) => [s.id, s]));
+      expect(spans.filter((s) => !s.parentId)).toHaveLength(1);
+      expect(spans.filter((s) => s.parentId && !byId.has(s.parentId))).toEqual([]);
+    });
   });
 });

@@ -9,8 +9,11 @@ import { freePort } from '../../support/free-port';
 /** The services of the payment flow (payments.md, money.md); each of them verifies the users service's tokens. */
 export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger'] as const;
 export type ServiceName = (typeof SERVICES)[number];
-/** Every service the system runs: the users service (access.md) and the payment flow. */
-export const ALL_SERVICES = ['users', ...SERVICES] as const;
+/**
+ * Every service the system runs: the users service (access.md), the payment flow, and disputes
+ * (disputes.md), which follows every payment in its own projection but takes no part in its flow.
+ */
+export const ALL_SERVICES = ['users', ...SERVICES, 'disputes'] as const;
 export type AnyService = (typeof ALL_SERVICES)[number];
 
 /**
@@ -64,7 +67,7 @@ function usersEnv(privateJwk: JWK): Record<string, string> {
 }
 
 /**
- * Runs the six services as separate processes from the build, as `npm start` does, against the
+ * Runs the eight services as separate processes from the build, as `npm start` does, against the
  * given environment, and waits until every one of them is ready. The users service signs tokens
  * with a key made here (AUTH_PRIVATE_KEY), so that tests can also make tokens that it would never
  * issue (expired, for another audience); every other service verifies them from its JWKS.

@@ -91,6 +91,15 @@ async function deposit(system: FaultSystem, sent: SentPayments, vpa: string, pai
   sent.deposits.set(vpa, paise);
 }
 
+interface BankRefund {
+  id: string;
+  payment_id: string;
+  status: string;
+  amount_paise: number;
+  payer_vpa: string;
+  payee_vpa: string;
+}
+
 /** What the bank check needs of a payment (payments' own row). */
 export interface BankPayment {
   id: string;
@@ -111,8 +120,11 @@ export interface BankFigures {
   /** Payments whose status agrees with their hold and entries at the ledger (invariant 3). */
   agreeing: number;
   payments: number;
-  /** Accounts whose balance is not what the test deposited plus and minus the succeeded payments. */
+  /** Accounts whose balance is not what the test deposited plus and minus the succeeded payments and refunds. */
   accountsOff: number;
+  /** Refunds whose status agrees with their hold and entries at the ledger, of all refunds. */
+  refundsAgreeing: number;
+  refunds: number;
   /** The ledger's holds by status (POSTED, VOIDED, REJECTED, PENDING). */
   holds: Record<string, number>;
 }
@@ -145,21 +157,23 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     }
   }
 
-  // 3. Every payment agrees with the ledger.
-  const holds = new Map(
-    (
-      await system.db.query<{ payment_id: string; payer_vpa: string; payee_vpa: string; amount_paise: number; status: string }>(
-        'SELECT payment_id, payer_vpa, payee_vpa, amount_paise::int AS amount_paise, status FROM ledger.holds',
-      )
-    ).rows.map((h) => [h.payment_id, h]),
-  );
+  // 3. Every payment and every refund agrees with the ledger (holds and entries by transfer: the payment's id or the refund's).
+  const allHolds = (
+    await system.db.query<{ id: string; kind: string; payer_vpa: string; payee_vpa: string; amount_paise: number; status: string }>(
+      'SELECT id, kind, payer_vpa, payee_vpa, amount_paise::int AS amount_paise, status FROM ledger.holds',
+    )
+  ).rows;
+  const holds = new Map(allHolds.filter((h) => h.kind === 'PAYMENT').map((h) => [h.id, h]));
+  const refundHolds = new Map(allHolds.filter((h) => h.kind === 'REFUND').map((h) => [h.id, h]));
   const entries = new Map<string, Array<{ vpa: string; kind: string; amount_paise: number }>>();
+  const refundEntries = new Map<string, Array<{ vpa: string; kind: string; amount_paise: number }>>();
   for (const e of (
-    await system.db.query<{ payment_id: string; vpa: string; kind: string; amount_paise: number }>(
-      'SELECT payment_id, vpa, kind, amount_paise::int AS amount_paise FROM ledger.entries WHERE payment_id IS NOT NULL ORDER BY id',
+    await system.db.query<{ transfer_id: string; vpa: string; kind: string; amount_paise: number }>(
+      'SELECT transfer_id, vpa, kind, amount_paise::int AS amount_paise FROM ledger.entries WHERE payment_id IS NOT NULL ORDER BY id',
     )
   ).rows) {
-    entries.set(e.payment_id, [...(entries.get(e.payment_id) ?? []), e]);
+    const byTransfer = e.kind.startsWith('REFUND_') ? refundEntries : entries;
+    byTransfer.set(e.transfer_id, [...(byTransfer.get(e.transfer_id) ?? []), e]);
   }
   let agreeing = 0;
   for (const p of payments) {
@@ -191,6 +205,38 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     if (!known.has(id)) problems.push(`the ledger has a hold or entries for ${id}, a payment payments does not know`);
   }
 
+  // 3 for refunds: a SUCCEEDED refund posted once from the payee back to the payer, a FAILED one never.
+  const refunds = (
+    await system.db.query<BankRefund>(
+      `SELECT r.id, r.payment_id, r.status, r.amount_paise::int AS amount_paise, p.payer_vpa, p.payee_vpa
+         FROM payments.refunds r JOIN payments.payments p ON p.id = r.payment_id WHERE p.id = ANY($1::uuid[])`,
+      [payments.map((p) => p.id)],
+    )
+  ).rows;
+  let refundsAgreeing = 0;
+  for (const r of refunds) {
+    const hold = refundHolds.get(r.id);
+    const posted = refundEntries.get(r.id) ?? [];
+    const [payer, payee] = [r.payer_vpa.toLowerCase(), r.payee_vpa.toLowerCase()];
+    const side = (kind: string, vpa: string) => posted.filter((e) => e.kind === kind && e.vpa === vpa && e.amount_paise === r.amount_paise);
+    const ok =
+      r.status === 'SUCCEEDED'
+        ? hold?.status === 'POSTED' &&
+          posted.length === 2 &&
+          side('REFUND_DEBIT', payee).length === 1 &&
+          side('REFUND_CREDIT', payer).length === 1
+        : posted.length === 0 && hold?.status !== 'POSTED' && (r.status === 'PENDING' || hold?.status !== 'PENDING');
+    if (ok) refundsAgreeing += 1;
+    else
+      problems.push(
+        `${r.status} refund ${r.id} of ${r.amount_paise} paise (payment ${r.payment_id}): the ledger has ${hold ? `a ${hold.status} hold` : 'no hold'}, ${posted.length} entries`,
+      );
+  }
+  const knownRefunds = new Set(refunds.map((r) => r.id));
+  for (const id of new Set([...refundHolds.keys(), ...refundEntries.keys()])) {
+    if (!knownRefunds.has(id)) problems.push(`the ledger has a refund hold or entries for ${id}, a refund payments does not know`);
+  }
+
   // 1, 2, 4 recomputed from the rows, and each account against the test's deposits and the succeeded payments.
   const accounts = (
     await system.db.query<{ vpa: string; balance: string; held: string }>(
@@ -203,9 +249,13 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     expectedBalance.set(payer, (expectedBalance.get(payer) ?? 0) - p.amount_paise);
     expectedBalance.set(payee, (expectedBalance.get(payee) ?? 0) + p.amount_paise);
   }
+  for (const r of refunds.filter((x) => x.status === 'SUCCEEDED')) {
+    const [payer, payee] = [r.payer_vpa.toLowerCase(), r.payee_vpa.toLowerCase()];
+    expectedBalance.set(payee, (expectedBalance.get(payee) ?? 0) - r.amount_paise);
+    expectedBalance.set(payer, (expectedBalance.get(payer) ?? 0) + r.amount_paise);
+  }
   const pendingHeld = new Map<string, number>();
-  for (const h of holds.values())
-    if (h.status === 'PENDING') pendingHeld.set(h.payer_vpa, (pendingHeld.get(h.payer_vpa) ?? 0) + h.amount_paise);
+  for (const h of allHolds) if (h.status === 'PENDING') pendingHeld.set(h.payer_vpa, (pendingHeld.get(h.payer_vpa) ?? 0) + h.amount_paise);
   let accountsOff = 0;
   for (const a of accounts) {
     if (a.balance < 0 || a.balance - a.held < 0) problems.push(`account ${a.vpa} is negative: balance ${a.balance}, held ${a.held}`);
@@ -214,7 +264,7 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     const expected = expectedBalance.get(a.vpa) ?? 0;
     if (a.balance !== expected) {
       accountsOff += 1;
-      problems.push(`account ${a.vpa} has a balance of ${a.balance}, deposits and succeeded payments make ${expected}`);
+      problems.push(`account ${a.vpa} has a balance of ${a.balance}, deposits, succeeded payments and refunds make ${expected}`);
     }
   }
   const opened = new Set(accounts.map((a) => a.vpa));
@@ -232,6 +282,8 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
     agreeing,
     payments: payments.length,
     accountsOff,
+    refundsAgreeing,
+    refunds: refunds.length,
     holds: [...holds.values()].reduce<Record<string, number>>((n, h) => ({ ...n, [h.status]: (n[h.status] ?? 0) + 1 }), {}),
   };
   return { problems, figures };
@@ -241,7 +293,8 @@ export async function checkBank(system: FaultSystem, sent: SentPayments, payment
 export function bankLine(f: BankFigures): string {
   return (
     `bank: conserved ${f.conserved} | balances ${f.totalBalance} = deposited ${f.deposited} − withdrawn 0.00 | held ${f.totalHeld} | ` +
-    `negative ${f.negative} | orphan holds ${f.orphanHolds} | agreeing with the ledger ${f.agreeing}/${f.payments} | accounts off ${f.accountsOff} | ` +
+    `negative ${f.negative} | orphan holds ${f.orphanHolds} | agreeing with the ledger ${f.agreeing}/${f.payments} | ` +
+    `refunds agreeing ${f.refundsAgreeing}/${f.refunds} | accounts off ${f.accountsOff} | ` +
     `holds ${['POSTED', 'VOIDED', 'REJECTED', 'PENDING'].map((status) => `${status.toLowerCase()} ${f.holds[status] ?? 0}`).join(', ')}`
   );
 }

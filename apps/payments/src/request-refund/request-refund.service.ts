@@ -55,7 +55,9 @@ export class RequestRefundService {
       const [payment] = await this.payments.lockByIds([paymentId]);
       if (!payment || !isVisibleTo(payment, caller)) throw paymentNotFound(paymentId);
       if (!caller.isOperator && payment.payeeUserId !== caller.userId) throw notPayee(paymentId);
+      // The refund's trace is this request's: linked to the payment's, and naming it for viewers without links (Zipkin).
       linkToTrace(payment.traceParent, { 'link.reason': 'refund of payment' });
+      if (payment.traceId) annotate({ 'payment.trace_id': payment.traceId });
       if (idempotencyKey !== undefined) {
         const earlier = await this.keys.lock(caller.userId, idempotencyKey);
         if (earlier) {

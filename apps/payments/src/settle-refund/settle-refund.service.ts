@@ -125,6 +125,7 @@ export class SettleRefundService {
       const resolution = eventContext(event) ?? context.active();
       const traceParent = currentTraceHeaders(resolution).traceparent ?? null;
       context.with(resolution, () => linkToTrace(payment.traceParent, { 'link.reason': 'refund of payment' }));
+      if (payment.traceId) annotateEvent(event, { 'payment.trace_id': payment.traceId });
       const decision = decideRefundAmount(payment, amountPaise);
       const now = new Date();
       const refund: Refund = {
