@@ -241,7 +241,7 @@ beforeAll(async () => {
     Array.from({ length: 5 }, async () => {
       const made = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '1.00' });
       expect(made.status).toBe(202);
-      return made.body.id as string;
+      return made.body.id;
     }),
   );
   [disputable] = more;
