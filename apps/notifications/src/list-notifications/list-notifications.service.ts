@@ -32,6 +32,8 @@ function toView(n: Notification) {
   return {
     id: n.id,
     paymentId: n.paymentId,
+    refundId: n.refundId,
+    disputeId: n.disputeId,
     recipientVpa: n.recipientVpa,
     type: n.type,
     message: n.message,
