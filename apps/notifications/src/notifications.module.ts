@@ -8,7 +8,7 @@ import { Notifications1763700000100 } from './migrations/1763700000100-notificat
 import { RecipientUser1764700000100 } from './migrations/1764700000100-recipient-user';
 import { NotificationSubjects1766000000200 } from './migrations/1766000000200-notification-subjects';
 import { NotificationsRepository } from './notifications.repository';
-import { PaymentOutcomeController } from './send-notifications/payment-outcome.controller';
+import { NotifyingEventsController } from './send-notifications/notifying-events.controller';
 import { SendNotificationsService } from './send-notifications/send-notifications.service';
 
 @Module({})
@@ -30,7 +30,7 @@ export class NotificationsModule {
         MessagingModule.forRoot({ config }),
         AuthModule.forRoot(config),
       ],
-      controllers: [ListNotificationsController, PaymentOutcomeController],
+      controllers: [ListNotificationsController, NotifyingEventsController],
       providers: [SendNotificationsService, ListNotificationsService, NotificationsRepository],
     };
   }

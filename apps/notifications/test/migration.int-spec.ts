@@ -5,6 +5,7 @@ import { deadLetterTopic, Topics } from '@app/contracts';
 import { MESSAGING_MIGRATIONS } from '@app/messaging';
 import { dataSourceOptions, prepareDatabase, runMigrations } from '@app/platform';
 import { testEnv } from '../../../test/support/env';
+import { eventually } from '../../../test/support/eventually';
 import { newOperator, newUser } from '../../../test/support/identity';
 import { TestKafka } from '../../../test/support/kafka';
 import { RunningService, startServiceApp } from '../../../test/support/service-app';
@@ -87,4 +88,23 @@ it('keeps the notifications stored before it, and their key', async () => {
   expect((await seenBy(operator.headers)).map((n) => n.type).sort()).toEqual(['PAYMENT_RECEIVED', 'PAYMENT_SENT']);
   const rows: Array<{ subject_id: string }> = await service.app.get(DataSource).query('SELECT subject_id FROM notifications');
   expect(rows).toEqual([{ subject_id: paymentId }, { subject_id: paymentId }]);
+
+  // ...and a refund of the payment is told beside them.
+  await kafka.publish('RefundSucceeded', paymentId, {
+    refundId: randomUUID(),
+    payerVpa: 'alice@okbank',
+    payeeVpa: 'bob@okbank',
+    amountPaise: 100,
+    currency: 'INR',
+    reason: 'returned',
+    disputeId: null,
+    requestedByUserId: bob.userId,
+    payerUserId: alice.userId,
+    payeeUserId: bob.userId,
+    requestedAt: now,
+    completedAt: now,
+  });
+  await eventually(async () =>
+    expect((await seenBy(alice.headers)).map((n) => n.type).sort()).toEqual(['PAYMENT_SENT', 'REFUND_RECEIVED']),
+  );
 });

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { AnyPaymentEvent, createEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox } from '@app/messaging';
 import { NotificationsRepository } from '../notifications.repository';
-import { failedNotifications, notifiedPayload, succeededNotifications } from './notification-messages';
-
-export type PaymentOutcome = DomainEvent<'PaymentSucceeded'> | DomainEvent<'PaymentFailed'>;
+import { notifiedPayload } from './notification-messages';
+import { NotifyingEvent, planFor } from './notification-plan';
 
 @Injectable()
 export class SendNotificationsService {
@@ -15,17 +14,16 @@ export class SendNotificationsService {
   ) {}
 
   /**
-   * Stores the notifications of the payments of a chunk and announces those it stored, in the
-   * chunk's transaction, with one statement each. The unique (payment, subject, recipient, type)
-   * key (a payment's outcome is about the payment) makes a second delivery of the same outcome a
-   * no-op even if the event id differs: nothing is stored, so nothing is announced either. Each
-   * event announces only the rows it stored itself (by their ids), so a repeat in the same chunk
-   * announces nothing.
+   * Stores the notifications of the events of a chunk (payment outcomes, refunds, disputes) and
+   * announces those it stored, in the chunk's transaction, with one statement each. The unique
+   * (payment, subject, recipient, type) key makes a second delivery of the same fact a no-op even if
+   * the event id differs: nothing is stored, so nothing is announced either. Each event announces
+   * only the rows it stored itself (by their ids), so two events of one payment in a chunk (two
+   * refunds, a comment and a resolution) are each announced, and a repeat in the same chunk is not.
    */
-  async send(events: PaymentOutcome[]): Promise<void> {
+  async send(events: NotifyingEvent[]): Promise<void> {
     const planned = events.map((event) => {
-      const notifications = event.type === 'PaymentSucceeded' ? succeededNotifications(event.payload) : failedNotifications(event.payload);
-      const subject = { subjectId: event.paymentId, refundId: null, disputeId: null };
+      const { subject, notifications } = planFor(event);
       return { event, notifications: notifications.map((n) => ({ id: randomUUID(), paymentId: event.paymentId, ...subject, ...n })) };
     });
     const stored = await this.notifications.insertNew(planned.flatMap((p) => p.notifications));
