@@ -17,7 +17,8 @@ interface NotificationRow {
 
 export interface NotificationFilter {
   vpa?: string;
-  /** Only this user's notifications (`recipient_user_id`); null: everyone's, those of no known user included. */
+  type?: NotificationType;
+  /** Only this user's notifications (`recipient_user_id`); null: everyone's, those of no known user (and operators') included. */
   recipientUserId: string | null;
   /** Only those after this position, newest first. */
   after?: CursorPosition;
@@ -71,10 +72,11 @@ export class NotificationsRepository {
   }
 
   /** Newest first, keyset-paged on (created_at, id) so pages neither skip nor repeat. */
-  async list({ vpa, recipientUserId, after, limit }: NotificationFilter): Promise<Notification[]> {
+  async list({ vpa, type, recipientUserId, after, limit }: NotificationFilter): Promise<Notification[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (vpa) conditions.push(`n.recipient_vpa = $${params.push(vpa)}`);
+    if (type) conditions.push(`n.type = $${params.push(type)}`);
     if (recipientUserId !== null) conditions.push(`n.recipient_user_id = $${params.push(recipientUserId)}`);
     if (after) conditions.push(`(n.created_at, n.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

@@ -194,12 +194,7 @@ describe('refunds', () => {
         ['REFUND_RECEIVED', 'alice@okbank', refundIdOf(second), null],
       ),
     );
-    expect(
-      (await seenBy(bob))
-        .filter((n) => n.type === 'REFUND_SENT')
-        .map((n) => n.refundId)
-        .sort(),
-    ).toEqual([refundIdOf(first), refundIdOf(second)].sort());
+    expect((await seenBy(bob, 'type=REFUND_SENT')).map((n) => n.refundId).sort()).toEqual([refundIdOf(first), refundIdOf(second)].sort());
     expect(await announced(paymentId)).toHaveLength(2);
   });
 
@@ -256,13 +251,14 @@ describe('refunds', () => {
 
     const expected = brief(['REFUND_FAILED', null, refundIdOf(failed), null], ['REFUND_FAILED', null, refundIdOf(ofDispute), disputeId]);
     expect(briefly(await seenBy(operator, '', paymentId))).toEqual(expected);
-    expect(briefly(await seenBy(otherOperator, '', paymentId))).toEqual(expected);
+    expect(briefly(await seenBy(otherOperator, 'type=REFUND_FAILED', paymentId))).toEqual(expected);
     expect((await seenBy(operator, '', paymentId)).map((n) => n.message).sort()).toEqual([
       "The refund of ₹25.50 on alice@okbank's payment to bob@okbank (for its dispute) failed: the payee's balance is too low",
       "The refund of ₹25.50 on alice@okbank's payment to bob@okbank failed: the payee's balance is too low",
     ]);
     for (const party of [alice, bob]) {
       expect(await seenBy(party)).toEqual([]);
+      expect(await seenBy(party, 'type=REFUND_FAILED')).toEqual([]);
     }
     expect(await announced(paymentId)).toEqual([
       [{ recipientVpa: null, type: 'REFUND_FAILED' }],
@@ -377,7 +373,7 @@ describe('disputes', () => {
     await settled(paymentId);
 
     for (const someone of [operator, otherOperator]) {
-      expect(await seenBy(someone, '', paymentId)).toEqual([
+      expect(await seenBy(someone, 'type=DISPUTE_ESCALATED', paymentId)).toEqual([
         expect.objectContaining({
           paymentId,
           refundId: null,
@@ -391,7 +387,27 @@ describe('disputes', () => {
     }
     for (const user of [alice, bob, await newUser()]) {
       expect((await seenBy(user)).filter((n) => n.paymentId === paymentId)).toEqual([]);
+      expect(await seenBy(user, 'type=DISPUTE_ESCALATED')).toEqual([]);
     }
     expect(await announced(paymentId)).toEqual([[{ recipientVpa: null, type: 'DISPUTE_ESCALATED' }]]);
+  });
+});
+
+describe('reading by type', () => {
+  it('narrows a user’s own notifications to one type, and keeps the vpa rule', async () => {
+    const { alice, bob, paymentId, refund, dispute, now } = await aPayment();
+    const refunded = refund('RefundSucceeded');
+    await deliver(refunded, dispute('DisputeOpened', { openedAt: now }));
+    await settled(paymentId);
+    expect(briefly(await seenBy(bob, 'type=DISPUTE_OPENED&vpa=bob@okbank')).map((line) => line.split(' ')[0])).toEqual(['DISPUTE_OPENED']);
+    expect(briefly(await seenBy(bob, 'type=REFUND_SENT'))).toEqual(brief(['REFUND_SENT', 'bob@okbank', refundIdOf(refunded), null]));
+    expect(await seenBy(bob, 'type=PAYMENT_RECEIVED&vpa=bob@okbank')).toEqual([]);
+    expect((await list(alice, 'vpa=bob@okbank&type=REFUND_SENT')).status).toBe(404);
+  });
+
+  it('rejects a type it does not know with 400 naming the field', async () => {
+    const { status, body } = await list(operator, 'type=PAYMENT_LOST');
+    expect(status).toBe(400);
+    expect(body.message).toContain('type');
   });
 });
