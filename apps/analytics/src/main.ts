@@ -10,7 +10,7 @@ void runService(() => {
     config,
     title: 'Analytics',
     description:
-      'Records every payment lifecycle event and answers aggregates of payments and their refunds: ' +
+      'Records every payment lifecycle event and answers aggregates of payments, their refunds and their disputes: ' +
       'each counted once, whatever is redelivered.',
     module: AnalyticsModule.forRoot(config),
   };

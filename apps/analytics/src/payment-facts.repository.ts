@@ -64,9 +64,9 @@ export class PaymentFactsRepository {
 
   /**
    * One statement over one snapshot, so the counts always add up: initiated = succeeded + failed +
-   * pending, and so do the refunds' counts. Latency percentiles are over final
+   * pending, and so do the refunds' and disputes' counts. Latency percentiles are over final
    * payments only (pending ones have none yet); percentile_disc picks a real observed latency, so
-   * the result is already a whole number. Refunds are counted in the window of their
+   * the result is already a whole number. Refunds and disputes are counted in the window of their
    * payment's creation time, like everything else here (not of when they were asked for): the
    * summary of a window is about the payments made in it, what became of them afterwards included.
    * One whose payment this service has not seen (its events come before the refund's on the same
@@ -84,8 +84,10 @@ export class PaymentFactsRepository {
     const [row] = await this.db.query<SummaryRow>(
       `WITH facts AS (SELECT status, failure_reason, amount_paise, latency_ms FROM payment_facts ${windowOn('created_at')}),
             refunds AS (SELECT r.status, r.amount_paise FROM refund_facts r
-                          LEFT JOIN payment_facts p ON p.payment_id = r.payment_id ${windowOn('p.created_at')})
-       SELECT f.*, r.*
+                          LEFT JOIN payment_facts p ON p.payment_id = r.payment_id ${windowOn('p.created_at')}),
+            disputes AS (SELECT d.status FROM dispute_facts d
+                           LEFT JOIN payment_facts p ON p.payment_id = d.payment_id ${windowOn('p.created_at')})
+       SELECT f.*, r.*, d.*
          FROM (SELECT count(*)                                     AS initiated,
                       count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
                       count(*) FILTER (WHERE status = 'FAILED')    AS failed,
@@ -104,7 +106,13 @@ export class PaymentFactsRepository {
                       count(*) FILTER (WHERE status = 'FAILED')    AS refunds_failed,
                       count(*) FILTER (WHERE status = 'PENDING')   AS refunds_pending,
                       coalesce(sum(amount_paise) FILTER (WHERE status = 'SUCCEEDED'), 0)::text AS refunded_paise
-                 FROM refunds) r`,
+                 FROM refunds) r,
+              (SELECT count(*)                                              AS disputes_opened,
+                      count(*) FILTER (WHERE status = 'RESOLVED_FOR_PAYER') AS disputes_resolved_for_payer,
+                      count(*) FILTER (WHERE status = 'RESOLVED_FOR_PAYEE') AS disputes_resolved_for_payee,
+                      count(*) FILTER (WHERE status = 'WITHDRAWN')          AS disputes_withdrawn,
+                      count(*) FILTER (WHERE status = 'OPEN')               AS disputes_pending
+                 FROM disputes) d`,
       params,
     );
     return toSummaryView(row);

@@ -161,6 +161,7 @@ describe('analytics service', () => {
       // nearest rank over the 20 final latencies: the 10th, 19th and 20th
       latencyMs: { p50: 100, p95: 190, p99: 200 },
       refunds: { requested: 0, succeeded: 0, failed: 0, pending: 0, refundedVolume: '0.00' },
+      disputes: { opened: 0, resolvedForPayer: 0, resolvedForPayee: 0, withdrawn: 0, pending: 0 },
     };
 
     it('counts each payment once, by status and reason, with its volume and latency percentiles', async () => {
@@ -306,10 +307,10 @@ describe('analytics service', () => {
     }
   });
 
-  describe('refunds of the payments in a window', () => {
+  describe('refunds and disputes of the payments in a window', () => {
     const day = '2031-04-01T10:00:00.000Z';
-    // Two payments in the window, one after it; their refunds are asked for later still (three hours
-    // on), outside the window: they count by their payment's creation time.
+    // Two payments in the window, one after it; their refunds and disputes are asked for later still
+    // (three hours on), outside the window: they count by their payment's creation time.
     const [inside, second, after] = [0, 1, 120].map((minutes, i) => ({
       id: randomUUID(),
       createdAt: at(day, minutes * 60_000),
@@ -347,10 +348,50 @@ describe('analytics service', () => {
     const r4 = refundFacts(second.id, 5000); // succeeds, its request never seen
     const r5 = refundFacts(after.id, 500); // succeeds, its payment outside the window
 
+    const disputeFacts = (paymentId: string) => ({
+      disputeId: randomUUID(),
+      payerVpa: 'alice@okbank',
+      payeeVpa: 'bob@okbank',
+      payerUserId: null,
+      payeeUserId: null,
+      amountPaise: 1000,
+      reason: 'NOT_RECEIVED' as const,
+      paymentId,
+    });
+    type DisputeFacts = ReturnType<typeof disputeFacts>;
+    const opened = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeOpened', paymentId, { ...facts, openedAt: later }, 'disputes');
+    const resolved = ({ paymentId, ...facts }: DisputeFacts, outcome: 'PAYER' | 'PAYEE') =>
+      createEvent('DisputeResolved', paymentId, { ...facts, outcome, resolvedByUserId: operatorId, resolvedAt: done }, 'disputes');
+    const withdrawn = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeWithdrawn', paymentId, { ...facts, withdrawnAt: done }, 'disputes');
+    const reviewed = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeReviewStarted', paymentId, { ...facts, reviewerUserId: operatorId, reviewStartedAt: done }, 'disputes');
+
+    const d1 = disputeFacts(inside.id); // resolved for the payer
+    const d2 = disputeFacts(second.id); // withdrawn
+    const d3 = disputeFacts(second.id); // then another, resolved for the payee
+    const d4 = disputeFacts(inside.id); // under review, not resolved
+    const d5 = disputeFacts(after.id); // its payment outside the window
+
     const requests = [requested(r1), requested(r2), requested(r3), requested(r5)];
     const outcomes = [succeeded(r1), failed(r2), succeeded(r4), succeeded(r5)];
+    const disputes = [
+      opened(d1),
+      reviewed(d1),
+      resolved(d1, 'PAYER'),
+      opened(d2),
+      withdrawn(d2),
+      opened(d3),
+      resolved(d3, 'PAYEE'),
+      opened(d4),
+      reviewed(d4),
+      opened(d5),
+      resolved(d5, 'PAYER'),
+    ];
     const final = {
       refunds: { requested: 4, succeeded: 2, failed: 1, pending: 1, refundedVolume: '75.50' },
+      disputes: { opened: 4, resolvedForPayer: 1, resolvedForPayee: 1, withdrawn: 1, pending: 1 },
     };
 
     beforeAll(async () => {
@@ -370,25 +411,41 @@ describe('analytics service', () => {
       await eventually(async () => expect(await summary(windowOf(day))).toMatchObject({ refunds: final.refunds }));
     });
 
-    it('counts a refund in the window of its payment, not of when it was asked for', async () => {
+    it('counts disputes as they are opened and as they end, once each', async () => {
+      await deliver(disputes);
+      await eventually(async () => expect(await summary(windowOf(day))).toMatchObject(final));
+    });
+
+    it('counts a refund or dispute in the window of its payment, not of when it was asked for', async () => {
       expect(await summary(windowOf(later))).toMatchObject({
         initiated: 0,
         refunds: { requested: 0, refundedVolume: '0.00' },
+        disputes: { opened: 0 },
       });
       expect(await summary(windowOf(after.createdAt))).toMatchObject({
         initiated: 1,
         refunds: { requested: 1, succeeded: 1, refundedVolume: '5.00' },
+        disputes: { opened: 1, resolvedForPayer: 1 },
       });
       expect(await summary(windowOf(day, 3))).toMatchObject({
         refunds: { requested: 5, succeeded: 3, refundedVolume: '80.50' },
+        disputes: { opened: 5, resolvedForPayer: 2 },
       });
     });
 
-    it('changes nothing when refund events are redelivered or a final refund gets a contradicting outcome', async () => {
+    it('changes nothing when refund and dispute events are redelivered or a final one gets a contradicting one', async () => {
       // The same ids again; then new events that must not move anything: a second request of a
-      // refund with another amount, contradicting outcomes.
-      const contradicting = [requested({ ...r1, amountPaise: 1 }), failed(r1), succeeded(r2)];
-      const all = [...requests, ...outcomes];
+      // refund with another amount, contradicting outcomes, a dispute reopened and resolved again.
+      const contradicting = [
+        requested({ ...r1, amountPaise: 1 }),
+        failed(r1),
+        succeeded(r2),
+        resolved(d1, 'PAYEE'),
+        opened(d2),
+        resolved(d2, 'PAYER'),
+        withdrawn(d3),
+      ];
+      const all = [...requests, ...outcomes, ...disputes];
       await deliver([...all, ...contradicting]);
       const ids = [inside, second, after].map((p) => p.id);
       const expectedIds = new Set([...all, ...contradicting].map((event) => event.eventId));
@@ -452,15 +509,17 @@ describe('analytics service', () => {
       });
     });
 
-    it('without a window, counts every payment and refund, and the counts add up', async () => {
+    it('without a window, counts every payment, refund and dispute, and the counts add up', async () => {
       type Counts = { initiated: number; succeeded: number; failed: number; pending: number };
       const all = (await summary()) as Counts & {
         refunds: { requested: number; succeeded: number; failed: number; pending: number };
+        disputes: { opened: number; resolvedForPayer: number; resolvedForPayee: number; withdrawn: number; pending: number };
       };
       expect(all.initiated).toBeGreaterThanOrEqual(3);
       expect(all.initiated).toBe(all.succeeded + all.failed + all.pending);
-      const { refunds } = all;
+      const { refunds, disputes } = all;
       expect(refunds.requested).toBe(refunds.succeeded + refunds.failed + refunds.pending);
+      expect(disputes.opened).toBe(disputes.resolvedForPayer + disputes.resolvedForPayee + disputes.withdrawn + disputes.pending);
     });
   });
 

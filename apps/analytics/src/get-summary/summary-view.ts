@@ -16,6 +16,11 @@ export interface SummaryRow {
   refunds_failed: string;
   refunds_pending: string;
   refunded_paise: string;
+  disputes_opened: string;
+  disputes_resolved_for_payer: string;
+  disputes_resolved_for_payee: string;
+  disputes_withdrawn: string;
+  disputes_pending: string;
 }
 
 /**
@@ -30,6 +35,15 @@ export interface RefundsView {
   refundedVolume: string;
 }
 
+/** The disputes of the payments in the window, each counted once: opened = the three ways to end + pending (open or under review). */
+export interface DisputesView {
+  opened: number;
+  resolvedForPayer: number;
+  resolvedForPayee: number;
+  withdrawn: number;
+  pending: number;
+}
+
 export interface SummaryView {
   initiated: number;
   succeeded: number;
@@ -39,6 +53,7 @@ export interface SummaryView {
   succeededVolume: string;
   latencyMs: { p50: number; p95: number; p99: number };
   refunds: RefundsView;
+  disputes: DisputesView;
 }
 
 export function toSummaryView(row: SummaryRow): SummaryView {
@@ -59,6 +74,13 @@ export function toSummaryView(row: SummaryRow): SummaryView {
       failed: wholeNumber(row.refunds_failed),
       pending: wholeNumber(row.refunds_pending),
       refundedVolume: formatPaise(wholeNumber(row.refunded_paise)),
+    },
+    disputes: {
+      opened: wholeNumber(row.disputes_opened),
+      resolvedForPayer: wholeNumber(row.disputes_resolved_for_payer),
+      resolvedForPayee: wholeNumber(row.disputes_resolved_for_payee),
+      withdrawn: wholeNumber(row.disputes_withdrawn),
+      pending: wholeNumber(row.disputes_pending),
     },
   };
 }

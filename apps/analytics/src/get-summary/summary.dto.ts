@@ -9,12 +9,12 @@ const instant = z.iso
 
 /**
  * A window on the payment's creation time: `from` inclusive, `to` exclusive, both optional. A
- * payment's refunds are counted in the window of the payment's creation time too.
+ * payment's refunds and disputes are counted in the window of the payment's creation time too.
  */
 export const SummaryQuery = z
   .object({
-    from: instant.optional().describe("inclusive, on the payment's creation time (its refunds go with it)"),
-    to: instant.optional().describe("exclusive, on the payment's creation time (its refunds go with it)"),
+    from: instant.optional().describe("inclusive, on the payment's creation time (its refunds and disputes go with it)"),
+    to: instant.optional().describe("exclusive, on the payment's creation time (its refunds and disputes go with it)"),
   })
   .strict()
   // zod still runs this when a bound failed to parse, so it compares only bounds that are dates
