@@ -69,8 +69,9 @@ export class PaymentFactsRepository {
    * the result is already a whole number. Refunds and disputes are counted in the window of their
    * payment's creation time, like everything else here (not of when they were asked for): the
    * summary of a window is about the payments made in it, what became of them afterwards included.
-   * One whose payment this service has not seen (its events come before the refund's on the same
-   * partition, so only a payment from before analytics existed) counts only without a window.
+   * One whose payment this service has not recorded counts only without a window: a refund's events
+   * follow its payment's on the same partition, so that is a payment from before analytics existed;
+   * a dispute's come on another topic, so also, for a moment, one whose payment's facts lag behind.
    */
   async summary({ from, to }: FactWindow): Promise<SummaryView> {
     const params: Date[] = [];
