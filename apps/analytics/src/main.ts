@@ -9,7 +9,9 @@ void runService(() => {
   return {
     config,
     title: 'Analytics',
-    description: 'Records every payment lifecycle event and answers aggregates: each payment counted once, whatever is redelivered.',
+    description:
+      'Records every payment lifecycle event and answers aggregates of payments, their refunds and their disputes: ' +
+      'each counted once, whatever is redelivered.',
     module: AnalyticsModule.forRoot(config),
   };
 });

@@ -64,29 +64,56 @@ export class PaymentFactsRepository {
 
   /**
    * One statement over one snapshot, so the counts always add up: initiated = succeeded + failed +
-   * pending. Latency percentiles are over final payments only (pending ones have none yet);
-   * percentile_disc picks a real observed latency, so the result is already a whole number.
+   * pending, and so do the refunds' and disputes' counts. Latency percentiles are over final
+   * payments only (pending ones have none yet); percentile_disc picks a real observed latency, so
+   * the result is already a whole number. Refunds and disputes are counted in the window of their
+   * payment's creation time, like everything else here (not of when they were asked for): the
+   * summary of a window is about the payments made in it, what became of them afterwards included.
+   * One whose payment this service has not recorded counts only without a window: a refund's events
+   * follow its payment's on the same partition, so that is a payment from before analytics existed;
+   * a dispute's come on another topic, so also, for a moment, one whose payment's facts lag behind.
    */
   async summary({ from, to }: FactWindow): Promise<SummaryView> {
-    const conditions: string[] = [];
     const params: Date[] = [];
-    if (from) conditions.push(`created_at >= $${params.push(from)}`);
-    if (to) conditions.push(`created_at < $${params.push(to)}`);
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const bounds: Array<[string, Date]> = [];
+    if (from) bounds.push(['>=', from]);
+    if (to) bounds.push(['<', to]);
+    const placeholders = bounds.map(([op, at]) => [op, `$${params.push(at)}`] as const);
+    // The same bounds (and parameters) on the creation time of the payment, wherever it is read from.
+    const windowOn = (column: string) =>
+      placeholders.length ? `WHERE ${placeholders.map(([op, placeholder]) => `${column} ${op} ${placeholder}`).join(' AND ')}` : '';
     const [row] = await this.db.query<SummaryRow>(
-      `WITH facts AS (SELECT status, failure_reason, amount_paise, latency_ms FROM payment_facts ${where})
-       SELECT count(*)                                     AS initiated,
-              count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
-              count(*) FILTER (WHERE status = 'FAILED')    AS failed,
-              count(*) FILTER (WHERE status = 'PENDING')   AS pending,
-              coalesce(sum(amount_paise) FILTER (WHERE status = 'SUCCEEDED'), 0)::text AS succeeded_paise,
-              percentile_disc(0.50) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p50,
-              percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p95,
-              percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p99,
-              (SELECT jsonb_object_agg(failure_reason, n)
-                 FROM (SELECT failure_reason, count(*) AS n FROM facts WHERE status = 'FAILED' GROUP BY failure_reason) r
-              ) AS failures_by_reason
-         FROM facts`,
+      `WITH facts AS (SELECT status, failure_reason, amount_paise, latency_ms FROM payment_facts ${windowOn('created_at')}),
+            refunds AS (SELECT r.status, r.amount_paise FROM refund_facts r
+                          LEFT JOIN payment_facts p ON p.payment_id = r.payment_id ${windowOn('p.created_at')}),
+            disputes AS (SELECT d.status FROM dispute_facts d
+                           LEFT JOIN payment_facts p ON p.payment_id = d.payment_id ${windowOn('p.created_at')})
+       SELECT f.*, r.*, d.*
+         FROM (SELECT count(*)                                     AS initiated,
+                      count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
+                      count(*) FILTER (WHERE status = 'FAILED')    AS failed,
+                      count(*) FILTER (WHERE status = 'PENDING')   AS pending,
+                      coalesce(sum(amount_paise) FILTER (WHERE status = 'SUCCEEDED'), 0)::text AS succeeded_paise,
+                      percentile_disc(0.50) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p50,
+                      percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p95,
+                      percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status <> 'PENDING') AS p99,
+                      (SELECT jsonb_object_agg(failure_reason, n)
+                         FROM (SELECT failure_reason, count(*) AS n FROM facts WHERE status = 'FAILED' GROUP BY failure_reason) r
+                      ) AS failures_by_reason
+                 FROM facts) f,
+              -- each an aggregate without GROUP BY: exactly one row, whatever the tables hold
+              (SELECT count(*)                                     AS refunds_requested,
+                      count(*) FILTER (WHERE status = 'SUCCEEDED') AS refunds_succeeded,
+                      count(*) FILTER (WHERE status = 'FAILED')    AS refunds_failed,
+                      count(*) FILTER (WHERE status = 'PENDING')   AS refunds_pending,
+                      coalesce(sum(amount_paise) FILTER (WHERE status = 'SUCCEEDED'), 0)::text AS refunded_paise
+                 FROM refunds) r,
+              (SELECT count(*)                                              AS disputes_opened,
+                      count(*) FILTER (WHERE status = 'RESOLVED_FOR_PAYER') AS disputes_resolved_for_payer,
+                      count(*) FILTER (WHERE status = 'RESOLVED_FOR_PAYEE') AS disputes_resolved_for_payee,
+                      count(*) FILTER (WHERE status = 'WITHDRAWN')          AS disputes_withdrawn,
+                      count(*) FILTER (WHERE status = 'OPEN')               AS disputes_pending
+                 FROM disputes) d`,
       params,
     );
     return toSummaryView(row);

@@ -160,6 +160,8 @@ describe('analytics service', () => {
       succeededVolume: '265.51',
       // nearest rank over the 20 final latencies: the 10th, 19th and 20th
       latencyMs: { p50: 100, p95: 190, p99: 200 },
+      refunds: { requested: 0, succeeded: 0, failed: 0, pending: 0, refundedVolume: '0.00' },
+      disputes: { opened: 0, resolvedForPayer: 0, resolvedForPayee: 0, withdrawn: 0, pending: 0 },
     };
 
     it('counts each payment once, by status and reason, with its volume and latency percentiles', async () => {
@@ -305,6 +307,165 @@ describe('analytics service', () => {
     }
   });
 
+  describe('refunds and disputes of the payments in a window', () => {
+    const day = '2031-04-01T10:00:00.000Z';
+    // Two payments in the window, one after it; their refunds and disputes are asked for later still
+    // (three hours on), outside the window: they count by their payment's creation time.
+    const [inside, second, after] = [0, 1, 120].map((minutes, i) => ({
+      id: randomUUID(),
+      createdAt: at(day, minutes * 60_000),
+      amountPaise: [10_000, 5_000, 1_000][i],
+      outcome: { latencyMs: 100 },
+    }));
+    const later = at(day, 3 * 3600_000);
+    const done = at(day, 3 * 3600_000 + 1000);
+    const operatorId = randomUUID();
+
+    const refundFacts = (paymentId: string, amountPaise: number, refundId = randomUUID()) => ({
+      refundId,
+      payerVpa: 'alice@okbank',
+      payeeVpa: 'bob@okbank',
+      amountPaise,
+      currency: 'INR' as const,
+      reason: 'returned',
+      disputeId: null,
+      requestedByUserId: operatorId,
+      payerUserId: null,
+      payeeUserId: null,
+      requestedAt: later,
+      paymentId,
+    });
+    type RefundFacts = ReturnType<typeof refundFacts>;
+    const requested = ({ paymentId, ...facts }: RefundFacts) => createEvent('RefundRequested', paymentId, facts, 'payments');
+    const succeeded = ({ paymentId, ...facts }: RefundFacts) =>
+      createEvent('RefundSucceeded', paymentId, { ...facts, completedAt: done }, 'payments');
+    const failed = ({ paymentId, ...facts }: RefundFacts) =>
+      createEvent('RefundFailed', paymentId, { ...facts, completedAt: done, failureReason: 'INSUFFICIENT_FUNDS' }, 'payments');
+
+    const r1 = refundFacts(inside.id, 2550); // succeeds
+    const r2 = refundFacts(inside.id, 8000); // fails
+    const r3 = refundFacts(inside.id, 1000); // stays pending
+    const r4 = refundFacts(second.id, 5000); // succeeds, its request never seen
+    const r5 = refundFacts(after.id, 500); // succeeds, its payment outside the window
+
+    const disputeFacts = (paymentId: string) => ({
+      disputeId: randomUUID(),
+      payerVpa: 'alice@okbank',
+      payeeVpa: 'bob@okbank',
+      payerUserId: null,
+      payeeUserId: null,
+      amountPaise: 1000,
+      reason: 'NOT_RECEIVED' as const,
+      paymentId,
+    });
+    type DisputeFacts = ReturnType<typeof disputeFacts>;
+    const opened = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeOpened', paymentId, { ...facts, openedAt: later }, 'disputes');
+    const resolved = ({ paymentId, ...facts }: DisputeFacts, outcome: 'PAYER' | 'PAYEE') =>
+      createEvent('DisputeResolved', paymentId, { ...facts, outcome, resolvedByUserId: operatorId, resolvedAt: done }, 'disputes');
+    const withdrawn = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeWithdrawn', paymentId, { ...facts, withdrawnAt: done }, 'disputes');
+    const reviewed = ({ paymentId, ...facts }: DisputeFacts) =>
+      createEvent('DisputeReviewStarted', paymentId, { ...facts, reviewerUserId: operatorId, reviewStartedAt: done }, 'disputes');
+
+    const d1 = disputeFacts(inside.id); // resolved for the payer
+    const d2 = disputeFacts(second.id); // withdrawn
+    const d3 = disputeFacts(second.id); // then another, resolved for the payee
+    const d4 = disputeFacts(inside.id); // under review, not resolved
+    const d5 = disputeFacts(after.id); // its payment outside the window
+
+    const requests = [requested(r1), requested(r2), requested(r3), requested(r5)];
+    const outcomes = [succeeded(r1), failed(r2), succeeded(r4), succeeded(r5)];
+    const disputes = [
+      opened(d1),
+      reviewed(d1),
+      resolved(d1, 'PAYER'),
+      opened(d2),
+      withdrawn(d2),
+      opened(d3),
+      resolved(d3, 'PAYEE'),
+      opened(d4),
+      reviewed(d4),
+      opened(d5),
+      resolved(d5, 'PAYER'),
+    ];
+    const final = {
+      refunds: { requested: 4, succeeded: 2, failed: 1, pending: 1, refundedVolume: '75.50' },
+      disputes: { opened: 4, resolvedForPayer: 1, resolvedForPayee: 1, withdrawn: 1, pending: 1 },
+    };
+
+    beforeAll(async () => {
+      await deliver([inside, second, after].flatMap(eventsOf));
+      await eventually(async () => expect(await summary(windowOf(day, 3))).toMatchObject({ succeeded: 3 }));
+    });
+
+    it('counts refunds as they are requested, then as they succeed or fail', async () => {
+      await deliver(requests);
+      await eventually(async () =>
+        expect(await summary(windowOf(day))).toMatchObject({
+          initiated: 2,
+          refunds: { requested: 3, succeeded: 0, failed: 0, pending: 3, refundedVolume: '0.00' },
+        }),
+      );
+      await deliver(outcomes);
+      await eventually(async () => expect(await summary(windowOf(day))).toMatchObject({ refunds: final.refunds }));
+    });
+
+    it('counts disputes as they are opened and as they end, once each', async () => {
+      await deliver(disputes);
+      await eventually(async () => expect(await summary(windowOf(day))).toMatchObject(final));
+    });
+
+    it('counts a refund or dispute in the window of its payment, not of when it was asked for', async () => {
+      expect(await summary(windowOf(later))).toMatchObject({
+        initiated: 0,
+        refunds: { requested: 0, refundedVolume: '0.00' },
+        disputes: { opened: 0 },
+      });
+      expect(await summary(windowOf(after.createdAt))).toMatchObject({
+        initiated: 1,
+        refunds: { requested: 1, succeeded: 1, refundedVolume: '5.00' },
+        disputes: { opened: 1, resolvedForPayer: 1 },
+      });
+      expect(await summary(windowOf(day, 3))).toMatchObject({
+        refunds: { requested: 5, succeeded: 3, refundedVolume: '80.50' },
+        disputes: { opened: 5, resolvedForPayer: 2 },
+      });
+    });
+
+    it('changes nothing when refund and dispute events are redelivered or a final one gets a contradicting one', async () => {
+      // The same ids again; then new events that must not move anything: a second request of a
+      // refund with another amount, contradicting outcomes, a dispute reopened and resolved again.
+      const contradicting = [
+        requested({ ...r1, amountPaise: 1 }),
+        failed(r1),
+        succeeded(r2),
+        resolved(d1, 'PAYEE'),
+        opened(d2),
+        resolved(d2, 'PAYER'),
+        withdrawn(d3),
+      ];
+      const all = [...requests, ...outcomes, ...disputes];
+      await deliver([...all, ...contradicting]);
+      const ids = [inside, second, after].map((p) => p.id);
+      const expectedIds = new Set([...all, ...contradicting].map((event) => event.eventId));
+      await eventually(async () => {
+        const recorded = new Set(await recordedEventIds(ids));
+        expect([...expectedIds].filter((id) => !recorded.has(id))).toEqual([]);
+      });
+      expect(await summary(windowOf(day))).toMatchObject({ initiated: 2, succeeded: 2, succeededVolume: '150.00', ...final });
+    });
+  });
+
+  it('documents the window of the summary on the payment’s creation time', async () => {
+    const document = (await (await fetch(`${service.url}/docs-json`)).json()) as {
+      paths: Record<string, { get?: { description?: string; responses?: Record<string, { description?: string }> } }>;
+    };
+    const operation = document.paths['/v1/analytics/summary'].get!;
+    expect(operation.description).toContain('creation time of the payment');
+    expect(operation.responses?.['200']?.description).toContain('refunds: { requested, succeeded, failed, pending, refundedVolume');
+  });
+
   describe('the window on creation time', () => {
     const base = '2020-01-01T00:00:00.000Z';
     const plans: PaymentPlan[] = [0, 1, 2].map((hour) => ({
@@ -348,10 +509,17 @@ describe('analytics service', () => {
       });
     });
 
-    it('without a window, counts every payment, and the counts add up', async () => {
-      const all = (await summary()) as { initiated: number; succeeded: number; failed: number; pending: number };
+    it('without a window, counts every payment, refund and dispute, and the counts add up', async () => {
+      type Counts = { initiated: number; succeeded: number; failed: number; pending: number };
+      const all = (await summary()) as Counts & {
+        refunds: { requested: number; succeeded: number; failed: number; pending: number };
+        disputes: { opened: number; resolvedForPayer: number; resolvedForPayee: number; withdrawn: number; pending: number };
+      };
       expect(all.initiated).toBeGreaterThanOrEqual(3);
       expect(all.initiated).toBe(all.succeeded + all.failed + all.pending);
+      const { refunds, disputes } = all;
+      expect(refunds.requested).toBe(refunds.succeeded + refunds.failed + refunds.pending);
+      expect(disputes.opened).toBe(disputes.resolvedForPayer + disputes.resolvedForPayee + disputes.withdrawn + disputes.pending);
     });
   });
 

@@ -9,7 +9,9 @@ void runService(() => {
   return {
     config,
     title: 'Notifications',
-    description: 'Tells payer and payee about final payments: exactly one notification per payment, recipient and type.',
+    description:
+      'Tells payer and payee about final payments, refunds and disputes, and operators about escalated disputes: ' +
+      'exactly one notification per payment, subject (the payment, a refund, a dispute, a comment), recipient and type.',
     module: NotificationsModule.forRoot(config),
   };
 });

@@ -6,8 +6,9 @@ import { ListNotificationsController } from './list-notifications/list-notificat
 import { ListNotificationsService } from './list-notifications/list-notifications.service';
 import { Notifications1763700000100 } from './migrations/1763700000100-notifications';
 import { RecipientUser1764700000100 } from './migrations/1764700000100-recipient-user';
+import { NotificationSubjects1766000000200 } from './migrations/1766000000200-notification-subjects';
 import { NotificationsRepository } from './notifications.repository';
-import { PaymentOutcomeController } from './send-notifications/payment-outcome.controller';
+import { NotifyingEventsController } from './send-notifications/notifying-events.controller';
 import { SendNotificationsService } from './send-notifications/send-notifications.service';
 
 @Module({})
@@ -18,12 +19,18 @@ export class NotificationsModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          migrations: [...MESSAGING_MIGRATIONS, Notifications1763700000100, ...AUTH_MIGRATIONS, RecipientUser1764700000100],
+          migrations: [
+            ...MESSAGING_MIGRATIONS,
+            Notifications1763700000100,
+            ...AUTH_MIGRATIONS,
+            RecipientUser1764700000100,
+            NotificationSubjects1766000000200,
+          ],
         }),
         MessagingModule.forRoot({ config }),
         AuthModule.forRoot(config),
       ],
-      controllers: [ListNotificationsController, PaymentOutcomeController],
+      controllers: [ListNotificationsController, NotifyingEventsController],
       providers: [SendNotificationsService, ListNotificationsService, NotificationsRepository],
     };
   }

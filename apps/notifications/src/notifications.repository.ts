@@ -5,19 +5,20 @@ import { Notification, NotificationType } from './notification';
 interface NotificationRow {
   id: string;
   payment_id: string;
-  recipient_vpa: string;
+  subject_id: string;
+  refund_id: string | null;
+  dispute_id: string | null;
+  recipient_vpa: string | null;
   recipient_user_id: string | null;
   type: NotificationType;
   message: string;
   created_at: Date;
 }
 
-/** Which notification was stored: enough to tell it from the others of its payment. */
-export type StoredNotification = Pick<Notification, 'paymentId' | 'recipientVpa' | 'type'>;
-
 export interface NotificationFilter {
   vpa?: string;
-  /** Only this user's notifications (`recipient_user_id`); null: everyone's, those of no known user included. */
+  type?: NotificationType;
+  /** Only this user's notifications (`recipient_user_id`); null: everyone's, those of no known user (and operators') included. */
   recipientUserId: string | null;
   /** Only those after this position, newest first. */
   after?: CursorPosition;
@@ -31,20 +32,34 @@ export class NotificationsRepository {
 
   /**
    * Stores the notifications that are not there yet, one statement for all: the unique (payment,
-   * recipient, type) key makes a repeat a no-op. Returns what was stored.
+   * subject, recipient, type) key makes a repeat a no-op, also within the statement (the first of
+   * two equal rows is stored). Returns the ids of those stored.
    */
-  async insertNew(notifications: Array<Omit<Notification, 'createdAt'>>): Promise<StoredNotification[]> {
-    if (notifications.length === 0) return [];
-    const { sql, params } = valuesList(notifications.map((n) => [n.id, n.paymentId, n.recipientVpa, n.recipientUserId, n.type, n.message]));
-    const rows = await this.db.query<{ payment_id: string; recipient_vpa: string; type: NotificationType }>(
-      `INSERT INTO notifications (id, payment_id, recipient_vpa, recipient_user_id, type, message)
-       SELECT v.id::uuid, v.payment_id::uuid, v.recipient_vpa, v.recipient_user_id::uuid, v.type, v.message
-         FROM (VALUES ${sql}) AS v (id, payment_id, recipient_vpa, recipient_user_id, type, message)
-       ON CONFLICT (payment_id, recipient_vpa, type) DO NOTHING
-       RETURNING payment_id, recipient_vpa, type`,
+  async insertNew(notifications: Array<Omit<Notification, 'createdAt'>>): Promise<Set<string>> {
+    if (notifications.length === 0) return new Set();
+    const { sql, params } = valuesList(
+      notifications.map((n) => [
+        n.id,
+        n.paymentId,
+        n.subjectId,
+        n.refundId,
+        n.disputeId,
+        n.recipientVpa,
+        n.recipientUserId,
+        n.type,
+        n.message,
+      ]),
+    );
+    const rows = await this.db.query<{ id: string }>(
+      `INSERT INTO notifications (id, payment_id, subject_id, refund_id, dispute_id, recipient_vpa, recipient_user_id, type, message)
+       SELECT v.id::uuid, v.payment_id::uuid, v.subject_id::uuid, v.refund_id::uuid, v.dispute_id::uuid, v.recipient_vpa,
+              v.recipient_user_id::uuid, v.type, v.message
+         FROM (VALUES ${sql}) AS v (id, payment_id, subject_id, refund_id, dispute_id, recipient_vpa, recipient_user_id, type, message)
+       ON CONFLICT (payment_id, subject_id, recipient_vpa, type) DO NOTHING
+       RETURNING id`,
       params,
     );
-    return rows.map((row) => ({ paymentId: row.payment_id, recipientVpa: row.recipient_vpa, type: row.type }));
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Whether this user has any notification to this VPA. */
@@ -57,21 +72,27 @@ export class NotificationsRepository {
   }
 
   /** Newest first, keyset-paged on (created_at, id) so pages neither skip nor repeat. */
-  async list({ vpa, recipientUserId, after, limit }: NotificationFilter): Promise<Notification[]> {
+  async list({ vpa, type, recipientUserId, after, limit }: NotificationFilter): Promise<Notification[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (vpa) conditions.push(`n.recipient_vpa = $${params.push(vpa)}`);
+    if (type) conditions.push(`n.type = $${params.push(type)}`);
     if (recipientUserId !== null) conditions.push(`n.recipient_user_id = $${params.push(recipientUserId)}`);
     if (after) conditions.push(`(n.created_at, n.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = await this.db.query<NotificationRow>(
-      `SELECT n.id, n.payment_id, n.recipient_vpa, n.recipient_user_id, n.type, n.message, n.created_at FROM notifications n ${where}
+      `SELECT n.id, n.payment_id, n.subject_id, n.refund_id, n.dispute_id, n.recipient_vpa, n.recipient_user_id, n.type, n.message,
+              n.created_at
+         FROM notifications n ${where}
         ORDER BY n.created_at DESC, n.id DESC LIMIT $${params.push(limit)}`,
       params,
     );
     return rows.map((row) => ({
       id: row.id,
       paymentId: row.payment_id,
+      subjectId: row.subject_id,
+      refundId: row.refund_id,
+      disputeId: row.dispute_id,
       recipientVpa: row.recipient_vpa,
       recipientUserId: row.recipient_user_id,
       type: row.type,

@@ -11,6 +11,37 @@ export interface SummaryRow {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  refunds_requested: string;
+  refunds_succeeded: string;
+  refunds_failed: string;
+  refunds_pending: string;
+  refunded_paise: string;
+  disputes_opened: string;
+  disputes_resolved_for_payer: string;
+  disputes_resolved_for_payee: string;
+  disputes_withdrawn: string;
+  disputes_pending: string;
+}
+
+/**
+ * The refunds of the payments in the window, each counted once: requested = succeeded + failed +
+ * pending; `refundedVolume` is what the succeeded ones gave back.
+ */
+export interface RefundsView {
+  requested: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+  refundedVolume: string;
+}
+
+/** The disputes of the payments in the window, each counted once: opened = the three ways to end + pending (open or under review). */
+export interface DisputesView {
+  opened: number;
+  resolvedForPayer: number;
+  resolvedForPayee: number;
+  withdrawn: number;
+  pending: number;
 }
 
 export interface SummaryView {
@@ -21,6 +52,8 @@ export interface SummaryView {
   failuresByReason: Record<string, number>;
   succeededVolume: string;
   latencyMs: { p50: number; p95: number; p99: number };
+  refunds: RefundsView;
+  disputes: DisputesView;
 }
 
 export function toSummaryView(row: SummaryRow): SummaryView {
@@ -35,6 +68,20 @@ export function toSummaryView(row: SummaryRow): SummaryView {
     failuresByReason,
     succeededVolume: formatPaise(wholeNumber(row.succeeded_paise)),
     latencyMs: { p50: row.p50 ?? 0, p95: row.p95 ?? 0, p99: row.p99 ?? 0 },
+    refunds: {
+      requested: wholeNumber(row.refunds_requested),
+      succeeded: wholeNumber(row.refunds_succeeded),
+      failed: wholeNumber(row.refunds_failed),
+      pending: wholeNumber(row.refunds_pending),
+      refundedVolume: formatPaise(wholeNumber(row.refunded_paise)),
+    },
+    disputes: {
+      opened: wholeNumber(row.disputes_opened),
+      resolvedForPayer: wholeNumber(row.disputes_resolved_for_payer),
+      resolvedForPayee: wholeNumber(row.disputes_resolved_for_payee),
+      withdrawn: wholeNumber(row.disputes_withdrawn),
+      pending: wholeNumber(row.disputes_pending),
+    },
   };
 }
 

@@ -7,11 +7,14 @@ const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-21T10:00:00Z' })
   .transform((text) => new Date(text));
 
-/** A window on the payment's creation time: `from` inclusive, `to` exclusive, both optional. */
+/**
+ * A window on the payment's creation time: `from` inclusive, `to` exclusive, both optional. A
+ * payment's refunds and disputes are counted in the window of the payment's creation time too.
+ */
 export const SummaryQuery = z
   .object({
-    from: instant.optional(),
-    to: instant.optional(),
+    from: instant.optional().describe("inclusive, on the payment's creation time (its refunds and disputes go with it)"),
+    to: instant.optional().describe("exclusive, on the payment's creation time (its refunds and disputes go with it)"),
   })
   .strict()
   // zod still runs this when a bound failed to parse, so it compares only bounds that are dates

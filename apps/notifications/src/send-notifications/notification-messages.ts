@@ -2,12 +2,16 @@ import { FailureReason, formatPaise, PayloadOf } from '@app/contracts';
 import { NotificationType } from '../notification';
 
 export interface PlannedNotification {
-  recipientVpa: string;
-  /** Whose notification it is: the payer's or the payee's user id from the event (null if it has none). */
+  /** Null: a notification that belongs to no VPA (for operators, or for the user who asked for a refund). */
+  recipientVpa: string | null;
+  /** Whose notification it is: the payer's or the payee's user id from the event, or who asked (null if it has none). */
   recipientUserId: string | null;
   type: NotificationType;
   message: string;
 }
+
+/** An amount as a message says it. */
+export const rupees = (paise: number) => `₹${formatPaise(paise)}`;
 
 /** Why a payment failed, in the payer's words. */
 export const FAILURE_IN_WORDS: Record<FailureReason, string> = {
@@ -24,7 +28,7 @@ export const FAILURE_IN_WORDS: Record<FailureReason, string> = {
  * each notification is the user's who held its VPA at the time of the payment.
  */
 export function succeededNotifications(payment: PayloadOf<'PaymentSucceeded'>): PlannedNotification[] {
-  const amount = `₹${formatPaise(payment.amountPaise)}`;
+  const amount = rupees(payment.amountPaise);
   return [
     {
       recipientVpa: payment.payerVpa,
@@ -42,7 +46,7 @@ export function succeededNotifications(payment: PayloadOf<'PaymentSucceeded'>): 
 }
 
 export function failedNotifications(payment: PayloadOf<'PaymentFailed'>): PlannedNotification[] {
-  const amount = `₹${formatPaise(payment.amountPaise)}`;
+  const amount = rupees(payment.amountPaise);
   return [
     {
       recipientVpa: payment.payerVpa,

@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AnyPaymentEvent, createEvent, DomainEvent } from '@app/contracts';
 import { annotateEvent, Outbox } from '@app/messaging';
-import { NotificationType } from '../notification';
 import { NotificationsRepository } from '../notifications.repository';
-import { failedNotifications, notifiedPayload, succeededNotifications } from './notification-messages';
-
-export type PaymentOutcome = DomainEvent<'PaymentSucceeded'> | DomainEvent<'PaymentFailed'>;
+import { notifiedPayload } from './notification-messages';
+import { NotifyingEvent, planFor } from './notification-plan';
 
 @Injectable()
 export class SendNotificationsService {
@@ -16,26 +14,25 @@ export class SendNotificationsService {
   ) {}
 
   /**
-   * Stores the notifications of the payments of a chunk and announces those it stored, in the
-   * chunk's transaction, with one statement each. The unique (payment, recipient, type) key makes
-   * a second delivery of the same outcome a no-op even if the event id differs: nothing is stored,
-   * so nothing is announced either.
+   * Stores the notifications of the events of a chunk (payment outcomes, refunds, disputes) and
+   * announces those it stored, in the chunk's transaction, with one statement each. The unique
+   * (payment, subject, recipient, type) key makes a second delivery of the same fact a no-op even if
+   * the event id differs: nothing is stored, so nothing is announced either. Each event announces
+   * only the rows it stored itself (by their ids), so two events of one payment in a chunk (two
+   * refunds, a comment and a resolution) are each announced, and a repeat in the same chunk is not.
    */
-  async send(events: PaymentOutcome[]): Promise<void> {
-    const outcomes = events.map((event) => ({
-      event,
-      planned: event.type === 'PaymentSucceeded' ? succeededNotifications(event.payload) : failedNotifications(event.payload),
-    }));
-    const rows = await this.notifications.insertNew(
-      outcomes.flatMap(({ event, planned }) => planned.map((n) => ({ id: randomUUID(), paymentId: event.paymentId, ...n }))),
-    );
-    const stored = new Map<string, Array<{ recipientVpa: string; type: NotificationType }>>();
-    for (const row of rows)
-      stored.set(row.paymentId, [...(stored.get(row.paymentId) ?? []), { recipientVpa: row.recipientVpa, type: row.type }]);
+  async send(events: NotifyingEvent[]): Promise<void> {
+    const planned = events.map((event) => {
+      const { subject, notifications } = planFor(event);
+      return { event, notifications: notifications.map((n) => ({ id: randomUUID(), paymentId: event.paymentId, ...subject, ...n })) };
+    });
+    const stored = await this.notifications.insertNew(planned.flatMap((p) => p.notifications));
     const announced: Array<{ event: AnyPaymentEvent; notified: DomainEvent<'PaymentNotified'> }> = [];
-    for (const { event, planned } of outcomes) {
-      const payload = notifiedPayload(planned, stored.get(event.paymentId) ?? []);
-      stored.delete(event.paymentId); // a second outcome of the payment in this chunk stored nothing
+    for (const { event, notifications } of planned) {
+      const payload = notifiedPayload(
+        notifications,
+        notifications.filter((n) => stored.has(n.id)),
+      );
       // Types and a count only: recipients and message text stay out of the trace.
       const types = payload?.notifications.map((n) => n.type) ?? [];
       annotateEvent(event, { 'notification.count': types.length, ...(types.length ? { 'notification.types': types.join(',') } : {}) });
