@@ -3,7 +3,7 @@
 // would follow it, printing each request and its answer briefly. Every run makes its own people
 // (random phone numbers and VPAs), so it can run again and again. The README's walk-through is the
 // same story with curl.
-//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL, LEDGER_URL: where the services are (the local defaults otherwise)
+//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL, LEDGER_URL, DISPUTES_URL: where the services are (the local defaults otherwise)
 
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ const PAYMENTS = url('PAYMENTS', 3000);
 const NOTIFICATIONS = url('NOTIFICATIONS', 3002);
 const ANALYTICS = url('ANALYTICS', 3004);
 const LEDGER = url('LEDGER', 3006);
+const DISPUTES = url('DISPUTES', 3007);
 
 const tty = process.stdout.isTTY;
 const paint = (code, text) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -97,6 +98,7 @@ async function main() {
     ['users', USERS],
     ['payments', PAYMENTS],
     ['ledger', LEDGER],
+    ['disputes', DISPUTES],
   ]) {
     const ok = await fetch(`${base}/health/ready`).then(
       (r) => r.ok,
@@ -199,6 +201,73 @@ async function main() {
   await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: bob.token }));
   await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: bob.token }));
 
+  step('Bob refunds ₹25.50 of it (one dish was never served): the ledger holds it on his account, then posts it back to Alice');
+  const refund = await expectStatus(
+    202,
+    call('POST', PAYMENTS, `/v1/payments/${payment.id}/refunds`, {
+      token: bob.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { amount: '25.50', reason: 'one dish was never served' },
+    }),
+  );
+  await until('the refund to be final', async () => {
+    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}/refunds`, { token: alice.token, quiet: true });
+    const found = answer.body?.data?.find((r) => r.id === refund.id);
+    return found && found.status !== 'PENDING' ? found : undefined;
+  });
+  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}/refunds`, { token: alice.token }));
+  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token }));
+  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
+
+  step('Alice pays Bob ₹40.00 for a delivery that never comes, and disputes it');
+  const second = await expectStatus(
+    202,
+    call('POST', PAYMENTS, '/v1/payments', {
+      token: alice.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '40.00', currency: 'INR', note: 'delivery' },
+    }),
+  );
+  await until('the second payment to be final', async () => {
+    const answer = await call('GET', PAYMENTS, `/v1/payments/${second.id}`, { token: alice.token, quiet: true });
+    return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
+  });
+  const dispute = await until('the disputes service to know the payment', async (first) => {
+    const answer = await call('POST', DISPUTES, '/v1/disputes', {
+      token: alice.token,
+      body: { paymentId: second.id, reason: 'NOT_RECEIVED', description: 'The parcel never arrived.' },
+      quiet: !first,
+    });
+    if (answer.status === 201) return answer.body;
+    if (answer.status !== 404) await expectStatus(201, Promise.resolve(answer));
+    if (first) console.log('   (not known there yet: retrying until it is)');
+    return undefined;
+  });
+  step('Bob sees the dispute and answers in its thread; the operator takes it up and resolves it for Alice');
+  await expectStatus(200, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: bob.token }));
+  await expectStatus(
+    201,
+    call('POST', DISPUTES, `/v1/disputes/${dispute.id}/comments`, {
+      token: bob.token,
+      body: { text: 'The courier says it was delivered.' },
+    }),
+  );
+  await expectStatus(200, call('POST', DISPUTES, `/v1/disputes/${dispute.id}/review`, { token: accessToken }));
+  await expectStatus(
+    200,
+    call('POST', DISPUTES, `/v1/disputes/${dispute.id}/resolve`, {
+      token: accessToken,
+      body: { outcome: 'PAYER', note: 'No proof of delivery.' },
+    }),
+  );
+  step('The dispute made one refund of the disputed amount: the dispute shows it, with its history');
+  await until('the dispute’s refund to be final', async () => {
+    const answer = await call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: alice.token, quiet: true });
+    return answer.body?.refund && answer.body.refund.status !== 'PENDING' ? answer : undefined;
+  });
+  await expectStatus(200, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: alice.token }));
+  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: alice.token }));
+
   const mallory = await signUp(person('Mallory Rao'));
   step("Mallory tries to read Alice's payment and her payments: not hers, so it does not exist for her");
   await expectStatus(404, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: mallory.token }));
@@ -214,6 +283,7 @@ async function main() {
   );
   await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
   await expectStatus(404, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: mallory.token }));
 
   step('No token at all');
   await expectStatus(401, call('GET', PAYMENTS, `/v1/payments/${payment.id}`));

@@ -11,6 +11,8 @@ export interface Payment {
   payerVpa: string;
   payeeVpa: string;
   amount: string;
+  /** what its succeeded refunds gave back */
+  refundedAmount: string;
   currency: string;
   note: string | null;
   items: Array<{ sku: string; quantity: number }>;
@@ -31,7 +33,8 @@ export interface Page<T> {
 export interface Notification {
   id: string;
   paymentId: string;
-  recipientVpa: string;
+  /** null for a notification to operators (an escalated dispute) */
+  recipientVpa: string | null;
   type: string;
   message: string;
   createdAt: string;
