@@ -179,3 +179,17 @@ export class LedgerEntry {
   @Column('uuid', { name: 'transfer_id' }) transferId: string;
   @Column('timestamptz') at: Date;
 }
+
+/** The disputes service's payments (apps/disputes' migration): what the payment events said of each, one row per payment. */
+@Entity('payments')
+export class TrackedPayment {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text', { name: 'payer_vpa' }) payerVpa: string;
+  @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
+  @Column('uuid', { name: 'payer_user_id', nullable: true }) payerUserId: string | null;
+  @Column('uuid', { name: 'payee_user_id', nullable: true }) payeeUserId: string | null;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('text') status: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
+}
