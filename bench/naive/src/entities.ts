@@ -147,9 +147,12 @@ export class Account {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
 }
 
+/** A payment's hold is keyed by the payment's id (a refund's, which the load never makes, by the refund's). */
 @Entity('holds')
 export class Hold {
-  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') kind: string;
+  @Column('uuid', { name: 'payment_id' }) paymentId: string;
   @Column('text', { name: 'payer_vpa' }) payerVpa: string;
   @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
   @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
