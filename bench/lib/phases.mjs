@@ -1,6 +1,6 @@
 // The run's people, registered once (prepareIdentities), then one system at a time, measured: its
 // own database (a copy of the registered users' one) and topic prefix (the users service's events
-// copied into it), the six services and users started, products seeded, the payers known to
+// copied into it), the seven services and users started, products seeded, the payers known to
 // payments, then warm-up → end to end (open loop at the offered rate, drained) → intake (closed
 // loop at a fixed concurrency), with the sampler running throughout; then everything of it is removed.
 

@@ -13,8 +13,8 @@ import { promisify } from 'node:util';
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 const SYSTEMS = ['ours', 'naive', 'raw'] as const;
-/** Each system's six services, and the users service beside it (every system's identity provider). */
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'users'];
+/** Each system's seven services, and the users service beside it (every system's identity provider). */
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'disputes', 'users'];
 /** Why the ledger refuses a payment: none of them may happen in a run (every payer is funded, the daily limit raised). */
 const FUNDS_REASONS = ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'];
 
