@@ -20,6 +20,7 @@ import {
   seedProducts,
   USERS,
 } from './infra.mjs';
+import { checkDisputes } from './disputes.mjs';
 import { OPERATOR_PHONE, probeAccess, registerHolders, registerOperator } from './identities.mjs';
 import { checkLedger, fundPayers } from './ledger.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
@@ -294,6 +295,10 @@ export async function measureSystem(spec, ctx) {
     const ledger = { funded, ...(await checkLedger(client, config.drainS * 1000)) };
     if (!ledger.conserved || ledger.posted !== ledger.succeeded || ledger.failedNotVoided || ledger.heldMismatch || ledger.negativeAccounts)
       log(`${spec.label}: WARNING: the ledger disagrees with the payments: ${JSON.stringify(ledger)}`);
+    // and the disputes service's projection of the payments against them (not measured either)
+    const disputes = await checkDisputes(client, config.drainS * 1000);
+    if (disputes.missing || disputes.differing || disputes.tracked !== disputes.payments)
+      log(`${spec.label}: WARNING: the disputes service's payments disagree with the payments: ${JSON.stringify(disputes)}`);
 
     const cpuSeconds = { ...window.cpuSeconds, loadgen: round1(e2eLoad.self.cpuSeconds) };
     const peakRssMb = { ...whole.peakRssMb, loadgen: Math.max(e2eLoad.self.peakRssMb, intake?.self.peakRssMb ?? 0) };
@@ -344,6 +349,7 @@ export async function measureSystem(spec, ctx) {
         crashed,
         access,
         ledger,
+        disputes,
         registration: registered,
         database,
         prefix,
