@@ -16,7 +16,7 @@ import { freePort } from '../../scripts/lib/ports.mjs';
 import { startZipkin } from '../../scripts/lib/zipkin-server.mjs';
 
 /** The services each system implements itself. */
-export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger'];
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'disputes'];
 /**
  * The identity provider of every system: the project's users service (from the build under test),
  * which issues the tokens all three verify and publishes who holds which VPA.
@@ -29,6 +29,7 @@ export const TOPICS = [
   'notifications.notification-events',
   'analytics.analytics-events',
   'ledger.ledger-events',
+  'disputes.dispute-events',
   'users.user-events',
   'audit.operator-actions',
 ];
@@ -119,7 +120,7 @@ export async function dropDatabase(admin, name) {
 }
 
 /**
- * Creates the six schemas of a peer with the migrations the services themselves run (from the
+ * Creates the seven schemas of a peer with the migrations the services themselves run (from the
  * build being benchmarked), through a stand-in for TypeORM's QueryRunner that only needs query().
  */
 export async function migratePeerDatabase(distRoot, database) {

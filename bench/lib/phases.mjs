@@ -1,6 +1,6 @@
 // The run's people, registered once (prepareIdentities), then one system at a time, measured: its
 // own database (a copy of the registered users' one) and topic prefix (the users service's events
-// copied into it), the six services and users started, products seeded, the payers known to
+// copied into it), the seven services and users started, products seeded, the payers known to
 // payments, then warm-up → end to end (open loop at the offered rate, drained) → intake (closed
 // loop at a fixed concurrency), with the sampler running throughout; then everything of it is removed.
 
@@ -20,6 +20,7 @@ import {
   seedProducts,
   USERS,
 } from './infra.mjs';
+import { checkDisputes } from './disputes.mjs';
 import { OPERATOR_PHONE, probeAccess, registerHolders, registerOperator } from './identities.mjs';
 import { checkLedger, fundPayers } from './ledger.mjs';
 import { endToEnd, round1, waitUntilFinal } from './results.mjs';
@@ -294,6 +295,10 @@ export async function measureSystem(spec, ctx) {
     const ledger = { funded, ...(await checkLedger(client, config.drainS * 1000)) };
     if (!ledger.conserved || ledger.posted !== ledger.succeeded || ledger.failedNotVoided || ledger.heldMismatch || ledger.negativeAccounts)
       log(`${spec.label}: WARNING: the ledger disagrees with the payments: ${JSON.stringify(ledger)}`);
+    // and the disputes service's projection of the payments against them (not measured either)
+    const disputes = await checkDisputes(client, config.drainS * 1000);
+    if (disputes.missing || disputes.differing || disputes.tracked !== disputes.payments)
+      log(`${spec.label}: WARNING: the disputes service's payments disagree with the payments: ${JSON.stringify(disputes)}`);
 
     const cpuSeconds = { ...window.cpuSeconds, loadgen: round1(e2eLoad.self.cpuSeconds) };
     const peakRssMb = { ...whole.peakRssMb, loadgen: Math.max(e2eLoad.self.peakRssMb, intake?.self.peakRssMb ?? 0) };
@@ -344,6 +349,7 @@ export async function measureSystem(spec, ctx) {
         crashed,
         access,
         ledger,
+        disputes,
         registration: registered,
         database,
         prefix,

@@ -4,7 +4,7 @@
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger'];
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'disputes'];
 const fmt = (x, digits = 0) => (x === null || x === undefined ? '—' : Number(x).toFixed(digits));
 
 function table(header, rows) {

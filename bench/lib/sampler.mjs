@@ -61,6 +61,7 @@ export const CONSUMED_TOPICS = {
   fraud: ['payments.payment-events'],
   inventory: ['payments.payment-events'],
   notifications: ['payments.payment-events'],
+  disputes: ['payments.payment-events'],
   analytics: [
     'payments.payment-events',
     'fraud.fraud-events',

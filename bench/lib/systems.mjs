@@ -1,8 +1,8 @@
-// The three systems under test, each as six processes (one per service), started the same way:
+// The three systems under test, each as seven processes (one per service), started the same way:
 //   ours   the project's build (a snapshot of dist/ taken when the run starts), default configuration;
 //   naive  bench/naive (NestJS + Express + Nest's Kafka transport + TypeORM repositories), compiled;
 //   raw    bench/raw (node:http + kafkajs batches + pg multi-row SQL);
-// and beside each, a seventh process: the project's users service (from the same snapshot), whose
+// and beside each, an eighth process: the project's users service (from the same snapshot), whose
 // tokens every service of the system verifies against its JWKS.
 
 import { spawn } from 'node:child_process';
@@ -14,12 +14,12 @@ import { freePort } from '../../scripts/lib/ports.mjs';
 import { spawnWatchdog } from '../../scripts/lib/processes.mjs';
 import { SERVICES, USERS } from './infra.mjs';
 
-/** Every process of a system: its six services and the users service. */
+/** Every process of a system: its seven services and the users service. */
 const PROCESSES = [...SERVICES, USERS];
 
 /** Settings that would change a system's configuration are never inherited from the caller. */
 const CONFIG_VARIABLE =
-  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|LEDGER_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_|AUTH_|RATE_LIMIT_|REDIS_|OPERATOR_|PASSWORD_|LOGIN_|CORS_)/;
+  /^(KAFKA_|DATABASE_|OTEL_|FRAUD_|PAYMENT_|LOG_|MESSAGE_|TRACE_|IDEMPOTENCY_|EXPIRY_|LEDGER_|DISPUTE_|FAILPOINT|HOST$|PORT$|.*_PORT$|BENCH_|AUTH_|RATE_LIMIT_|REDIS_|OPERATOR_|PASSWORD_|LOGIN_|CORS_)/;
 
 export function inheritedEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));
@@ -40,7 +40,7 @@ function entryOf(system, service, paths) {
 }
 
 /**
- * Starts the six services of `system` and the users service with `env` on free loopback ports and
+ * Starts the seven services of `system` and the users service with `env` on free loopback ports and
  * waits until every one answers GET /health/ready with 200. Every process trusts the tokens of
  * this users service (AUTH_ISSUER, AUTH_JWKS_URL). Returns their URLs, pids and a stop() that ends
  * them (SIGTERM, then SIGKILL after 15 s). A detached watchdog ends them too if this process dies.
@@ -121,7 +121,7 @@ async function waitReady({ children, urls, logs, log, label, processes }) {
     }
     await sleep(250);
   }
-  log(`${label}: ${processes.length === PROCESSES.length ? 'six services and users' : processes.join(', ')} ready`);
+  log(`${label}: ${processes.length === PROCESSES.length ? 'seven services and users' : processes.join(', ')} ready`);
 }
 
 async function stopChild(child) {

@@ -81,7 +81,7 @@ async function applyPayments(client, events) {
   );
   const { rows: lockedHolds } = await client.query(
     `SELECT payment_id, payer_vpa AS payer, payee_vpa AS payee, amount_paise::float8 AS amount, day::text AS day, status
-       FROM holds WHERE payment_id = ANY($1::uuid[]) ORDER BY payment_id FOR UPDATE`,
+       FROM holds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [[...new Set(facts.map((f) => f.paymentId))].sort(byKey)],
   );
   const keys = [
@@ -168,11 +168,11 @@ async function applyPayments(client, events) {
   }
   if (changedHolds.size) {
     await client.query(
-      `INSERT INTO holds AS h (payment_id, payer_vpa, payee_vpa, amount_paise, day, status, reason)
-       SELECT payment_id, payer, payee, amount, day, status, reason
+      `INSERT INTO holds AS h (id, kind, payment_id, payer_vpa, payee_vpa, amount_paise, day, status, reason)
+       SELECT payment_id, 'PAYMENT', payment_id, payer, payee, amount, day, status, reason
          FROM jsonb_to_recordset($1::jsonb) AS v(payment_id uuid, payer text, payee text, amount bigint, day date, status text, reason text)
         ORDER BY payment_id
-       ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, updated_at = now() WHERE h.status <> excluded.status`,
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = now() WHERE h.status <> excluded.status`,
       [rows([...changedHolds].map((id) => holds.get(id)))],
     );
   }

@@ -7,14 +7,14 @@ import { promisify } from 'node:util';
 /*
  * Keeps the benchmark working: `bench/run.mjs --smoke` measures the three systems for a few seconds
  * each at a tiny rate, on this run's broker and database server. Only the shape of its result, that
- * every system finished payments and that its ledger agrees with them are checked; never how fast (performance is judged from
+ * every system finished payments and that its ledger and its disputes service agree with them are checked; never how fast (performance is judged from
  * `npm run bench` on a quiet machine, not from a test on a shared one).
  */
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 const SYSTEMS = ['ours', 'naive', 'raw'] as const;
-/** Each system's six services, and the users service beside it (every system's identity provider). */
-const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'users'];
+/** Each system's seven services, and the users service beside it (every system's identity provider). */
+const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'ledger', 'disputes', 'users'];
 /** Why the ledger refuses a payment: none of them may happen in a run (every payer is funded, the daily limit raised). */
 const FUNDS_REASONS = ['INSUFFICIENT_FUNDS', 'DAILY_LIMIT_EXCEEDED', 'ACCOUNT_CLOSED'];
 
@@ -46,6 +46,7 @@ interface SystemFigures {
       negativeAccounts: number;
       unsettled: number;
     };
+    disputes: { payments: number; tracked: number; missing: number; differing: number };
   };
 }
 type BenchResult = Record<(typeof SYSTEMS)[number], SystemFigures> & {
@@ -113,6 +114,12 @@ describe('npm run bench -- --smoke', () => {
     expect(ledger.succeeded).toBeGreaterThan(0);
     expect(ledger.posted).toBe(ledger.succeeded);
     expect(ledger).toMatchObject({ conserved: true, failedNotVoided: 0, heldMismatch: 0, negativeAccounts: 0, unsettled: 0 });
+  });
+
+  it.each(SYSTEMS)("%s follows every payment in the disputes service's projection, as the payments service holds it", (system) => {
+    const { disputes } = result[system].detail;
+    expect(disputes.payments).toBeGreaterThan(0);
+    expect(disputes).toEqual({ payments: disputes.payments, tracked: disputes.payments, missing: 0, differing: 0 });
   });
 
   it('describes the machine and the tracing variants', () => {

@@ -1,4 +1,4 @@
-// What the six naive services share, written the way NestJS + Kafka tutorials do: a ClientKafka
+// What the seven naive services share, written the way NestJS + Kafka tutorials do: a ClientKafka
 // registered with ClientsModule and one awaited emit() per event, TypeORM through TypeOrmModule.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ClientKafka, ClientsModule, Transport } from '@nestjs/microservices';

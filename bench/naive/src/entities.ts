@@ -147,9 +147,12 @@ export class Account {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
 }
 
+/** A payment's hold is keyed by the payment's id (a refund's, which the load never makes, by the refund's). */
 @Entity('holds')
 export class Hold {
-  @PrimaryColumn('uuid', { name: 'payment_id' }) paymentId: string;
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') kind: string;
+  @Column('uuid', { name: 'payment_id' }) paymentId: string;
   @Column('text', { name: 'payer_vpa' }) payerVpa: string;
   @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
   @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
@@ -178,4 +181,18 @@ export class LedgerEntry {
   @Column('text', { nullable: true }) reference: string | null;
   @Column('uuid', { name: 'transfer_id' }) transferId: string;
   @Column('timestamptz') at: Date;
+}
+
+/** The disputes service's payments (apps/disputes' migration): what the payment events said of each, one row per payment. */
+@Entity('payments')
+export class TrackedPayment {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text', { name: 'payer_vpa' }) payerVpa: string;
+  @Column('text', { name: 'payee_vpa' }) payeeVpa: string;
+  @Column('uuid', { name: 'payer_user_id', nullable: true }) payerUserId: string | null;
+  @Column('uuid', { name: 'payee_user_id', nullable: true }) payeeUserId: string | null;
+  @Column('bigint', { name: 'amount_paise' }) amountPaise: string;
+  @Column('text') status: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt: Date | null;
 }

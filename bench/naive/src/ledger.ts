@@ -56,7 +56,7 @@ export class LedgerService {
     const facts: FundsFacts = { payerVpa: p.payerVpa.toLowerCase(), payeeVpa: p.payeeVpa.toLowerCase(), amountPaise: p.amountPaise };
     const day = indiaDay(p.createdAt);
     const answer = await this.dataSource.transaction(async (manager): Promise<Answer | null> => {
-      if (await manager.existsBy(Hold, { paymentId })) return null;
+      if (await manager.existsBy(Hold, { id: paymentId })) return null;
       const accounts = await this.lock(manager, [facts.payerVpa, facts.payeeVpa]);
       const payer = accounts.get(facts.payerVpa);
       const payee = accounts.get(facts.payeeVpa);
@@ -75,6 +75,8 @@ export class LedgerService {
       const now = new Date();
       await manager.save(
         manager.create(Hold, {
+          id: paymentId,
+          kind: 'PAYMENT',
           paymentId,
           payerVpa: facts.payerVpa,
           payeeVpa: facts.payeeVpa,
@@ -96,13 +98,15 @@ export class LedgerService {
     const { paymentId } = event;
     const p = event.payload;
     const answer = await this.dataSource.transaction(async (manager): Promise<{ facts: FundsFacts; answer: Answer } | null> => {
-      const hold = await manager.findOne(Hold, { where: { paymentId }, lock: { mode: 'pessimistic_write' } });
+      const hold = await manager.findOne(Hold, { where: { id: paymentId }, lock: { mode: 'pessimistic_write' } });
       const now = new Date();
       if (!hold) {
         // failed before it was initiated here (out of order): a marker, so that the initiation holds nothing
         if (!post) {
           await manager.save(
             manager.create(Hold, {
+              id: paymentId,
+              kind: 'PAYMENT',
               paymentId,
               payerVpa: p.payerVpa.toLowerCase(),
               payeeVpa: p.payeeVpa.toLowerCase(),

@@ -1,4 +1,4 @@
-// One entry point for the six naive services (BENCH_SERVICE picks one): a hybrid Nest app on the
+// One entry point for the seven naive services (BENCH_SERVICE picks one): a hybrid Nest app on the
 // Express adapter (the default platform) with Nest's Kafka transport connected as a microservice.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<Type>> = {
   notifications: () => import('./notifications').then((m) => m.NotificationsModule),
   analytics: () => import('./analytics').then((m) => m.AnalyticsModule),
   ledger: () => import('./ledger').then((m) => m.LedgerModule),
+  disputes: () => import('./disputes').then((m) => m.DisputesModule),
 };
 
 async function bootstrap() {
