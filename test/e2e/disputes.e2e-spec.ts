@@ -104,7 +104,7 @@ const readDispute = async (id: string, as: Person) => call('GET', disputes(`/${i
 async function notificationsOf(someone: Person): Promise<Notification[]> {
   const answer = await getNotifications(`${system.urls.notifications}/v1/notifications?vpa=${someone.vpas[0]}&limit=100`, someone.token);
   expect(answer.status).toBe(200);
-  return (answer.body).data;
+  return answer.body.data;
 }
 
 beforeAll(async () => {
