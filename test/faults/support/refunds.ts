@@ -131,6 +131,7 @@ export class RefundsAndDisputes {
   disputeAttempts = 0;
   private readonly queue: Array<() => Promise<void>> = [];
   private producing = true;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: RefundsAndDisputesOptions) {}
 
@@ -138,6 +139,12 @@ export class RefundsAndDisputes {
     const workers = Array.from({ length: this.options.concurrency ?? 6 }, () => this.work());
     this.done = Promise.all([this.follow().finally(() => (this.producing = false)), ...workers]).then(() => undefined);
     return this;
+  }
+
+  /** Ends the work at once (a failed scenario's): no new request, no retry; resolves when the requests in flight have ended. */
+  stop(): Promise<void> {
+    this.stopping.abort();
+    return this.done;
   }
 
   /** Resolves once at least `refunds` refund attempts and `disputeSteps` dispute step attempts have begun, or all is done. */
@@ -156,7 +163,7 @@ export class RefundsAndDisputes {
     // Every payment ends within PAYMENT_TIMEOUT_S of its acceptance; a minute more for the drain of a fault.
     const patienceMs = Number(system.env.PAYMENT_TIMEOUT_S) * 1000 + 60_000;
     let deadline = Date.now() + patienceMs;
-    for (;;) {
+    while (!this.stopping.signal.aborted) {
       const streamEnded = ended;
       const open = stream.requests
         .map((request, seq) => ({ request, seq }))
@@ -188,7 +195,7 @@ export class RefundsAndDisputes {
   }
 
   private async work(): Promise<void> {
-    for (;;) {
+    while (!this.stopping.signal.aborted) {
       const task = this.queue.shift();
       if (task) await task();
       else if (!this.producing) return;
@@ -239,7 +246,7 @@ export class RefundsAndDisputes {
           }
           return last;
         },
-        { initialDelayMs: 200, maxDelayMs: 2000, jitter: true, retryIf: () => Date.now() <= deadline },
+        { initialDelayMs: 200, maxDelayMs: 2000, jitter: true, retryIf: () => Date.now() <= deadline, signal: this.stopping.signal },
       );
     } catch {
       throw new Error(`gave up; the last answer: ${last ? told(last) : 'none'}`);
