@@ -124,7 +124,7 @@ describe('a rolling restart: each service stopped with SIGTERM and started again
         await stream.whenSent(40);
         // One outage from the first stop to the last start: a payment may wait on several services in turn.
         explained = await outage(system, stream, async () => {
-          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'ledger', 'users', 'payments'] as const) {
+          for (const service of ['fraud', 'inventory', 'notifications', 'analytics', 'ledger', 'disputes', 'users', 'payments'] as const) {
             const exit = await system.kill(service, 'SIGTERM');
             expect({ service, forced: exit.forced, signal: exit.signal ?? 'SIGTERM', code: exit.code ?? 0 }).toEqual({
               service,

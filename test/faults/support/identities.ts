@@ -60,7 +60,8 @@ export class Identities {
   /** Phones start with 9 and count up from a random point; the operator's starts with 6. */
   private next = randomInt(0, 500_000_000);
   private operatorToken?: Promise<string>;
-  private payees?: Promise<void>;
+  /** The payees' users, by the VPA each holds. */
+  private payees?: Promise<Map<string, Party>>;
   /** Requests that had to be sent more than once. */
   retried = 0;
 
@@ -76,9 +77,18 @@ export class Identities {
   }
 
   /** The payees every stream pays (the merchant, and the payee fraud blocks), linked the first time. */
-  ensurePayees(vpas: string[]): Promise<void> {
-    this.payees ??= Promise.all(vpas.map((vpa, i) => this.register(`Fault Payee ${i}`, [vpa]))).then(() => undefined);
-    return this.payees;
+  async ensurePayees(vpas: string[]): Promise<void> {
+    this.payees ??= Promise.all(
+      vpas.map(async (vpa, i): Promise<[string, Party]> => [vpa, await this.register(`Fault Payee ${i}`, [vpa])]),
+    ).then((parties) => new Map(parties));
+    await this.payees;
+  }
+
+  /** The user holding a payee's VPA, signed in (e.g. to refund as the payee): linked by `ensurePayees`. */
+  async payee(vpa: string): Promise<Party> {
+    const party = (await this.payees)?.get(vpa);
+    if (!party) throw new Error(`${vpa} is not a payee linked by ensurePayees`);
+    return party;
   }
 
   /** Registers enough users for `count` payers, `concurrency` sign-ups at a time. */

@@ -1,3 +1,4 @@
+import { AssignerProtocol } from 'kafkajs';
 import { deadLetterTopic, PaymentTopics, Topics } from '@app/contracts';
 import { Summary } from '../../e2e/support/api';
 import { BankFigures, bankLine, checkBank } from './bank';
@@ -10,6 +11,10 @@ import { FaultSystem, SERVICES, ServiceName } from './system';
  * the users service's events: libs/auth keeps the de-registered users of each service from them
  * (users' own group included); payments also keeps who holds which VPA, and the ledger opens and
  * closes accounts from them. Users also reads every service's operator actions, for its audit trail.
+ * Refund events are on payments.payment-events (the ledger holds and posts refunds from them,
+ * disputes follows them); payments reads the ledger's refund outcomes and disputes.dispute-events
+ * (a dispute resolved for the payer makes its refund; the others go on the timeline); analytics
+ * reads every event of a payment's life, disputes' included.
  */
 export const CONSUMES: Record<ServiceName, string[]> = {
   payments: [
@@ -18,6 +23,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
     Topics.NotificationEvents,
     Topics.AnalyticsEvents,
     Topics.LedgerEvents,
+    Topics.DisputeEvents,
     Topics.UserEvents,
   ],
   fraud: [Topics.PaymentEvents, Topics.UserEvents],
@@ -26,6 +32,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
   analytics: [...PaymentTopics, Topics.UserEvents],
   users: [Topics.UserEvents, Topics.OperatorActions],
   ledger: [Topics.PaymentEvents, Topics.UserEvents],
+  disputes: [Topics.PaymentEvents, Topics.UserEvents],
 };
 
 const topic = (system: FaultSystem, logical: string) => `${system.env.KAFKA_TOPIC_PREFIX}${logical}`;
@@ -43,6 +50,31 @@ export async function consumerLag(system: FaultSystem, groupId: string, topics: 
     }
   }
   return lag;
+}
+
+/**
+ * Where a service's running consumers disagree with CONSUMES: the topics its group's members
+ * subscribe to (their join metadata), against what CONSUMES says (which the drain, the dead-letter
+ * count and the poison depend on). A group without members (its service stopped) says nothing.
+ */
+export async function subscriptionMismatches(system: FaultSystem): Promise<string[]> {
+  const groupIds = SERVICES.map((s) => `${system.env.KAFKA_TOPIC_PREFIX}${s}`);
+  const { groups } = await system.admin.describeGroups(groupIds);
+  const problems: string[] = [];
+  for (const service of SERVICES) {
+    const group = groups.find((g) => g.groupId === `${system.env.KAFKA_TOPIC_PREFIX}${service}`);
+    const expected = CONSUMES[service].map((t) => topic(system, t)).sort();
+    for (const member of group?.members ?? []) {
+      const metadata = AssignerProtocol.MemberMetadata.decode(member.memberMetadata);
+      if (!metadata) continue;
+      const subscribed = [...metadata.topics].sort();
+      if (JSON.stringify(subscribed) !== JSON.stringify(expected)) {
+        problems.push(`${service}'s consumer group subscribes to ${subscribed.join(', ')}; CONSUMES says ${expected.join(', ')}`);
+        break;
+      }
+    }
+  }
+  return problems;
 }
 
 /** Messages on a topic (offsets are contiguous: the producers are idempotent, not transactional). */
@@ -181,6 +213,8 @@ export async function checkInvariants(
   const lose = (text: string) => lostOnes.push(text) && problems.push(text);
   const double = (text: string) => doubledOnes.push(text) && problems.push(text);
   if (!drained.drained) problems.push(`not drained after ${drained.seconds.toFixed(0)} s: ${JSON.stringify(drained.last)}`);
+  // 0. What the drain and the dead-letter count rely on: each group reads the topics CONSUMES names.
+  problems.push(...(await subscriptionMismatches(system)));
 
   // 1. Every accepted payment is final, exactly once; nothing exists that no client accepted.
   const payments = (

@@ -9,8 +9,12 @@ import { freePort } from '../../support/free-port';
 import { sleep, TestBroker } from './broker';
 import { Identities } from './identities';
 
-/** The seven services; users issues the tokens every other one verifies; the ledger holds the money. */
-export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users', 'ledger'] as const;
+/**
+ * The eight services; users issues the tokens every other one verifies; the ledger holds the money;
+ * disputes follows every payment in its own projection and, resolving one for its payer, has
+ * payments refund it.
+ */
+export const SERVICES = ['payments', 'fraud', 'notifications', 'inventory', 'analytics', 'users', 'ledger', 'disputes'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The operator of every fault system (OPERATOR_PHONES): the one who sets stock and reads the summary. */
@@ -39,7 +43,7 @@ export interface StartOptions {
 }
 
 /**
- * The seven services as processes from the build, on a private broker, database and topic prefix,
+ * The eight services as processes from the build, on a private broker, database and topic prefix,
  * each instance under the test's control: kill it (SIGKILL or SIGTERM), start it again (on the same
  * port), run a second instance of a service (same environment, so the same consumer group). Every
  * service trusts the tokens of this system's users service (AUTH_ISSUER, AUTH_JWKS_URL on its port,
@@ -69,7 +73,7 @@ export class FaultSystem {
     this.admin = this.kafka.admin();
   }
 
-  /** Starts a broker and the seven services (one instance each), ready. */
+  /** Starts a broker and the eight services (one instance each), ready. */
   static async start(name: string, extra: Record<string, string> = {}): Promise<FaultSystem> {
     for (const service of SERVICES) {
       const main = join(DIST, 'apps', service, 'src/main.js');
