@@ -27,7 +27,7 @@ export const CONSUMES: Record<ServiceName, string[]> = {
     Topics.UserEvents,
   ],
   fraud: [Topics.PaymentEvents, Topics.UserEvents],
-  notifications: [Topics.PaymentEvents, Topics.UserEvents],
+  notifications: [Topics.PaymentEvents, Topics.DisputeEvents, Topics.UserEvents],
   inventory: [Topics.PaymentEvents, Topics.UserEvents],
   analytics: [...PaymentTopics, Topics.UserEvents],
   users: [Topics.UserEvents, Topics.OperatorActions],
@@ -261,17 +261,44 @@ export async function checkInvariants(
     );
   }
 
-  // 2. Notifications: exactly one per (payment, recipient, type) the outcome calls for, nothing else.
+  // 2. Notifications: exactly one per (subject, recipient, type) that a payment's outcome, a refund's
+  //    or a dispute's calls for, nothing else (the subject: the payment, the refund or the dispute).
   const expectedNotes = new Set<string>();
   for (const p of payments) {
     if (p.status === 'SUCCEEDED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_SENT`).add(`${p.id} ${p.payee_vpa} PAYMENT_RECEIVED`);
     if (p.status === 'FAILED') expectedNotes.add(`${p.id} ${p.payer_vpa} PAYMENT_FAILED`);
   }
-  const sentNotes = (
-    await system.db.query<{ payment_id: string; recipient_vpa: string; type: string }>(
-      'SELECT payment_id, recipient_vpa, type FROM notifications.notifications',
+  const ids = payments.map((p) => p.id);
+  const refunds = (
+    await system.db.query<{ id: string; status: string; payer_vpa: string; payee_vpa: string; by_payee: boolean }>(
+      `SELECT r.id, r.status, p.payer_vpa, p.payee_vpa, r.requested_by = p.payee_user_id AS by_payee
+         FROM payments.refunds r JOIN payments.payments p ON p.id = r.payment_id WHERE p.id = ANY($1::uuid[])`,
+      [ids],
     )
-  ).rows.map((n) => `${n.payment_id} ${n.recipient_vpa} ${n.type}`);
+  ).rows;
+  for (const r of refunds) {
+    if (r.status === 'SUCCEEDED') expectedNotes.add(`${r.id} ${r.payee_vpa} REFUND_SENT`).add(`${r.id} ${r.payer_vpa} REFUND_RECEIVED`);
+    // told to whoever asked: the payee at their VPA, anyone else (an operator, a dispute's refund) at none
+    if (r.status === 'FAILED') expectedNotes.add(`${r.id} ${r.by_payee ? r.payee_vpa : null} REFUND_FAILED`);
+  }
+  const disputes = (
+    await system.db.query<{ id: string; status: string; payer_vpa: string; payee_vpa: string; escalated: boolean }>(
+      `SELECT id, status, payer_vpa, payee_vpa, escalated_at IS NOT NULL AS escalated FROM disputes.disputes WHERE payment_id = ANY($1::uuid[])`,
+      [ids],
+    )
+  ).rows;
+  for (const d of disputes) {
+    expectedNotes.add(`${d.id} ${d.payee_vpa} DISPUTE_OPENED`);
+    if (d.status.startsWith('RESOLVED_'))
+      expectedNotes.add(`${d.id} ${d.payer_vpa} DISPUTE_RESOLVED`).add(`${d.id} ${d.payee_vpa} DISPUTE_RESOLVED`);
+    if (d.escalated) expectedNotes.add(`${d.id} null DISPUTE_ESCALATED`);
+  }
+  const sentNotes = (
+    await system.db.query<{ subject_id: string; recipient_vpa: string | null; type: string }>(
+      'SELECT subject_id, recipient_vpa, type FROM notifications.notifications WHERE payment_id = ANY($1::uuid[])',
+      [ids],
+    )
+  ).rows.map((n) => `${n.subject_id} ${n.recipient_vpa} ${n.type}`);
   const seen = new Set<string>();
   for (const n of sentNotes) {
     if (!expectedNotes.has(n) || seen.has(n)) double(`unexpected notification: ${n}`);
