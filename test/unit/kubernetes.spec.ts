@@ -1,11 +1,23 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, IDeployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, IConfigMap, IService, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments, parse } from 'yaml';
-import { appNames, configProblems, consumptionOf, envNamesOf, healthPaths, portOf, ROOT } from './support/apps-in-code';
+import {
+  appNames,
+  configProblems,
+  consumptionOf,
+  defaultPortOf,
+  deployedApps,
+  envNamesOf,
+  GATEWAY_MERGED,
+  healthPaths,
+  PENDING_APPS,
+  portOf,
+  ROOT,
+} from './support/apps-in-code';
 
 /**
  * deploy/k8s cannot be applied here (no cluster), so it is checked statically: every document
@@ -18,12 +30,9 @@ const K8S = join(ROOT, 'deploy', 'k8s');
 const SECRETS_EXAMPLE = 'secrets.example.yaml';
 const CONFIG_MAP = 'upi-payments-config';
 
-/** The apps; the gateway joins when it is merged (apps/gateway), until then it is PENDING_APPS'. */
-const GATEWAY_MERGED = existsSync(join(ROOT, 'apps', 'gateway'));
+/** The apps; the gateway joins when it is merged (apps/gateway), until then it is in PENDING_APPS. */
 const EXPECTED_APPS = ['analytics', 'disputes', 'fraud', 'inventory', 'ledger', 'notifications', 'payments', 'users'];
 if (GATEWAY_MERGED) EXPECTED_APPS.push('gateway');
-/** Apps being built elsewhere, with the port they will listen on; drop an entry once it is in apps/. */
-const PENDING_APPS: Record<string, { port: number }> = GATEWAY_MERGED ? {} : { gateway: { port: 8080 } };
 const UPSTREAMS = EXPECTED_APPS.filter((app) => app !== 'gateway').map((app) => `${app.toUpperCase()}_URLS`);
 /**
  * Variables other branches add (TRUST_PROXY for every service; the gateway's own): accepted while
@@ -84,9 +93,9 @@ const secrets = Object.fromEntries(
     .map(({ manifest }) => [manifest.metadata!.name!, (manifest as { stringData?: Record<string, string> }).stringData ?? {}]),
 );
 
-const apps = [...appNames(), ...Object.keys(PENDING_APPS)].sort();
+const apps = deployedApps();
 const inCode = (app: string) => !PENDING_APPS[app];
-const portInCode = (app: string) => PENDING_APPS[app]?.port ?? portOf(app);
+const portInCode = defaultPortOf;
 const readable = (app: string) => new Set([...(inCode(app) ? envNamesOf(app) : []), ...PENDING_VARIABLES]);
 
 /** The environment a Deployment's container gets: the ConfigMap, the (example) Secrets, its own env. */
