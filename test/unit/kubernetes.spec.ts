@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment, IDeployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, IConfigMap, IService, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments, parse } from 'yaml';
 import {
@@ -51,6 +52,7 @@ const MODELS: Record<string, Model> = {
   'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
 };
 
@@ -277,6 +279,11 @@ describe('deploy/k8s', () => {
       'fraud: no trigger on users.user-events',
     ]);
     expect(scaledObjectProblems('fraud', undefined, deploymentOf('fraud'))).toEqual([expect.stringContaining('has no ScaledObject')]);
+  });
+
+  it.each(apps)('%s: a drain takes its pods one at a time (PodDisruptionBudget)', (app) => {
+    const budget = named<IPodDisruptionBudget>('PodDisruptionBudget', app);
+    expect(budget?.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deploymentOf(app).spec!.selector.matchLabels } });
   });
 
   it('scales the gateway, which consumes nothing, on CPU', () => {
