@@ -23,7 +23,13 @@ export function parseScrape(text: string): Scrape {
     if (declared) types.set(declared[1], declared[2]);
     return !(declared && declared[2] === 'histogram');
   });
-  const families = new Map(parsePrometheusTextFormat(lines.join('\n')).map((family) => [family.name, family]));
+  // Untyped, a histogram's series of each label set come as families of their own: one family per name again.
+  const families = new Map<string, MetricFamily>();
+  for (const family of parsePrometheusTextFormat(lines.join('\n'))) {
+    const known = families.get(family.name);
+    if (known) known.metrics.push(...family.metrics);
+    else families.set(family.name, family);
+  }
   return { families, types };
 }
 

@@ -10,7 +10,10 @@ describe('scrapeMetrics', () => {
 
   it('writes the Prometheus names: unit suffixes, _total on counters, the service name on every series', async () => {
     const instruments = meter('metrics-spec');
-    instruments.createHistogram('spec.request.duration', { unit: 's' }).record(0.2, { route: '/v1/things/:id' });
+    const histogram = instruments.createHistogram('spec.request.duration', { unit: 's' });
+    histogram.record(0.2, { route: '/v1/things/:id' });
+    histogram.record(0.1, { route: '/v1/other' });
+    histogram.record(0.3, { route: '/v1/other' });
     instruments.createCounter('spec.dead_letters', { unit: '{message}' }).add(2, { 'error.type': 'InvalidEvent' });
     instruments.createObservableGauge('spec.oldest.age', { unit: 's' }).addCallback((result) => result.observe(7));
     instruments.createObservableUpDownCounter('spec.connection.count', { unit: '{connection}' }).addCallback((result) => result.observe(3));
@@ -22,6 +25,9 @@ describe('scrapeMetrics', () => {
     expect(total(scrape, 'spec_request_duration_seconds_count', route)).toBe(1);
     expect(total(scrape, 'spec_request_duration_seconds_sum', route)).toBe(0.2);
     expect(total(scrape, 'spec_request_duration_seconds_bucket', { ...route, le: '+Inf' })).toBe(1);
+    // each label set of a histogram is read, not only the last
+    expect(total(scrape, 'spec_request_duration_seconds_count', { route: '/v1/other' })).toBe(2);
+    expect(total(scrape, 'spec_request_duration_seconds_count')).toBe(3);
     expect(scrape.types.get('spec_dead_letters_total')).toBe('counter');
     expect(total(scrape, 'spec_dead_letters_total', { error_type: 'InvalidEvent', service_name: 'metrics-spec' })).toBe(2);
     expect(total(scrape, 'spec_oldest_age_seconds')).toBe(7);
