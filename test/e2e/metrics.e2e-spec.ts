@@ -68,6 +68,10 @@ describe('/metrics', () => {
     expect(samples(scraped, 'db_client_connection_count', { ...pool, db_client_connection_state: 'used' })).toHaveLength(1);
     expect(total(scraped, 'db_client_connection_max', pool)).toBe(Number(env.DATABASE_POOL_SIZE));
     expect(samples(scraped, 'db_client_connection_pending_requests', pool)).toHaveLength(1);
+    // the pool as TypeORM holds it, alone: not the pg instrumentation's process-wide counters beside it
+    for (const name of ['db_client_connection_count', 'db_client_connection_max', 'db_client_connection_pending_requests']) {
+      expect(new Set(samples(scraped, name).map((s) => s.labels?.otel_scope_name))).toEqual(new Set(['@app/platform']));
+    }
     expect(samples(scraped, 'outbox_backlog', { service })).toHaveLength(1);
     expect(samples(scraped, 'outbox_oldest_age_seconds', { service })).toHaveLength(1);
     // one source for the request durations: the platform's, with the route, not the http instrumentation's too

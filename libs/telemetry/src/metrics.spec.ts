@@ -1,12 +1,22 @@
 import { parseScrape, samples, total } from '../../../test/support/prometheus';
-import { meter, scrapeMetrics, startMetricsOnly } from './metrics';
+import { meter, scrapeMetrics } from './metrics';
+import { shutdownTelemetry, startTelemetry } from './sdk';
 
 /*
  * The metrics pipeline of every service, as a scrape reads it: the SDK's meter provider, the
  * Prometheus reader, the unit suffixes and the service's name on every series.
  */
 describe('scrapeMetrics', () => {
-  beforeAll(() => startMetricsOnly('metrics-spec'));
+  // Traces off, metrics on: what OTEL_SDK_DISABLED=true leaves (and no instrumentation patches this test process).
+  beforeAll(() => {
+    process.env.OTEL_SDK_DISABLED = 'true';
+    startTelemetry('metrics-spec');
+  });
+
+  afterAll(async () => {
+    delete process.env.OTEL_SDK_DISABLED;
+    await shutdownTelemetry();
+  });
 
   it('writes the Prometheus names: unit suffixes, _total on counters, the service name on every series', async () => {
     const instruments = meter('metrics-spec');
