@@ -130,15 +130,22 @@ describe('a payment moves the series', () => {
     // the request's route is the template, never the URL: no series names a payment's id
     const routes = samples(after.payments, 'http_server_request_duration_seconds_count').map((s) => s.labels?.http_route ?? '');
     expect(routes.filter((route) => route.includes(answer.body.id))).toEqual([]);
-    // consumer lag for the payment topic's partitions that carried its events, at each consumer, nothing left behind
+    // consumer lag for every partition of the payment topic at each of its consumers (one instance: all
+    // partitions are its own), and of the users' topic at every service; nothing left behind
+    const partitions = Array.from({ length: Number(env.KAFKA_PARTITIONS) }, (_, i) => String(i));
+    const lagOf = (scraped: Scrape, service: AnyService, logical: string) =>
+      samples(scraped, 'messaging_kafka_consumer_lag', {
+        messaging_destination_name: topic(logical),
+        messaging_consumer_group_name: topic(service),
+      });
     await eventually(async () => {
-      for (const service of PAYMENT_CONSUMERS) {
-        const lag = samples(await scrape(service), 'messaging_kafka_consumer_lag', {
-          messaging_destination_name: topic(Topics.PaymentEvents),
-          messaging_consumer_group_name: topic(service),
-        });
-        expect(lag.length).toBeGreaterThanOrEqual(1);
-        for (const series of lag) expect(series.labels?.messaging_destination_partition_id).toMatch(/^\d+$/);
+      const now = await scrapeAll();
+      const lags = [
+        ...PAYMENT_CONSUMERS.map((service) => lagOf(now[service], service, Topics.PaymentEvents)),
+        ...ALL_SERVICES.map((service) => lagOf(now[service], service, Topics.UserEvents)),
+      ];
+      for (const lag of lags) {
+        expect(lag.map((series) => series.labels?.messaging_destination_partition_id).sort()).toEqual(partitions);
         expect(lag.map((series) => Number(series.value))).toEqual(lag.map(() => 0));
       }
     }, 30000);

@@ -87,8 +87,8 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       if (payload.restart) this.log.warn(`consumer restarting after: ${payload.error.message}`);
       else this.log.error(`consumer stopped: ${payload.error.message}`);
     });
-    // After a rebalance, the lag of partitions now another member's is that member's to report.
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.metrics.assigned(payload.memberAssignment));
+    // After a rebalance, the lag of partitions now another member's is that member's to report, and the new ones' is read.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.metrics.assigned(payload.memberAssignment));
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });

@@ -1,4 +1,4 @@
-import { consumerLag } from './messaging.metrics';
+import { consumerLag, startingLag } from './messaging.metrics';
 
 describe('consumerLag', () => {
   it('counts the messages from the next one to process up to the high watermark', () => {
@@ -12,5 +12,17 @@ describe('consumerLag', () => {
 
   it('is exact beyond 2^53, where offsets as numbers would not be', () => {
     expect(consumerLag('9007199254740995', '9007199254740993')).toBe(2);
+  });
+});
+
+describe('startingLag', () => {
+  it('counts from the committed offset of the group', () => {
+    expect(startingLag({ low: '0', high: '10' }, '7')).toBe(3);
+    expect(startingLag({ low: '0', high: '10' }, '10')).toBe(0);
+  });
+
+  it('counts from the first offset kept when the group committed none (it reads from the beginning)', () => {
+    expect(startingLag({ low: '4', high: '10' }, '-1')).toBe(6);
+    expect(startingLag({ low: '4', high: '10' }, undefined)).toBe(6);
   });
 });

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Admin, Kafka } from 'kafkajs';
 import { Database } from '@app/platform';
 import { meter } from '@app/telemetry';
+import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 
 const METER = '@app/messaging';
@@ -15,17 +17,29 @@ export function consumerLag(highWatermark: string, next: string): number {
   return lag > 0n ? Number(lag) : 0;
 }
 
+/**
+ * Where a group stands in a partition it has not fetched from since it was assigned: its committed
+ * offset, or (none committed: it starts from the beginning) the partition's first offset.
+ */
+export function startingLag(watermarks: { high: string; low: string }, committed: string | undefined): number {
+  return consumerLag(watermarks.high, committed === undefined || committed === '-1' ? watermarks.low : committed);
+}
+
 /** Topic → partitions, as kafkajs reports a member's assignment. */
 export type Assignment = Record<string, number[]>;
 
 /**
  * What the consumer knows about its progress, as metrics: `messaging.kafka.consumer.lag` per
  * assigned partition, from the high watermark each fetched batch carries and the last offset
- * applied (no request to the broker at scrape time; a partition appears once a batch came from
- * it since it was assigned), `messaging.client.consumed.messages`, and `messaging.dead_letters`.
+ * applied (no request to the broker at scrape time); a partition with nothing new since it was
+ * assigned delivers no batch, so each assignment is read once from the broker (watermarks and the
+ * group's committed offsets) until batches say more. Also `messaging.client.consumed.messages`
+ * and `messaging.dead_letters`.
  */
 @Injectable()
-export class ConsumerMetrics implements OnApplicationBootstrap {
+export class ConsumerMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ConsumerMetrics.name);
+  private admin?: Admin;
   /** `topic partition` → where the group is in it. */
   private readonly partitions = new Map<string, { topic: string; partition: number; highWatermark: string; next: string }>();
   private readonly group: string;
@@ -39,8 +53,15 @@ export class ConsumerMetrics implements OnApplicationBootstrap {
     unit: '{message}',
   });
 
-  constructor(@Inject(MESSAGING_OPTIONS) options: MessagingOptions) {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {
     this.group = topicName(options.config, options.config.service);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.admin?.disconnect();
   }
 
   onApplicationBootstrap(): void {
@@ -76,10 +97,32 @@ export class ConsumerMetrics implements OnApplicationBootstrap {
     });
   }
 
-  /** After a rebalance: partitions this member no longer has are another member's to report. */
-  assigned(assignment: Assignment): void {
+  /**
+   * After a rebalance: partitions this member no longer has are another member's to report; those
+   * it has and knows nothing of yet are read from the broker (what a batch said since wins).
+   */
+  async assigned(assignment: Assignment): Promise<void> {
     for (const [key, { topic, partition }] of this.partitions) {
       if (!assignment[topic]?.includes(partition)) this.partitions.delete(key);
+    }
+    try {
+      this.admin ??= this.kafka.admin();
+      await this.admin.connect();
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        const [watermarks, [committed]] = await Promise.all([
+          this.admin.fetchTopicOffsets(topic),
+          this.admin.fetchOffsets({ groupId: this.group, topics: [topic] }),
+        ]);
+        for (const partition of partitions) {
+          const marks = watermarks.find((p) => p.partition === partition);
+          if (!marks || this.partitions.has(`${topic} ${partition}`)) continue;
+          const lag = startingLag(marks, committed?.partitions.find((p) => p.partition === partition)?.offset);
+          this.progress(topic, partition, marks.high, String(BigInt(marks.high) - BigInt(lag)));
+        }
+      }
+    } catch (error) {
+      // Nothing lost: the partitions' lag appears with their next batch.
+      this.logger.warn(`consumer lag not read at assignment: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
