@@ -24,6 +24,7 @@ import { PaymentParties1764700000100 } from './migrations/1764700000100-payment-
 import { PaymentFunds1765000000100 } from './migrations/1765000000100-payment-funds';
 import { RefundAndDisputeSteps1766000000100 } from './migrations/1766000000100-refund-and-dispute-steps';
 import { Refunds1766000000200 } from './migrations/1766000000200-refunds';
+import { PaymentMetrics } from './payment-metrics';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsRepository } from './payments.repository';
 import { RecordTimelineService } from './record-timeline/record-timeline.service';
@@ -103,6 +104,7 @@ export class PaymentsModule {
         GetTimelineService,
         ExpirePaymentsService,
         DeadlineSweeper,
+        PaymentMetrics,
       ],
     };
   }

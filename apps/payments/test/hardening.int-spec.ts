@@ -257,10 +257,11 @@ describe('the per-address request limit', () => {
     expect((await fetch(`${limited[0].url}/v1/payments?vpa=hardy@okbank`, { headers: operator.headers })).status).toBe(200);
   });
 
-  it('leaves health checks alone, and keeps refusing the rest meanwhile', async () => {
+  it('leaves health checks and metrics scrapes alone, and keeps refusing the rest meanwhile', async () => {
     for (let i = 0; i < LIMIT + 2; i++) {
       expect((await getFrom(client, `${limited[0].url}/health/live`)).status).toBe(200);
       expect((await getFrom(client, `${limited[1].url}/health/ready`)).status).toBe(200);
+      expect((await getFrom(client, `${limited[i % 2].url}/metrics`)).status).toBe(200);
     }
     expect((await getFrom(client, `${limited[0].url}/v1/payments?vpa=hardy@okbank`)).status).toBe(429);
   });

@@ -9,6 +9,7 @@ import { EventHandler, EventHandlers, invoke } from './event-handlers';
 import { classifyFailure } from './failures';
 import { subjectAttribute } from './subject-attribute';
 import { KafkaEventContext } from './kafka-event.context';
+import { ConsumerMetrics } from './messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 import { OutboxRelay } from './outbox';
 
@@ -39,6 +40,7 @@ export class EventApplier {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly deadLetters: DeadLetters,
     private readonly relay: OutboxRelay,
+    private readonly metrics: ConsumerMetrics,
   ) {}
 
   get groupId(): string {
@@ -56,6 +58,7 @@ export class EventApplier {
     const source = { topic: batch.topic, partition: batch.partition };
     const halted = () => !payload.isRunning() || payload.isStale();
     const heartbeat = () => payload.heartbeat();
+    if (batch.messages.length > 0) this.metrics.progress(batch.topic, batch.partition, batch.highWatermark, batch.messages[0].offset);
     for (let start = 0; start < batch.messages.length; start += CHUNK_SIZE) {
       if (halted()) break;
       const chunk = batch.messages.slice(start, start + CHUNK_SIZE).map((message) => ({ message, decoded: decodeEvent(message.value) }));
@@ -70,6 +73,9 @@ export class EventApplier {
         }
         payload.resolveOffset(message.offset);
       }
+      const next = String(BigInt(chunk[chunk.length - 1].message.offset) + 1n);
+      this.metrics.progress(batch.topic, batch.partition, batch.highWatermark, next);
+      this.metrics.processed(batch.topic, batch.partition, chunk.length);
       await heartbeat();
       this.relay.wake();
     }
@@ -135,7 +141,7 @@ export class EventApplier {
       await context.with(spanContext, () =>
         decoded.ok
           ? this.applyWithRetries(source, { message, event: decoded.event }, handlers, heartbeat, stopping)
-          : this.deadLetter(source, message, decoded.error, 1),
+          : this.deadLetter(source, message, decoded.error, 'InvalidEvent', 1),
       );
       endSpan(span);
     } catch (error) {
@@ -185,7 +191,7 @@ export class EventApplier {
     } catch (error) {
       if (stopping.aborted) throw error;
       this.logger.error(`${event.type} ${event.eventId} of ${subjectIdOf(event)} failed ${attempts} time(s): ${reason(error)}`);
-      await this.deadLetter(source, message, reason(error), attempts);
+      await this.deadLetter(source, message, reason(error), error instanceof Error ? error.name : 'unknown', attempts);
     }
   }
 
@@ -200,10 +206,12 @@ export class EventApplier {
     });
   }
 
-  private async deadLetter({ topic, partition }: Source, message: KafkaMessage, error: string, attempts: number) {
+  /** `errorType` classifies the error for metrics (an error's class, or InvalidEvent): never its message. */
+  private async deadLetter({ topic, partition }: Source, message: KafkaMessage, error: string, errorType: string, attempts: number) {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error}`);
     annotate({ 'messaging.dead_lettered': true, 'error.type': error.slice(0, 200) });
     await this.deadLetters.park({ topic, partition, message, error, attempts });
+    this.metrics.deadLettered(topic, errorType);
   }
 
   /** Records event ids as applied, in the current transaction; returns those that were not applied before. */

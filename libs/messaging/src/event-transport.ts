@@ -4,6 +4,7 @@ import { Consumer, Kafka } from 'kafkajs';
 import { EventCatalog } from '@app/contracts';
 import { EventApplier } from './event-applier';
 import { EventHandlers, EventPatternExtras } from './event-handlers';
+import { ConsumerMetrics } from './messaging.metrics';
 import { KAFKA } from './kafka.tokens';
 import { MESSAGING_OPTIONS, MessagingOptions, topicName } from './messaging.options';
 import { OutboxRelay } from './outbox';
@@ -31,6 +32,7 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly applier: EventApplier,
     private readonly relay: OutboxRelay,
+    private readonly metrics: ConsumerMetrics,
   ) {
     super();
   }
@@ -85,6 +87,8 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
       if (payload.restart) this.log.warn(`consumer restarting after: ${payload.error.message}`);
       else this.log.error(`consumer stopped: ${payload.error.message}`);
     });
+    // After a rebalance, the lag of partitions now another member's is that member's to report, and the new ones' is read.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.metrics.assigned(payload.memberAssignment));
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });

@@ -6,6 +6,7 @@ export * from './inbox-purger';
 export * from './kafka-event.context';
 export * from './kafka.client';
 export * from './kafka.tokens';
+export * from './messaging.metrics';
 export * from './messaging.module';
 export * from './messaging.options';
 export * from './migrations';

@@ -7,6 +7,7 @@ import { KafkaEventTransport } from './event-transport';
 import { InboxPurger } from './inbox-purger';
 import { createKafka } from './kafka.client';
 import { KAFKA } from './kafka.tokens';
+import { ConsumerMetrics, OutboxMetrics } from './messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { Outbox, OutboxRelay } from './outbox';
 import { UnitOfWork } from './unit-of-work';
@@ -33,6 +34,8 @@ export class MessagingModule {
         { provide: EVENT_TRANSPORT, useExisting: KafkaEventTransport },
         InboxPurger,
         Broker,
+        ConsumerMetrics,
+        OutboxMetrics,
         { provide: BROKER_HEALTH, useExisting: Broker },
       ],
       exports: [Outbox, UnitOfWork, BROKER_HEALTH, EVENT_TRANSPORT, KAFKA, MESSAGING_OPTIONS],

@@ -11,6 +11,7 @@ import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
 import { acceptJsonBodiesOnly, hardenHttp, rejectUnsafeInput } from './hardening';
+import { observeHttpRequests, serveMetrics } from './metrics';
 import { REDIS } from './redis';
 
 /**
@@ -34,6 +35,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   const fastify = adapter.getInstance();
   acceptJsonBodiesOnly(fastify);
   rejectUnsafeInput(fastify);
+  observeHttpRequests(fastify);
   // W3C trace-context: every response names the trace it belongs to.
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     const ids = currentTraceIds();
@@ -47,6 +49,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await hardenHttp(fastify, config, app.get<Redis>(REDIS));
+  serveMetrics(fastify);
   await runMigrations(app.get(DataSource), config.database.schema);
   documentApi(app, definition);
   await app.init();

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ServiceConfig } from './config';
@@ -11,8 +11,10 @@ import { HttpErrorFilter } from './http-error.filter';
 import { loggerParams } from './logging';
 import { Database } from './transactions';
 import { Limits } from './limits';
+import { DatabasePoolMetrics } from './metrics';
 import { connectRedis, REDIS, RedisConnection } from './redis';
 import type Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { shutdownTelemetry } from '@app/telemetry';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -51,6 +53,11 @@ export class PlatformModule implements OnApplicationShutdown {
         Database,
         { provide: REDIS, useFactory: () => connectRedis(config.redis.url, config.service) },
         RedisConnection,
+        {
+          provide: DatabasePoolMetrics,
+          useFactory: (dataSource: DataSource) => new DatabasePoolMetrics(dataSource, config),
+          inject: [getDataSourceToken()],
+        },
         {
           provide: Limits,
           useFactory: (redis: Redis) => new Limits(redis, `${config.rateLimit.prefix}${config.service}:`),

@@ -5,6 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 
 /** The transaction that the code running now belongs to, if any. */
 const current = new AsyncLocalStorage<EntityManager>();
+/** What to do once each open transaction has committed. */
+const onCommit = new WeakMap<EntityManager, Array<() => void>>();
 
 /**
  * The service's database, as repositories see it: `query` runs in the transaction of the unit of
@@ -39,8 +41,26 @@ export class Database {
   }
 
   /** Runs `work` in a new transaction, committed when it resolves and rolled back when it throws. */
-  transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((tx) => current.run(tx, work));
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const committed: Array<() => void> = [];
+    const result = await this.dataSource.transaction((tx) => {
+      onCommit.set(tx, committed);
+      return current.run(tx, work);
+    });
+    for (const callback of committed) callback();
+    return result;
+  }
+
+  /**
+   * Runs `callback` once the current transaction has committed (at once outside one); never when
+   * it rolls back. For what must count only what happened: metrics. A unit of work rolled back to
+   * its savepoint (UnitOfWork.runGrouped) keeps what it registered: do not register there.
+   */
+  afterCommit(callback: () => void): void {
+    const tx = current.getStore();
+    const callbacks = tx && onCommit.get(tx);
+    if (callbacks) callbacks.push(callback);
+    else callback();
   }
 
   private get manager(): EntityManager {

@@ -8,6 +8,7 @@ import { annotate, context, currentTraceHeaders, currentTraceIds } from '@app/te
 import { INTAKE_SETTINGS, IntakeSettings } from '../config';
 import { Payment } from '../payment';
 import { paymentInitiated } from '../payment-events';
+import { PaymentMetrics } from '../payment-metrics';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
 import { PaymentView, toPaymentView } from '../payment.view';
 import { PaymentsRepository } from '../payments.repository';
@@ -53,6 +54,7 @@ export class InitiatePaymentService {
     private readonly timeline: PaymentTimelineRepository,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly vpaHolders: VpaHoldersRepository,
+    private readonly metrics: PaymentMetrics,
   ) {
     this.initiations = limits.define('payments-per-user', {
       points: settings.paymentsPerUserPerMin,
@@ -98,10 +100,15 @@ export class InitiatePaymentService {
           };
     const intake: Intake = { payment, context: context.active(), key };
     const outcome = await this.unitOfWork.runBatched(this.store, intake);
-    if (outcome === 'CREATED') return { payment: answer, replayed: false };
+    // Both answer after the commit: a payment counts once it is stored.
+    if (outcome === 'CREATED') {
+      this.metrics.initiated();
+      return { payment: answer, replayed: false };
+    }
     const result = await this.unitOfWork.runGrouped(() =>
       this.replay(intake as Required<Intake>, outcome === 'KEY_USED' ? undefined : outcome),
     );
+    if (!result.replayed) this.metrics.initiated();
     annotate({ 'payment.id': result.payment.id, 'idempotency.replayed': result.replayed });
     return result;
   }

@@ -6,6 +6,7 @@ import { annotate } from '@app/telemetry';
 import { DeadlineAction } from '../expire-payments/deadlines';
 import { FraudAssessment, Payment } from '../payment';
 import { paymentCompleted } from '../payment-events';
+import { PaymentMetrics } from '../payment-metrics';
 import { PaymentTimelineRepository } from '../payment-timeline.repository';
 import { PaymentsRepository } from '../payments.repository';
 import { applyFact, SagaFact, SagaState } from './payment-saga';
@@ -36,6 +37,7 @@ export class SettlePaymentService {
     private readonly payments: PaymentsRepository,
     private readonly timeline: PaymentTimelineRepository,
     private readonly outbox: Outbox,
+    private readonly metrics: PaymentMetrics,
   ) {}
 
   /** FraudAssessed, FundsReserved/Rejected and StockReserved/Rejected events, in the order they were consumed. */
@@ -67,6 +69,7 @@ export class SettlePaymentService {
     const current = new Map(locked.map((p) => [p.id, p]));
     const changed = new Map<string, Payment>();
     const completions: Array<{ event: DomainEvent<'PaymentSucceeded' | 'PaymentFailed'>; cause?: AnyPaymentEvent }> = [];
+    const finals: Payment[] = [];
     const steps: AnyPaymentEvent[] = [];
     const now = new Date();
     for (const { paymentId, cause, fact, details } of reports) {
@@ -104,6 +107,7 @@ export class SettlePaymentService {
         else annotate(outcome);
         completions.push({ event: completed, cause: event });
         steps.push(completed);
+        finals.push(updated);
       }
     }
     await this.payments.saveProgress([...changed.values()]);
@@ -112,6 +116,7 @@ export class SettlePaymentService {
       completions.map((c) => c.cause),
     );
     await this.timeline.add(steps);
+    this.metrics.finalized(finals);
     const failOpen = reports.filter((r) => 'deadline' in r.cause && r.cause.deadline === 'FAIL_OPEN');
     // No event marks such an approval: the timeline shows it as an assessment this service made.
     await this.timeline.addSteps(
