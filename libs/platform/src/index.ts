@@ -15,3 +15,4 @@ export * from './hardening';
 export * from './input-safety';
 export * from './limits';
 export * from './redis';
+export { requestIdOf } from './logging';

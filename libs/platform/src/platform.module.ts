@@ -19,7 +19,9 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface PlatformOptions {
   config: ServiceConfig;
-  migrations: MigrationClass[];
+  migrations?: MigrationClass[];
+  /** false: no database (the gateway); no TypeORM, no `Database`, and readiness does not ask for one. */
+  database?: boolean;
 }
 
 /**
@@ -35,12 +37,12 @@ export class PlatformModule implements OnApplicationShutdown {
     await shutdownTelemetry();
   }
 
-  static forRoot({ config, migrations }: PlatformOptions): DynamicModule {
+  static forRoot({ config, migrations = [], database = true }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        TypeOrmModule.forRoot(dataSourceOptions(config, migrations)),
+        ...(database ? [TypeOrmModule.forRoot(dataSourceOptions(config, migrations))] : []),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
@@ -48,7 +50,7 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        Database,
+        ...(database ? [Database] : []),
         { provide: REDIS, useFactory: () => connectRedis(config.redis.url, config.service) },
         RedisConnection,
         {
@@ -57,7 +59,7 @@ export class PlatformModule implements OnApplicationShutdown {
           inject: [REDIS],
         },
       ],
-      exports: [SERVICE_CONFIG, Database, REDIS, Limits],
+      exports: [SERVICE_CONFIG, ...(database ? [Database] : []), REDIS, Limits],
     };
   }
 }
