@@ -1,14 +1,22 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GATEWAY_SETTINGS, GatewaySettings } from './config';
+import { classifyUpstreamError } from './forwarding';
 import { UpstreamService } from './routes';
 
 /** How long one health check may take before it counts as a failure. */
 const HEALTH_TIMEOUT_MS = 2000;
+/**
+ * Health checks that time out or answer "not ready" in a row before an instance is taken out: one
+ * slow answer from a busy instance (a consumer group rebalancing) must not take out the last one
+ * standing. A refused or cut connection takes it out at once.
+ */
+const FAILED_CHECKS_TO_TAKE_OUT = 3;
 
 interface Instance {
   url: string;
   up: boolean;
   checking: boolean;
+  failedChecks: number;
 }
 
 /** The instances of one service: round robin over those that are up. */
@@ -22,7 +30,7 @@ export class UpstreamPool {
     private readonly logger: Logger,
   ) {
     // Out until a health check passes (the first round runs before the gateway serves).
-    this.instances = urls.map((url) => ({ url, up: false, checking: false }));
+    this.instances = urls.map((url) => ({ url, up: false, checking: false, failedChecks: 0 }));
   }
 
   /** The next instance that is up, other than those already tried for this request; undefined when there is none. */
@@ -50,7 +58,7 @@ export class UpstreamPool {
     const instance = this.instances.find((i) => i.url === url);
     if (!instance || instance.up) return;
     instance.up = true;
-    this.logger.log(`${this.service} instance ${url} is back in rotation`);
+    this.logger.log(`${this.service} instance ${url} is in rotation`);
   }
 
   /** Polls one instance's readiness; overlapping checks of one instance are skipped. */
@@ -60,11 +68,18 @@ export class UpstreamPool {
     try {
       const response = await fetch(`${instance.url}/health/ready`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
       await response.body?.cancel();
-      if (response.status === 200) this.markUp(instance.url);
-      else this.markDown(instance.url, `not ready (${response.status})`);
+      if (response.status === 200) {
+        instance.failedChecks = 0;
+        this.markUp(instance.url);
+      } else if (++instance.failedChecks >= FAILED_CHECKS_TO_TAKE_OUT) {
+        this.markDown(instance.url, `not ready (${response.status})`);
+      }
     } catch (error) {
       const { message, cause } = error as Error;
-      this.markDown(instance.url, `health check failed (${cause instanceof Error ? cause.message : message})`);
+      const reason = `health check failed (${cause instanceof Error ? cause.message : message})`;
+      if (classifyUpstreamError(error) === 'connection' || ++instance.failedChecks >= FAILED_CHECKS_TO_TAKE_OUT) {
+        this.markDown(instance.url, reason);
+      }
     } finally {
       instance.checking = false;
     }

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@app/platform';
 import { eventually } from '../../../test/support/eventually';
@@ -8,6 +9,7 @@ import { testEnv } from '../../../test/support/env';
 import { freePort } from '../../../test/support/free-port';
 import { loadConfig } from '../src/config';
 import { GatewayModule } from '../src/gateway.module';
+import { UpstreamPool } from '../src/upstreams';
 
 /*
  * The gateway in this process, in front of small HTTP servers started here: they stand for the
@@ -22,8 +24,10 @@ interface Received {
 
 class Upstream {
   readonly received: Received[] = [];
-  /** A request whose path contains this is answered only after `slowMs`. */
+  /** A request whose path contains "slow" is answered only after `slowMs`. */
   slowMs = 0;
+  /** What its health check answers: 200 or 503. */
+  ready = true;
   private server?: Server;
 
   constructor(readonly name: string) {}
@@ -37,7 +41,8 @@ class Upstream {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        if (request.url === '/health/ready') return response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        if (request.url === '/health/ready')
+          return response.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' }).end('{}');
         this.received.push({ method: request.method!, url: request.url!, headers: request.headers, body: Buffer.concat(chunks) });
         const answer = () =>
           response
@@ -184,6 +189,58 @@ describe('the edge', () => {
     const response = await send('GET', '/v1/payments/headers');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('health checks', () => {
+  it('take an instance that is not ready out after a few failed checks (not one), and back once it is', async () => {
+    const upstream = await new Upstream('checked').start();
+    const pool = new UpstreamPool('payments', [upstream.url], new Logger('test'));
+    try {
+      const [instance] = pool.instances;
+      await pool.check(instance);
+      expect(pool.pick()).toBe(upstream.url);
+      upstream.ready = false;
+      await pool.check(instance);
+      await pool.check(instance);
+      expect(pool.pick()).toBe(upstream.url); // a busy instance's slow or refused check or two
+      await pool.check(instance);
+      expect(pool.pick()).toBeUndefined();
+      upstream.ready = true;
+      await pool.check(instance);
+      expect(pool.pick()).toBe(upstream.url);
+    } finally {
+      await upstream.kill();
+    }
+  });
+
+  it('take an instance whose connection is refused out at once', async () => {
+    const upstream = await new Upstream('refusing').start();
+    const pool = new UpstreamPool('payments', [upstream.url], new Logger('test'));
+    const [instance] = pool.instances;
+    await pool.check(instance);
+    expect(pool.pick()).toBe(upstream.url);
+    await upstream.kill();
+    await pool.check(instance);
+    expect(pool.pick()).toBeUndefined();
+  });
+
+  it('through the gateway: a not-ready instance gets no requests until it is ready again', async () => {
+    a.ready = false;
+    try {
+      await eventually(async () => {
+        b.received.length = a.received.length = 0;
+        for (let i = 0; i < 4; i++) expect((await send('GET', `/v1/payments/not-ready-${i}`)).status).toBe(200);
+        expect(a.received).toEqual([]);
+      });
+    } finally {
+      a.ready = true;
+    }
+    await eventually(async () => {
+      a.received.length = 0;
+      for (let i = 0; i < 4; i++) await send('GET', `/v1/payments/ready-${i}`);
+      expect(a.received).not.toEqual([]);
+    });
   });
 });
 
