@@ -14,6 +14,8 @@ export const SERVICES = [
   { name: 'users', port: 3005, color: 'white' },
   { name: 'ledger', port: 3006, color: 'blueBright' },
   { name: 'disputes', port: 3007, color: 'magentaBright' },
+  // The one entry point (no database, no Kafka): it takes each service into rotation once that is ready.
+  { name: 'gateway', port: 8080, color: 'gray' },
 ];
 
 export const say = (message) => console.log(`[start] ${message}`);
