@@ -40,7 +40,6 @@ beforeAll(async () => {
       OTEL_BSP_SCHEDULE_DELAY: '200',
       // the gateway says when it takes an instance into rotation (info)
       LOG_LEVEL: 'info',
-      GATEWAY_HEALTH_INTERVAL_MS: '250',
     }),
   );
   const gateway = system.urls.gateway;
@@ -84,6 +83,11 @@ describe('a payment through the gateway', () => {
     expect(payment.status).toBe('SUCCEEDED');
     const account = await people.account(payer);
     expect(account).toMatchObject({ balance: '487.66', held: '0.00' });
+
+    // Tokens and passwords went through the gateway, and none of them into its log.
+    const log = readFileSync(join(system.logDir, 'gateway.log'), 'utf8');
+    for (const secret of [payer.token, payer.password, payee.token, payee.password, operator.token])
+      expect(`gateway.log ${log.includes(secret) ? 'holds' : 'does not hold'} ${secret}`).toMatch(/does not hold/);
 
     // One trace: its root is the gateway's server span, and the payments service's request span is its child.
     await eventually(

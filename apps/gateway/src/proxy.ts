@@ -93,7 +93,10 @@ export class ProxyRoutes implements OnModuleInit {
           const failure = classifyUpstreamError(error);
           if (failure === 'connection') {
             pool.markDown(origin, `connection failed (${(error.cause as Error | undefined)?.message ?? error.message})`);
-            if (mayResend(request.method, request.headers)) return void this.forward(request, reply, service, tried, trace);
+            if (mayResend(request.method, request.headers)) {
+              request.log.info(`${request.method} sent on to another ${service} instance after a failed connection to ${origin}`);
+              return void this.forward(request, reply, service, tried, trace);
+            }
             return void this.fail(
               reply,
               502,
