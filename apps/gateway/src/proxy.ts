@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
@@ -27,7 +27,7 @@ interface GatewayError {
  * stay the bytes the client sent (no parsing, no re-serialising), so a retry sends exactly them.
  */
 @Injectable()
-export class ProxyRoutes implements OnModuleInit {
+export class ProxyRoutes implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly upstreams: Upstreams,
@@ -35,7 +35,12 @@ export class ProxyRoutes implements OnModuleInit {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * After Nest has set its error and not-found handlers on Fastify, so that the routes here inherit
+   * them: an error before forwarding (the per-address limit's 429, a 413) is answered by the
+   * services' one error filter, in their shape.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // A client that is too slow to send its request is cut off (node answers 408).
     const server: Server = fastify.server;

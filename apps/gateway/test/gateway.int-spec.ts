@@ -429,3 +429,36 @@ describe('the trace', () => {
     expect(traceparent.split('-').slice(1, 3)).toEqual([traceId, spanId]);
   });
 });
+
+describe('the per-address limit, behind a trusted proxy (TRUST_PROXY)', () => {
+  it('counts each forwarded client on its own, past the limit a 429, and passes the chain on', async () => {
+    const LIMIT = 3;
+    const upstream = await new Upstream('limited').start();
+    const config = loadConfig(
+      testEnv('gateway-limited', { ANALYTICS_URLS: upstream.url, RATE_LIMIT_PER_MIN: String(LIMIT), TRUST_PROXY: 'loopback' }),
+    );
+    const limited = await createService({
+      config,
+      title: 'Gateway',
+      description: 'test',
+      module: GatewayModule.forRoot(config),
+      database: false,
+    });
+    await limited.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(limited.getHttpServer().address() as AddressInfo).port}/v1/analytics/summary`;
+    const from = (client: string) => fetch(url, { headers: { 'x-forwarded-for': client } });
+    try {
+      for (let i = 0; i < LIMIT; i++) expect((await from('203.0.113.1')).status).toBe(200);
+      const refused = await from('203.0.113.1');
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+      expect(upstream.received).toHaveLength(LIMIT);
+      // another client behind the same proxy is another address
+      expect((await from('203.0.113.2')).status).toBe(200);
+      expect(upstream.received.map((r) => r.headers['x-forwarded-for'])).toContain('203.0.113.2, 127.0.0.1');
+    } finally {
+      await limited.close();
+      await upstream.kill();
+    }
+  });
+});
