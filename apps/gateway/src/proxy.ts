@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
@@ -28,6 +28,9 @@ interface GatewayError {
  */
 @Injectable()
 export class ProxyRoutes implements OnApplicationBootstrap {
+  // Nest's logger (pino underneath): Fastify's own request.log is silent under Nest.
+  private readonly logger = new Logger('Gateway');
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly upstreams: Upstreams,
@@ -99,7 +102,7 @@ export class ProxyRoutes implements OnApplicationBootstrap {
           if (failure === 'connection') {
             pool.markDown(origin, `connection failed (${(error.cause as Error | undefined)?.message ?? error.message})`);
             if (mayResend(request.method, request.headers)) {
-              request.log.info(`${request.method} sent on to another ${service} instance after a failed connection to ${origin}`);
+              this.logger.log(`${request.method} sent on to another ${service} instance after a failed connection to ${origin}`);
               return void this.forward(request, reply, service, tried, trace);
             }
             return void this.fail(
@@ -112,7 +115,7 @@ export class ProxyRoutes implements OnApplicationBootstrap {
           if (failure === 'timeout') {
             return void this.fail(reply, 504, 'GATEWAY.UPSTREAM_TIMEOUT', `the ${service} service did not answer in time`);
           }
-          request.log.error({ err: error }, 'forwarding failed');
+          this.logger.error(`forwarding ${request.method} to ${origin} failed: ${error.message}`);
           return void this.fail(reply, 502, 'GATEWAY.UPSTREAM_FAILED', `the ${service} service could not be reached`);
         },
       });
