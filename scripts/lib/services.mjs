@@ -14,8 +14,9 @@ export const SERVICES = [
   { name: 'users', port: 3005, color: 'white' },
   { name: 'ledger', port: 3006, color: 'blueBright' },
   { name: 'disputes', port: 3007, color: 'magentaBright' },
-  // The one entry point: it proxies /v1/... to the instances of the service that owns the route.
-  { name: 'gateway', port: 8080, color: 'greenBright' },
+  // The one entry point (no database, no Kafka): it proxies /v1/... to the instances of the service
+  // that owns the route, taking each into rotation once it is ready.
+  { name: 'gateway', port: 8080, color: 'gray' },
 ];
 
 /** Replica i of a service listens on its port + REPLICA_PORT_STEP·i (payments: 3000, 3100, 3200, ...). */

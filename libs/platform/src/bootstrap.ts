@@ -12,6 +12,7 @@ import { ConfigError, ServiceConfig } from './config';
 import { prepareDatabase, runMigrations } from './database';
 import { acceptJsonBodiesOnly, hardenHttp, rejectUnsafeInput } from './hardening';
 import { observeHttpRequests, serveMetrics } from './metrics';
+import { requestIdOf } from './logging';
 import { REDIS } from './redis';
 
 /**
@@ -25,19 +26,29 @@ export interface ServiceDefinition {
   title: string;
   description: string;
   module: unknown;
+  /** false for a service without a database of its own (the gateway); its PlatformModule then has none either. */
+  database?: boolean;
 }
 
 /** Creates a service's Nest application on Fastify, with its database migrated and its API documented. */
 export async function createService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const { config } = definition;
-  await prepareDatabase(config.database.url, config.database.schema);
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 1000 } });
+  const hasDatabase = definition.database !== false;
+  if (hasDatabase) await prepareDatabase(config.database.url, config.database.schema);
+  const adapter = new FastifyAdapter({
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 1000 },
+    // Behind the gateway (or another proxy) the client is the forwarded address, if the hop is trusted.
+    trustProxy: config.http.trustProxy.length > 0 ? config.http.trustProxy : false,
+    genReqId: requestIdOf,
+  });
   const fastify = adapter.getInstance();
   acceptJsonBodiesOnly(fastify);
   rejectUnsafeInput(fastify);
   observeHttpRequests(fastify);
-  // W3C trace-context: every response names the trace it belongs to.
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  // W3C trace-context: every response names the trace it belongs to, and the request's id.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
     const ids = currentTraceIds();
     if (ids) reply.header('traceresponse', `00-${ids.traceId}-${ids.spanId}-${ids.sampled ? '01' : '00'}`);
     done(null, payload);
@@ -50,7 +61,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   app.enableShutdownHooks();
   await hardenHttp(fastify, config, app.get<Redis>(REDIS));
   serveMetrics(fastify);
-  await runMigrations(app.get(DataSource), config.database.schema);
+  if (hasDatabase) await runMigrations(app.get(DataSource), config.database.schema);
   documentApi(app, definition);
   await app.init();
   const transport = optionalProvider<CustomTransportStrategy>(app, EVENT_TRANSPORT);

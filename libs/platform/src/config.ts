@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -74,14 +75,33 @@ export const BaseEnvSchema = z.object({
   RATE_LIMIT_PER_MIN: int(1200, 1, 1_000_000),
   // Browser origins allowed to call the services; empty: no CORS headers at all.
   CORS_ORIGINS: csv('').pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'expected origins such as https://app.example.com'))),
+  // Proxies whose X-Forwarded-For is believed (the gateway's address): addresses, CIDRs, or 'loopback'; empty: none.
+  TRUST_PROXY: csv('').pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (entry) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || isCidrOrAddress(entry),
+          'expected addresses or CIDRs (10.0.0.0/8), or loopback',
+        ),
+    ),
+  ),
 });
+
+function isCidrOrAddress(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
 /** The typed configuration every service gets; services add their own section. */
 export interface ServiceConfig {
   service: string;
-  http: { host: string; port: number; corsOrigins: string[] };
+  /** `trustProxy`: the proxies (addresses, CIDRs, `loopback`) whose X-Forwarded-For names the client; empty: none. */
+  http: { host: string; port: number; corsOrigins: string[]; trustProxy: string[] };
   kafka: {
     brokers: string[];
     topicPrefix: string;
@@ -120,7 +140,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 export function serviceConfig(service: string, port: number, env: BaseEnv): ServiceConfig {
   return {
     service,
-    http: { host: env.HOST, port, corsOrigins: env.CORS_ORIGINS },
+    http: { host: env.HOST, port, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY },
     kafka: {
       brokers: env.KAFKA_BROKERS,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,

@@ -16,3 +16,4 @@ export * from './input-safety';
 export * from './limits';
 export * from './redis';
 export * from './metrics';
+export { requestIdOf } from './logging';

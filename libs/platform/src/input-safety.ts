@@ -46,7 +46,7 @@ const fieldName = (path: Path | undefined, root: string): string => {
  * Every string of a parsed JSON value (object keys included, at any depth) that holds a NUL or a
  * lone surrogate, in document order, named by its path (`note`, `items.0.sku`; `root` for the
  * value itself). Walked with a stack of its own, not by recursion: a deeply nested body cannot
- * overflow the call stack.
+ * overflow the call stack. Raw bytes (the gateway's unparsed bodies) are not text and not walked.
  */
 export function unsafeFields(value: unknown, root = 'body'): FieldError[] {
   const found: FieldError[] = [];
@@ -62,7 +62,7 @@ export function unsafeFields(value: unknown, root = 'body'): FieldError[] {
       if (problem) found.push({ field: fieldName(path, root), message: `must not contain ${problem}` });
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) pending.push({ value: current[i], path: { parent: path, key: String(i) } });
-    } else if (current !== null && typeof current === 'object') {
+    } else if (current !== null && typeof current === 'object' && !ArrayBuffer.isView(current)) {
       const entries = Object.entries(current as Record<string, unknown>);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];

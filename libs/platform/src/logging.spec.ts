@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { ConfigError } from './config';
-import { logTransport } from './logging';
+import { logTransport, requestIdOf } from './logging';
 
 describe('LOG_FORMAT', () => {
   it('json writes to stdout without a transport and never looks for pino-pretty', () => {
@@ -30,4 +31,23 @@ describe('LOG_FORMAT', () => {
     expect(message).toContain('pino-pretty');
     expect(message).toContain('LOG_FORMAT=json');
   });
+});
+
+describe('requestIdOf', () => {
+  const request = (id?: string) => ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as unknown as IncomingMessage;
+
+  it('keeps a sane X-Request-Id', () => {
+    const req = request('gw-1.a_B');
+    expect(requestIdOf(req)).toBe('gw-1.a_B');
+  });
+
+  it.each([undefined, '', 'has space', 'x'.repeat(129), 'new\nline'])(
+    'replaces %j with a new UUID, written back into the headers',
+    (id) => {
+      const req = request(id);
+      const chosen = requestIdOf(req);
+      expect(chosen).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(req.headers['x-request-id']).toBe(chosen);
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
 import { currentTraceIds } from '@app/telemetry';
 import { ConfigError, ServiceConfig } from './config';
@@ -29,6 +31,22 @@ export function logTransport(format: ServiceConfig['log']['format'], resolve: Mo
   }
   // The resolved path, so that pino loads exactly the module found here.
   return { target, options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } };
+}
+
+/** A request id a client (or the gateway) may choose: short, and nothing a log line could be confused by. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The request's id (Fastify's, which every log line of the request carries): the X-Request-Id it
+ * came with when that is sane (the gateway's, so one id follows a request through the gateway and
+ * the service), otherwise a new UUID. Written back into the request's headers, so that a proxy
+ * forwards the id it logged.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  req.headers['x-request-id'] = id;
+  return id;
 }
 
 /** Structured JSON logs (pretty only when asked for), one line per event, never the note or secrets. */

@@ -21,7 +21,9 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface PlatformOptions {
   config: ServiceConfig;
-  migrations: MigrationClass[];
+  migrations?: MigrationClass[];
+  /** false: no database (the gateway); no TypeORM, no `Database`, and readiness does not ask for one. */
+  database?: boolean;
 }
 
 /**
@@ -37,12 +39,12 @@ export class PlatformModule implements OnApplicationShutdown {
     await shutdownTelemetry();
   }
 
-  static forRoot({ config, migrations }: PlatformOptions): DynamicModule {
+  static forRoot({ config, migrations = [], database = true }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        TypeOrmModule.forRoot(dataSourceOptions(config, migrations)),
+        ...(database ? [TypeOrmModule.forRoot(dataSourceOptions(config, migrations))] : []),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
@@ -50,21 +52,25 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        Database,
+        ...(database ? [Database] : []),
         { provide: REDIS, useFactory: () => connectRedis(config.redis.url, config.service) },
         RedisConnection,
-        {
-          provide: DatabasePoolMetrics,
-          useFactory: (dataSource: DataSource) => new DatabasePoolMetrics(dataSource, config),
-          inject: [getDataSourceToken()],
-        },
+        ...(database
+          ? [
+              {
+                provide: DatabasePoolMetrics,
+                useFactory: (dataSource: DataSource) => new DatabasePoolMetrics(dataSource, config),
+                inject: [getDataSourceToken()],
+              },
+            ]
+          : []),
         {
           provide: Limits,
           useFactory: (redis: Redis) => new Limits(redis, `${config.rateLimit.prefix}${config.service}:`),
           inject: [REDIS],
         },
       ],
-      exports: [SERVICE_CONFIG, Database, REDIS, Limits],
+      exports: [SERVICE_CONFIG, ...(database ? [Database] : []), REDIS, Limits],
     };
   }
 }
