@@ -32,4 +32,4 @@ ARG SERVICE
 ENV SERVICE=${SERVICE}
 USER node
 # shell form so that ${SERVICE} is expanded; exec so that node (not sh) receives SIGTERM
-CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory, analytics, users, ledger or disputes}/src/main.js
+CMD exec node dist/apps/${SERVICE:?set SERVICE to payments, fraud, notifications, inventory, analytics, users, ledger, disputes or gateway}/src/main.js

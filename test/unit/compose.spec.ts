@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseDocument } from 'yaml';
-import { appNames, defaultPortOf, deployedApps } from './support/apps-in-code';
+import { appNames, deployedApps, portOf } from './support/apps-in-code';
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine in CI), so it is checked statically:
@@ -197,9 +197,9 @@ function addressProblems(app: string, addresses: string[]): string[] {
   const problems = addresses
     .filter((address) => {
       const [host, port] = address.split(':');
-      return appOf(host) !== app || Number(port) !== defaultPortOf(app);
+      return appOf(host) !== app || Number(port) !== portOf(app);
     })
-    .map((address) => `${app}: ${address} is not an instance of ${app} on ${defaultPortOf(app)}`);
+    .map((address) => `${app}: ${address} is not an instance of ${app} on ${portOf(app)}`);
   const hosts = addresses.map((address) => address.split(':')[0]);
   const missed = instancesOf(app).filter((name) => !hosts.includes(name));
   return missed.length ? [...problems, `${app}: ${missed.join(', ')} left out`] : problems;

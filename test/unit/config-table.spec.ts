@@ -4,6 +4,7 @@ import { BaseEnvSchema } from '@app/platform';
 import { EnvSchema as AnalyticsEnv } from '../../apps/analytics/src/config';
 import { EnvSchema as DisputesEnv } from '../../apps/disputes/src/config';
 import { EnvSchema as FraudEnv } from '../../apps/fraud/src/config';
+import { EnvSchema as GatewayEnv } from '../../apps/gateway/src/config';
 import { EnvSchema as InventoryEnv } from '../../apps/inventory/src/config';
 import { EnvSchema as LedgerEnv } from '../../apps/ledger/src/config';
 import { EnvSchema as NotificationsEnv } from '../../apps/notifications/src/config';
@@ -30,6 +31,11 @@ const OUTSIDE_SCHEMAS: Record<string, { dir: string; inTable: boolean; why: stri
   },
   KAFKA_PORT: { dir: 'scripts', inTable: true, why: 'npm start (scripts/) runs its own broker there; the services only see KAFKA_BROKERS' },
   ZIPKIN_PORT: { dir: 'scripts', inTable: true, why: 'npm start (scripts/) runs Zipkin there; the services only see the OTEL_* endpoint' },
+  REPLICAS: {
+    dir: 'scripts',
+    inTable: true,
+    why: 'npm start (scripts/) runs that many instances of each service; a service is one instance',
+  },
   FAILPOINT: { dir: 'libs/messaging', inTable: false, why: 'fault injection for the fault suite, not a setting' },
 };
 
@@ -38,6 +44,7 @@ const SCHEMAS = [
   AnalyticsEnv,
   DisputesEnv,
   FraudEnv,
+  GatewayEnv,
   InventoryEnv,
   LedgerEnv,
   NotificationsEnv,

@@ -6,19 +6,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, IConfigMap, IService, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments, parse } from 'yaml';
-import {
-  appNames,
-  configProblems,
-  consumptionOf,
-  defaultPortOf,
-  deployedApps,
-  envNamesOf,
-  GATEWAY_MERGED,
-  healthPaths,
-  PENDING_APPS,
-  portOf,
-  ROOT,
-} from './support/apps-in-code';
+import { appNames, configProblems, consumptionOf, deployedApps, envNamesOf, healthPaths, portOf, ROOT } from './support/apps-in-code';
 
 /**
  * deploy/k8s cannot be applied here (no cluster), so it is checked statically: every document
@@ -31,17 +19,9 @@ const K8S = join(ROOT, 'deploy', 'k8s');
 const SECRETS_EXAMPLE = 'secrets.example.yaml';
 const CONFIG_MAP = 'upi-payments-config';
 
-/** The apps; the gateway joins when it is merged (apps/gateway), until then it is in PENDING_APPS. */
-const EXPECTED_APPS = ['analytics', 'disputes', 'fraud', 'inventory', 'ledger', 'notifications', 'payments', 'users'];
-if (GATEWAY_MERGED) EXPECTED_APPS.push('gateway');
+/** The apps: a new one in apps/ without its manifests fails, and so does one missing from this list. */
+const EXPECTED_APPS = ['analytics', 'disputes', 'fraud', 'gateway', 'inventory', 'ledger', 'notifications', 'payments', 'users'];
 const UPSTREAMS = EXPECTED_APPS.filter((app) => app !== 'gateway').map((app) => `${app.toUpperCase()}_URLS`);
-/**
- * Variables other branches add, accepted before the code reads them: TRUST_PROXY (every app's),
- * and the gateway's own (its Deployment's alone). Once the gateway is merged the code must read
- * each (test below), and these lists can go.
- */
-const PENDING_SHARED = ['TRUST_PROXY'];
-const PENDING_GATEWAY = ['GATEWAY_PORT', ...UPSTREAMS];
 /** Read outside the config schemas: by the Dockerfile's CMD, and by the OpenTelemetry SDK. */
 const READ_ELSEWHERE = (name: string) => name === 'SERVICE' || name.startsWith('OTEL_');
 
@@ -98,9 +78,7 @@ const secrets = Object.fromEntries(
 );
 
 const apps = deployedApps();
-const inCode = (app: string) => !PENDING_APPS[app];
-const portInCode = defaultPortOf;
-const readable = (app: string) => new Set([...(inCode(app) ? envNamesOf(app) : PENDING_GATEWAY), ...PENDING_SHARED]);
+const readable = (app: string) => new Set(envNamesOf(app));
 
 /** The environment a Deployment's container gets: the ConfigMap, the (example) Secrets, its own env. */
 function environmentOf(deployment: IDeployment): Record<string, string> {
@@ -117,7 +95,7 @@ function environmentOf(deployment: IDeployment): Record<string, string> {
 /** Where a Deployment disagrees with the app it runs. */
 function deploymentProblems(app: string, deployment: IDeployment): string[] {
   const problems: string[] = [];
-  const port = portInCode(app);
+  const port = portOf(app);
   const pod = deployment.spec!.template;
   const container = pod.spec!.containers.find((c) => c.name === app);
   if (!container) return [`${app}: no container named ${app}`];
@@ -126,7 +104,7 @@ function deploymentProblems(app: string, deployment: IDeployment): string[] {
   const ports = container.ports ?? [];
   if (ports.length !== 1 || ports[0].containerPort !== port || ports[0].name !== 'http')
     problems.push(`${app}: container ports ${JSON.stringify(ports)}, the app listens on ${port} (named http)`);
-  if (inCode(app) && portOf(app, env) !== port) problems.push(`${app}: its environment moves it to port ${portOf(app, env)}`);
+  if (portOf(app, env) !== port) problems.push(`${app}: its environment moves it to port ${portOf(app, env)}`);
   if (pod.spec!.enableServiceLinks !== false)
     problems.push(`${app}: enableServiceLinks must be false (Kubernetes would set <SERVICE>_PORT=tcp://…)`);
   if (pod.metadata?.annotations?.['prometheus.io/port'] !== String(port))
@@ -152,8 +130,7 @@ function deploymentProblems(app: string, deployment: IDeployment): string[] {
   for (const [name, found] of refs) if (!found) problems.push(`${app}: envFrom ${name}, which deploy/k8s does not define`);
   const unread = (container.env ?? []).map(({ name }) => name).filter((name) => !readable(app).has(name) && !READ_ELSEWHERE(name));
   if (unread.length) problems.push(`${app}: sets ${unread.join(', ')}, which its code does not read`);
-  if (inCode(app))
-    problems.push(...configProblems(app, env).map((problem) => `${app}: its config schema refuses this environment: ${problem}`));
+  problems.push(...configProblems(app, env).map((problem) => `${app}: its config schema refuses this environment: ${problem}`));
   return problems;
 }
 
@@ -167,8 +144,8 @@ function serviceProblems(app: string, service: IService | undefined, deployment:
     .map(([key]) => `${app}: Service selects ${key}, which its pods lack`);
   if (!Object.keys(selector).length) problems.push(`${app}: the Service selects nothing`);
   const ports = service.spec?.ports ?? [];
-  if (ports.length !== 1 || ports[0].port !== portInCode(app) || ports[0].targetPort !== 'http')
-    problems.push(`${app}: Service ports ${JSON.stringify(ports)}, not ${portInCode(app)} → http`);
+  if (ports.length !== 1 || ports[0].port !== portOf(app) || ports[0].targetPort !== 'http')
+    problems.push(`${app}: Service ports ${JSON.stringify(ports)}, not ${portOf(app)} → http`);
   return problems;
 }
 
@@ -182,7 +159,7 @@ type Scaled = Manifest & {
 
 /** Where a ScaledObject scales on another group, other topics, or past the partitions. */
 function scaledObjectProblems(app: string, scaled: Scaled | undefined, deployment: IDeployment): string[] {
-  const consumption = inCode(app) ? consumptionOf(app, environmentOf(deployment)) : undefined;
+  const consumption = consumptionOf(app, environmentOf(deployment));
   if (!consumption) return scaled ? [`${app}: consumes nothing, yet has a ScaledObject`] : [];
   if (!scaled) return [`${app}: consumes ${consumption.topics.join(', ')} as ${consumption.groupId}, but has no ScaledObject`];
   const problems: string[] = [];
@@ -309,12 +286,6 @@ describe('deploy/k8s', () => {
   it('shares only settings some app reads', () => {
     const all = new Set(apps.flatMap((app) => [...readable(app)]));
     expect(Object.keys(shared).filter((name) => !all.has(name) && !READ_ELSEWHERE(name))).toEqual([]);
-  });
-
-  it('once the gateway is merged, reads every variable it set aside as pending', () => {
-    const read = new Set(appNames().flatMap(envNamesOf));
-    const unread = [...PENDING_SHARED, ...PENDING_GATEWAY].filter((name) => !read.has(name));
-    expect(GATEWAY_MERGED ? unread : []).toEqual([]);
   });
 
   it('keeps secrets out of the ConfigMap, and only placeholders in the example Secrets', () => {

@@ -26,19 +26,9 @@ export function appNames(): string[] {
     .sort();
 }
 
-/** Whether the gateway (built on another branch) is in apps/ yet. */
-export const GATEWAY_MERGED = existsSync(join(ROOT, 'apps', 'gateway'));
-/** Apps being built elsewhere, with the port they will listen on; drop an entry once it is in apps/. */
-export const PENDING_APPS: Record<string, { port: number }> = GATEWAY_MERGED ? {} : { gateway: { port: 8080 } };
-
-/** What the deployment files run: the apps in apps/ and those still on their way. */
+/** What the deployment files run: the apps in apps/. */
 export function deployedApps(): string[] {
-  return [...appNames(), ...Object.keys(PENDING_APPS)].sort();
-}
-
-/** The port an app listens on by default (for a pending app, the one it will). */
-export function defaultPortOf(app: string): number {
-  return PENDING_APPS[app]?.port ?? portOf(app);
+  return appNames().sort();
 }
 
 interface ZodObjectLike {
