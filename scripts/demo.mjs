@@ -3,18 +3,13 @@
 // would follow it, printing each request and its answer briefly. Every run makes its own people
 // (random phone numbers and VPAs), so it can run again and again. The README's walk-through is the
 // same story with curl.
-//   USERS_URL, PAYMENTS_URL, NOTIFICATIONS_URL, ANALYTICS_URL, LEDGER_URL, DISPUTES_URL: where the services are (the local defaults otherwise)
+// Every request goes through the gateway, the system's one address, as a client's would.
+//   GATEWAY_URL: where the gateway is (http://127.0.0.1:8080 otherwise)
 
 import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 
-const url = (name, port) => (process.env[`${name}_URL`] ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
-const USERS = url('USERS', 3005);
-const PAYMENTS = url('PAYMENTS', 3000);
-const NOTIFICATIONS = url('NOTIFICATIONS', 3002);
-const ANALYTICS = url('ANALYTICS', 3004);
-const LEDGER = url('LEDGER', 3006);
-const DISPUTES = url('DISPUTES', 3007);
+const API = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 
 const tty = process.stdout.isTTY;
 const paint = (code, text) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -84,30 +79,23 @@ async function signUp(who) {
   step(`${who.name} registers and logs in`);
   const user = await expectStatus(
     201,
-    call('POST', USERS, '/v1/users', { body: { name: who.name, phone: who.phone, password: who.password } }),
+    call('POST', API, '/v1/users', { body: { name: who.name, phone: who.phone, password: who.password } }),
   );
   const { accessToken } = await expectStatus(
     200,
-    call('POST', USERS, '/v1/auth/token', { body: { phone: who.phone, password: who.password } }),
+    call('POST', API, '/v1/auth/token', { body: { phone: who.phone, password: who.password } }),
   );
   return { ...who, id: user.id, token: accessToken };
 }
 
 async function main() {
-  for (const [name, base] of [
-    ['users', USERS],
-    ['payments', PAYMENTS],
-    ['ledger', LEDGER],
-    ['disputes', DISPUTES],
-  ]) {
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (!ok) {
-      console.error(`The ${name} service is not answering at ${base}: start the system first (npm start).`);
-      process.exit(1);
-    }
+  const ready = await fetch(`${API}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (!ready) {
+    console.error(`The gateway is not answering at ${API}: start the system first (npm start).`);
+    process.exit(1);
   }
   console.log(paint('1', 'A payment from sign-up to trace, as a new user sees it.'));
 
@@ -115,7 +103,7 @@ async function main() {
   step(`An operator of the bank: registered, then granted the role with the documented command (npm run users -- grant-operator <phone>)`);
   await expectStatus(
     201,
-    call('POST', USERS, '/v1/users', { body: { name: operator.name, phone: operator.phone, password: operator.password } }),
+    call('POST', API, '/v1/users', { body: { name: operator.name, phone: operator.phone, password: operator.password } }),
   );
   const grant = spawnSync('npm', ['run', '-s', 'users', '--', 'grant-operator', operator.phone], { encoding: 'utf8' });
   if (grant.status !== 0) {
@@ -125,19 +113,19 @@ async function main() {
   console.log('   → the role is granted; it is in the next token');
   const { accessToken } = await expectStatus(
     200,
-    call('POST', USERS, '/v1/auth/token', { body: { phone: operator.phone, password: operator.password } }),
+    call('POST', API, '/v1/auth/token', { body: { phone: operator.phone, password: operator.password } }),
   );
 
   const alice = await signUp(person('Alice Kumar'));
   const bob = await signUp(person('Bob Singh'));
 
   step('Each links a VPA (UPI address) to their account; the ledger opens a bank account for each');
-  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: alice.token, body: { vpa: alice.vpa } }));
-  await expectStatus(201, call('POST', USERS, '/v1/users/me/vpas', { token: bob.token, body: { vpa: bob.vpa } }));
+  await expectStatus(201, call('POST', API, '/v1/users/me/vpas', { token: alice.token, body: { vpa: alice.vpa } }));
+  await expectStatus(201, call('POST', API, '/v1/users/me/vpas', { token: bob.token, body: { vpa: bob.vpa } }));
 
   step('The operator deposits ₹1000.00 into Alice’s account (the ledger learns of the link a moment after it)');
   await until('the ledger to open the account', async (first) => {
-    const answer = await call('POST', LEDGER, `/v1/ledger/accounts/${alice.vpa}/deposits`, {
+    const answer = await call('POST', API, `/v1/ledger/accounts/${alice.vpa}/deposits`, {
       token: accessToken,
       body: { amount: '1000.00', reference: `demo-${run}-opening` },
       quiet: !first,
@@ -147,15 +135,15 @@ async function main() {
     if (first) console.log('   (no account yet: retrying until the ledger has opened it)');
     return undefined;
   });
-  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
 
   step("Alice checks the address she is about to pay: the holder's name comes back masked");
-  await expectStatus(200, call('GET', USERS, `/v1/vpas/${bob.vpa}`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/vpas/${bob.vpa}`, { token: alice.token }));
 
   step('Alice pays Bob ₹125.50 (the payments service learns the VPAs from events: a moment after linking)');
   const idempotencyKey = randomUUID();
   const payment = await until('payments to know the VPAs', async (first) => {
-    const answer = await call('POST', PAYMENTS, '/v1/payments', {
+    const answer = await call('POST', API, '/v1/payments', {
       token: alice.token,
       headers: { 'idempotency-key': idempotencyKey },
       body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '125.50', currency: 'INR', note: 'dinner' },
@@ -169,16 +157,13 @@ async function main() {
 
   step('Alice reads her payment until it is final');
   const final = await until('the payment to be final', async () => {
-    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token, quiet: true });
+    const answer = await call('GET', API, `/v1/payments/${payment.id}`, { token: alice.token, quiet: true });
     return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
   });
   console.log(`   GET /v1/payments/${payment.id}\n   → ${final.status} ${brief(final.body)}`);
 
   step('Its timeline: every step, which service did it, and the trace link');
-  const timeline = await expectStatus(
-    200,
-    call('GET', PAYMENTS, `/v1/payments/${payment.id}/timeline`, { token: alice.token, quiet: true }),
-  );
+  const timeline = await expectStatus(200, call('GET', API, `/v1/payments/${payment.id}/timeline`, { token: alice.token, quiet: true }));
   for (const entry of timeline.steps ?? [])
     console.log(
       `   ${entry.at ?? entry.occurredAt}  ${entry.step.padEnd(14)} ${entry.service}${entry.outcome ? `  ${entry.outcome}` : ''}`,
@@ -187,53 +172,53 @@ async function main() {
 
   step('The money moved: Alice’s statement (newest first) and balance, and Bob’s account');
   const statement = await until('the ledger to post the payment', async () => {
-    const answer = await call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}/entries`, { token: alice.token, quiet: true });
+    const answer = await call('GET', API, `/v1/ledger/accounts/${alice.vpa}/entries`, { token: alice.token, quiet: true });
     const entries = answer.body?.data ?? [];
     return final.body.status !== 'SUCCEEDED' || entries.some((e) => e.paymentId === payment.id) ? entries : undefined;
   });
   console.log(`   GET /v1/ledger/accounts/${alice.vpa}/entries`);
   for (const entry of statement)
     console.log(`   ${entry.at}  ${entry.kind.padEnd(14)} ${entry.amount.padStart(9)}  balance ${entry.balanceAfter}`);
-  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
-  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
+  await expectStatus(200, call('GET', API, `/v1/ledger/accounts/${alice.vpa}`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
 
   step('Bob, the payee, reads the payment too, and his notifications');
-  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: bob.token }));
-  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: bob.token }));
+  await expectStatus(200, call('GET', API, `/v1/payments/${payment.id}`, { token: bob.token }));
+  await expectStatus(200, call('GET', API, '/v1/notifications', { token: bob.token }));
 
   step('Bob refunds ₹25.50 of it (one dish was never served): the ledger holds it on his account, then posts it back to Alice');
   const refund = await expectStatus(
     202,
-    call('POST', PAYMENTS, `/v1/payments/${payment.id}/refunds`, {
+    call('POST', API, `/v1/payments/${payment.id}/refunds`, {
       token: bob.token,
       headers: { 'idempotency-key': randomUUID() },
       body: { amount: '25.50', reason: 'one dish was never served' },
     }),
   );
   await until('the refund to be final', async () => {
-    const answer = await call('GET', PAYMENTS, `/v1/payments/${payment.id}/refunds`, { token: alice.token, quiet: true });
+    const answer = await call('GET', API, `/v1/payments/${payment.id}/refunds`, { token: alice.token, quiet: true });
     const found = answer.body?.data?.find((r) => r.id === refund.id);
     return found && found.status !== 'PENDING' ? found : undefined;
   });
-  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}/refunds`, { token: alice.token }));
-  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: alice.token }));
-  await expectStatus(200, call('GET', LEDGER, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
+  await expectStatus(200, call('GET', API, `/v1/payments/${payment.id}/refunds`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/payments/${payment.id}`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/ledger/accounts/${bob.vpa}`, { token: bob.token }));
 
   step('Alice pays Bob ₹40.00 for a delivery that never comes, and disputes it');
   const second = await expectStatus(
     202,
-    call('POST', PAYMENTS, '/v1/payments', {
+    call('POST', API, '/v1/payments', {
       token: alice.token,
       headers: { 'idempotency-key': randomUUID() },
       body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '40.00', currency: 'INR', note: 'delivery' },
     }),
   );
   await until('the second payment to be final', async () => {
-    const answer = await call('GET', PAYMENTS, `/v1/payments/${second.id}`, { token: alice.token, quiet: true });
+    const answer = await call('GET', API, `/v1/payments/${second.id}`, { token: alice.token, quiet: true });
     return answer.body?.status && answer.body.status !== 'PENDING' ? answer : undefined;
   });
   const dispute = await until('the disputes service to know the payment', async (first) => {
-    const answer = await call('POST', DISPUTES, '/v1/disputes', {
+    const answer = await call('POST', API, '/v1/disputes', {
       token: alice.token,
       body: { paymentId: second.id, reason: 'NOT_RECEIVED', description: 'The parcel never arrived.' },
       quiet: !first,
@@ -244,57 +229,57 @@ async function main() {
     return undefined;
   });
   step('Bob sees the dispute and answers in its thread; the operator takes it up and resolves it for Alice');
-  await expectStatus(200, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: bob.token }));
+  await expectStatus(200, call('GET', API, `/v1/disputes/${dispute.id}`, { token: bob.token }));
   await expectStatus(
     201,
-    call('POST', DISPUTES, `/v1/disputes/${dispute.id}/comments`, {
+    call('POST', API, `/v1/disputes/${dispute.id}/comments`, {
       token: bob.token,
       body: { text: 'The courier says it was delivered.' },
     }),
   );
-  await expectStatus(200, call('POST', DISPUTES, `/v1/disputes/${dispute.id}/review`, { token: accessToken }));
+  await expectStatus(200, call('POST', API, `/v1/disputes/${dispute.id}/review`, { token: accessToken }));
   await expectStatus(
     200,
-    call('POST', DISPUTES, `/v1/disputes/${dispute.id}/resolve`, {
+    call('POST', API, `/v1/disputes/${dispute.id}/resolve`, {
       token: accessToken,
       body: { outcome: 'PAYER', note: 'No proof of delivery.' },
     }),
   );
   step('The dispute made one refund of the disputed amount: the dispute shows it, with its history');
   await until('the dispute’s refund to be final', async () => {
-    const answer = await call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: alice.token, quiet: true });
+    const answer = await call('GET', API, `/v1/disputes/${dispute.id}`, { token: alice.token, quiet: true });
     return answer.body?.refund && answer.body.refund.status !== 'PENDING' ? answer : undefined;
   });
-  await expectStatus(200, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: alice.token }));
-  await expectStatus(200, call('GET', NOTIFICATIONS, '/v1/notifications', { token: alice.token }));
+  await expectStatus(200, call('GET', API, `/v1/disputes/${dispute.id}`, { token: alice.token }));
+  await expectStatus(200, call('GET', API, '/v1/notifications', { token: alice.token }));
 
   const mallory = await signUp(person('Mallory Rao'));
   step("Mallory tries to read Alice's payment and her payments: not hers, so it does not exist for her");
-  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: mallory.token }));
-  await expectStatus(404, call('GET', PAYMENTS, `/v1/payments?vpa=${alice.vpa}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', API, `/v1/payments/${payment.id}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', API, `/v1/payments?vpa=${alice.vpa}`, { token: mallory.token }));
 
   step("Mallory tries to pay from Alice's VPA, then to look at the analytics");
   await expectStatus(
     403,
-    call('POST', PAYMENTS, '/v1/payments', {
+    call('POST', API, '/v1/payments', {
       token: mallory.token,
       body: { payerVpa: alice.vpa, payeeVpa: bob.vpa, amount: '1.00', currency: 'INR' },
     }),
   );
-  await expectStatus(403, call('GET', ANALYTICS, '/v1/analytics/summary', { token: mallory.token }));
-  await expectStatus(404, call('GET', LEDGER, `/v1/ledger/accounts/${alice.vpa}`, { token: mallory.token }));
-  await expectStatus(404, call('GET', DISPUTES, `/v1/disputes/${dispute.id}`, { token: mallory.token }));
+  await expectStatus(403, call('GET', API, '/v1/analytics/summary', { token: mallory.token }));
+  await expectStatus(404, call('GET', API, `/v1/ledger/accounts/${alice.vpa}`, { token: mallory.token }));
+  await expectStatus(404, call('GET', API, `/v1/disputes/${dispute.id}`, { token: mallory.token }));
 
   step('No token at all');
-  await expectStatus(401, call('GET', PAYMENTS, `/v1/payments/${payment.id}`));
+  await expectStatus(401, call('GET', API, `/v1/payments/${payment.id}`));
 
   step('The operator sees everything: the payment, the analytics, and the ledger reconciled (money neither made nor lost)');
-  await expectStatus(200, call('GET', PAYMENTS, `/v1/payments/${payment.id}`, { token: accessToken }));
-  await expectStatus(200, call('GET', ANALYTICS, '/v1/analytics/summary', { token: accessToken }));
-  await expectStatus(200, call('GET', LEDGER, '/v1/ledger/reconciliation', { token: accessToken }));
+  await expectStatus(200, call('GET', API, `/v1/payments/${payment.id}`, { token: accessToken }));
+  await expectStatus(200, call('GET', API, '/v1/analytics/summary', { token: accessToken }));
+  await expectStatus(200, call('GET', API, '/v1/ledger/reconciliation', { token: accessToken }));
 
   step('The audit log (operators only): who did what, when, with which result, from where');
-  const audit = await expectStatus(200, call('GET', USERS, `/v1/users/audit?actor=${alice.id}`, { token: accessToken, quiet: true }));
+  const audit = await expectStatus(200, call('GET', API, `/v1/users/audit?actor=${alice.id}`, { token: accessToken, quiet: true }));
   for (const entry of (audit.data ?? audit.items ?? []).slice(0, 8)) console.log(`   ${brief(entry)}`);
 
   console.log(`\n${paint('1', 'Done.')} The trace of the payment: ${timeline.traceUrl}`);
