@@ -49,13 +49,18 @@ let operator: Person;
 let badToken: string;
 let paymentId: string;
 let sku: string;
-/** The owner's payments, each final: one for the matrix to dispute, and one disputed for each dispute route. */
-let disputable: string;
-const disputeIds = { read: '', review: '', resolve: '', withdraw: '' };
+type Via = 'service' | 'gateway';
+/**
+ * The owner's payments, each final: one for the matrix to dispute, and one disputed for each
+ * dispute route — a set for each way of calling, since a dispute moves only once.
+ */
+const disputeFixtures = () => ({ disputable: '', read: '', review: '', resolve: '', withdraw: '' });
+const disputesVia: Record<Via, ReturnType<typeof disputeFixtures>> = { service: disputeFixtures(), gateway: disputeFixtures() };
 
 const ownerVpa = () => owner.vpas[0];
 
-function rules(): Record<string, Rule> {
+function rules(via: Via = 'service'): Record<string, Rule> {
+  const { disputable, ...disputeIds } = disputesVia[via];
   const table: Record<string, Rule> = {
     'users POST /v1/users': {
       expect: everyone(201),
@@ -213,7 +218,8 @@ function rules(): Record<string, Rule> {
 }
 
 beforeAll(async () => {
-  system = await startSystem(testEnv('e2e_access_matrix'));
+  // The owner makes 11 payments within a minute, which the velocity rule (10) would start refusing.
+  system = await startSystem({ ...testEnv('e2e_access_matrix'), FRAUD_VELOCITY_LIMIT: '100' });
   people = new Identities(system);
   let payee: Person;
   [owner, other, payee, operator] = await Promise.all([
@@ -238,13 +244,12 @@ beforeAll(async () => {
   );
   // Payments for the disputes routes, and their disputes once the disputes service knows them.
   const more = await Promise.all(
-    Array.from({ length: 5 }, async () => {
+    Array.from({ length: 10 }, async () => {
       const made = await payOnceKnown(system, owner, { payerVpa: ownerVpa(), payeeVpa: payee.vpas[0], amount: '1.00' });
       expect(made.status).toBe(202);
       return made.body.id;
     }),
   );
-  [disputable] = more;
   const open = (id: string) =>
     eventually(async () => {
       const answer = await call('POST', `${system.urls.disputes}/v1/disputes`, {
@@ -254,17 +259,21 @@ beforeAll(async () => {
       expect(answer.status).toBe(201);
       return (answer.body as { id: string }).id;
     }, 60000);
-  [disputeIds.read, disputeIds.review, disputeIds.resolve, disputeIds.withdraw] = await Promise.all(more.slice(1).map(open));
-  // Known to the disputes service too (a dispute for more than the payment is refused only once it is), with nothing filed.
-  await eventually(async () => {
-    const probe = await call('POST', `${system.urls.disputes}/v1/disputes`, {
-      token: owner.token,
-      body: { paymentId: disputable, reason: 'OTHER', description: 'probe', amount: '1000.00' },
-    });
-    expect(probe.status).toBe(422);
-  }, 60000);
-  const reviewed = await call('POST', `${system.urls.disputes}/v1/disputes/${disputeIds.resolve}/review`, { token: operator.token });
-  expect(reviewed.status).toBe(200);
+  for (const [i, fixtures] of Object.values(disputesVia).entries()) {
+    const [disputable, ...disputed] = more.slice(5 * i, 5 * i + 5);
+    fixtures.disputable = disputable;
+    [fixtures.read, fixtures.review, fixtures.resolve, fixtures.withdraw] = await Promise.all(disputed.map(open));
+    // Known to the disputes service too (a dispute for more than the payment is refused only once it is), with nothing filed.
+    await eventually(async () => {
+      const probe = await call('POST', `${system.urls.disputes}/v1/disputes`, {
+        token: owner.token,
+        body: { paymentId: disputable, reason: 'OTHER', description: 'probe', amount: '1000.00' },
+      });
+      expect(probe.status).toBe(422);
+    }, 60000);
+    const reviewed = await call('POST', `${system.urls.disputes}/v1/disputes/${fixtures.resolve}/review`, { token: operator.token });
+    expect(reviewed.status).toBe(200);
+  }
   sku = `MATRIX-${randomUUID().slice(0, 8)}`;
   const stocked = await call('PUT', `${system.urls.inventory}/v1/inventory/products/${sku}`, {
     token: operator.token,
@@ -277,14 +286,18 @@ afterAll(async () => {
   await system?.stop();
 });
 
-/** Calls `route` as `caller` under `rule`; answers what is wrong with the answer, if anything. */
-async function check(route: Route, rule: Rule, caller: CallerKind): Promise<string | undefined> {
+/**
+ * Calls `route` as `caller` under `rule`, at its service or through the gateway; answers what is
+ * wrong with the answer, if anything.
+ */
+async function check(route: Route, rule: Rule, caller: CallerKind, via: Via): Promise<string | undefined> {
   const { path, body, as } = await rule.request(caller);
   const person = as ?? ({ 'another user': other, owner, operator } as Partial<Record<CallerKind, Person>>)[caller];
   const token = caller === 'no token' ? undefined : caller === 'bad token' ? badToken : person?.token;
-  const answer: Answer = await call(route.method, `${system.urls[route.service]}${path}`, { token, body });
+  const base = via === 'gateway' ? system.urls.gateway : system.urls[route.service];
+  const answer: Answer = await call(route.method, `${base}${path}`, { token, body });
   const expected = rule.expect[caller];
-  const where = `${routeKey(route)} as ${caller}`;
+  const where = `${routeKey(route)} as ${caller}${via === 'gateway' ? ' through the gateway' : ''}`;
   if (answer.status !== expected) return `${where}: ${outcomeOf(answer)}, expected ${expected}`;
   if (expected === 401 && !/^Bearer\b/.test(answer.headers.get('www-authenticate') ?? ''))
     return `${where}: 401 without WWW-Authenticate: Bearer`;
@@ -303,24 +316,31 @@ describe('every documented route answers each kind of caller as access.md says',
     documented = await documentedRoutes(system);
   });
 
-  it.each(ALL_SERVICES)('%s', async (service: AnyService) => {
-    const table = rules();
-    const routes = documented.filter((route) => route.service === service);
-    expect(routes.length).toBeGreaterThan(2); // its API, not only its health
-    const wrong: string[] = [];
-    for (const route of routes) {
-      const rule = table[routeKey(route)];
-      if (!rule) {
-        wrong.push(`${routeKey(route)}: no rule in this test's table (who may call it?)`);
-        continue;
+  /** The routes of a service that the gateway forwards: its API, not its own /health, /docs or /metrics. */
+  const forwarded = (route: Route) => route.path.startsWith('/v1/') || route.path.startsWith('/.well-known/');
+
+  // At the service, and through the gateway, which verifies no token itself: every answer the same.
+  it.each(ALL_SERVICES.flatMap((service) => [[service, 'service'] as const, [service, 'gateway'] as const]))(
+    '%s, called at the %s',
+    async (service: AnyService, via: Via) => {
+      const table = rules(via);
+      const routes = documented.filter((route) => route.service === service && (via === 'service' || forwarded(route)));
+      expect(routes.length).toBeGreaterThan(via === 'service' ? 2 : 0); // its API, not only its health
+      const wrong: string[] = [];
+      for (const route of routes) {
+        const rule = table[routeKey(route)];
+        if (!rule) {
+          wrong.push(`${routeKey(route)}: no rule in this test's table (who may call it?)`);
+          continue;
+        }
+        for (const caller of CALLERS) {
+          const problem = await check(route, rule, caller, via);
+          if (problem) wrong.push(problem);
+        }
       }
-      for (const caller of CALLERS) {
-        const problem = await check(route, rule, caller);
-        if (problem) wrong.push(problem);
-      }
-    }
-    expect(wrong).toEqual([]);
-  });
+      expect(wrong).toEqual([]);
+    },
+  );
 
   it('every rule of the table is for a route some service documents', () => {
     const keys = new Set(documented.map(routeKey));
