@@ -3,8 +3,12 @@
 //   node scripts/start.mjs             install deps if needed, build if stale, start Kafka (unless
 //                                      KAFKA_BROKERS is set) and, beside it, the Zipkin trace viewer
 //                                      (unless an exporter is configured through OTEL_*), run the eight
-//                                      services with prefixed logs, restart a crashed one, print the
-//                                      URLs once all are ready.
+//                                      services and the gateway in front of them with prefixed logs,
+//                                      restart a crashed one, print the URLs once all are ready.
+//   node scripts/start.mjs --replicas payments=2,ledger=2
+//                                      the same with several instances of some services, each on its
+//                                      own port (base + 100·i) in the same consumer group, all behind
+//                                      the gateway (REPLICAS=payments=2 does the same).
 //   node scripts/start.mjs <service>   one service alone in the foreground (no Kafka, no Zipkin).
 // Ctrl-C / SIGTERM stops the services, then the Kafka broker and Zipkin if this run started them.
 // Needs PostgreSQL at DATABASE_URL and Redis at REDIS_URL, and says so when either is not reachable.
@@ -23,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { buildIsStale, ensureDeps, REPO_ROOT } from './ensure-deps.mjs';
 import { formatLogLine, logOutput } from './lib/log-format.mjs';
 import { FormattedLogOutput, pipeFormatted } from './lib/log-output.mjs';
-import { SERVICES, entryOf, portOf, say, tcpReachable, waitUntilReady } from './lib/services.mjs';
+import { SERVICES, entryOf, instancesOf, parseReplicas, say, tcpReachable, upstreamsOf, waitUntilReady } from './lib/services.mjs';
 import { Stopper } from './lib/stopper.mjs';
 
 const RESTART_TRIES = 8; // with exponential backoff (1 s, 2 s, ... 128 s): about 4 minutes of retries
@@ -53,8 +57,22 @@ function npm(args, options) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** `[<service>] [--replicas payments=2,...]`; the replicas default to REPLICAS. */
+function parseArgs(argv) {
+  const rest = [];
+  let replicas = process.env.REPLICAS;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--replicas') replicas = argv[++i];
+    else if (argv[i].startsWith('--replicas=')) replicas = argv[i].slice('--replicas='.length);
+    else if (argv[i].startsWith('-'))
+      throw new Error(`unknown option ${argv[i]}; usage: npm start [-- <service>] [-- --replicas payments=2,ledger=2]`);
+    else rest.push(argv[i]);
+  }
+  return { only: rest[0], replicas: parseReplicas(replicas) };
+}
+
 async function main(argv, stopper) {
-  const only = argv[0];
+  const { only, replicas } = parseArgs(argv);
   if (only && !SERVICES.some((s) => s.name === only)) {
     throw new Error(`unknown service "${only}"; one of: ${SERVICES.map((s) => s.name).join(', ')}`);
   }
@@ -74,7 +92,7 @@ async function main(argv, stopper) {
     return false;
   });
   if (services.length === 0) throw new Error('no service to start');
-  return only ? runOne(services[0], stopper, output) : runAll(services, stopper, output);
+  return only ? runOne(services[0], stopper, output) : runAll(instancesOf(services, replicas), stopper, output);
 }
 
 /** How this run shows a log line at a terminal (the prefix of runAll already names the service). */
@@ -90,7 +108,7 @@ async function runOne(service, stopper, output) {
 
 async function runAll(services, stopper, output) {
   const busy = [];
-  for (const s of services) if (await tcpReachable(portOf(s))) busy.push(`${s.name} (${portOf(s)})`);
+  for (const s of services) if (await tcpReachable(s.port)) busy.push(`${s.name} (${s.port})`);
   if (busy.length) throw new Error(`ports already in use: ${busy.join(', ')} — is the system already running?`);
   const db = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/payments');
   if (db.hostname && !(await tcpReachable(Number(db.port || 5432), db.hostname))) {
@@ -112,12 +130,13 @@ async function runAll(services, stopper, output) {
   const { map, share } = await import('rxjs');
   const logger = new Logger({ prefixFormat: 'name' });
   logger.prefixLength = Math.max(...services.map((s) => s.name.length));
-  const env = { LOG_FORMAT: 'json', KAFKA_BROKERS: brokers, ...traceEnv };
+  // Behind the gateway on this machine: the services take the client's address from its X-Forwarded-For.
+  const env = { LOG_FORMAT: 'json', KAFKA_BROKERS: brokers, TRUST_PROXY: 'loopback', ...traceEnv, ...upstreamsOf(services) };
   const { commands, result } = createConcurrently(
     services.map((s) => ({
       name: s.name,
       prefixColor: s.color,
-      env,
+      env: { ...env, [`${s.service.toUpperCase()}_PORT`]: String(s.port) },
       command: `exec "${process.execPath}" ${entryOf(s)}`,
     })),
     {
