@@ -46,6 +46,59 @@ const numberOf = (sample: Sample) => {
 };
 
 /**
+ * A scrape's series by name ([] when the text cannot be parsed). Histograms are left out: only
+ * gauges and counters are read here, and the parser mishandles histograms with labels.
+ */
+function parse(text: string): Array<Map<string, Sample[]>> {
+  const histograms = new Set([...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]));
+  const ofHistogram = (line: string) => {
+    const name = /^(?:# (?:HELP|TYPE) )?([a-zA-Z_:][\w:]*)/.exec(line)?.[1] ?? '';
+    return histograms.has(name) || histograms.has(name.replace(/_(bucket|sum|count)$/, ''));
+  };
+  const kept = text
+    .split('\n')
+    .filter((line) => !ofHistogram(line))
+    .join('\n');
+  try {
+    return [new Map(parsePrometheusTextFormat(kept).map((family) => [family.name, family.metrics]))];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * One service's figures from its instances' scrapes (undefined: not read): lag added up by topic,
+ * the outbox's largest report (every instance reads the same table), dead letters added up.
+ */
+export function serviceOverview(
+  service: UpstreamService,
+  instances: ReadonlyArray<{ url: string; up: boolean }>,
+  scrapes: ReadonlyArray<string | undefined>,
+  topicPrefix: string,
+): ServiceOverview {
+  const families = scrapes.filter((text): text is string => text !== undefined).flatMap(parse);
+  const series = (name: string) => families.flatMap((scrape) => scrape.get(name) ?? []);
+  const present = (name: string) => families.some((scrape) => scrape.has(name));
+  const withoutPrefix = (topic: string) => (topicPrefix && topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic);
+
+  const byTopic: Record<string, number> = {};
+  for (const sample of series('messaging_kafka_consumer_lag')) {
+    const topic = withoutPrefix(sample.labels?.messaging_destination_name ?? '?');
+    byTopic[topic] = (byTopic[topic] ?? 0) + numberOf(sample);
+  }
+  const max = (name: string) => Math.max(0, ...series(name).map(numberOf));
+  return {
+    service,
+    instances: instances.map(({ url, up }, i) => ({ url, up, metrics: scrapes[i] !== undefined })),
+    consumerLag: present('messaging_kafka_consumer_lag') ? { total: Object.values(byTopic).reduce((sum, n) => sum + n, 0), byTopic } : null,
+    outbox: present('outbox_backlog') ? { backlog: max('outbox_backlog'), oldestAgeS: max('outbox_oldest_age_seconds') } : null,
+    deadLetters: present('messaging_dead_letters_total')
+      ? series('messaging_dead_letters_total').reduce((sum, sample) => sum + numberOf(sample), 0)
+      : null,
+  };
+}
+
+/**
  * Per service: its instances as the gateway sees them, and what their /metrics say about consumer
  * lag, the outbox and dead letters. Each scrape is bounded; an instance that is down or has no
  * such series leaves its figures out.
@@ -64,49 +117,23 @@ export class Overview {
   }
 
   private async of(service: UpstreamService): Promise<ServiceOverview> {
-    const pool = this.upstreams.pool(service);
-    const scrapes = await Promise.all(pool.instances.map(({ url, up }) => (up ? this.scrape(url) : Promise.resolve(undefined))));
-    const families = scrapes.filter((scrape): scrape is Map<string, Sample[]> => scrape !== undefined);
-    const series = (name: string) => families.flatMap((scrape) => scrape.get(name) ?? []);
-    const present = (name: string) => families.some((scrape) => scrape.has(name));
-
-    const lag = series('messaging_kafka_consumer_lag');
-    const byTopic: Record<string, number> = {};
-    for (const sample of lag) {
-      const topic = this.withoutPrefix(sample.labels?.messaging_destination_name ?? '?');
-      byTopic[topic] = (byTopic[topic] ?? 0) + numberOf(sample);
-    }
-    const max = (name: string) => Math.max(0, ...series(name).map(numberOf));
-    return {
-      service,
-      instances: pool.instances.map(({ url, up }, i) => ({ url, up, metrics: scrapes[i] !== undefined })),
-      consumerLag: present('messaging_kafka_consumer_lag')
-        ? { total: Object.values(byTopic).reduce((sum, n) => sum + n, 0), byTopic }
-        : null,
-      outbox: present('outbox_backlog') ? { backlog: max('outbox_backlog'), oldestAgeS: max('outbox_oldest_age_seconds') } : null,
-      deadLetters: present('messaging_dead_letters_total')
-        ? series('messaging_dead_letters_total').reduce((sum, sample) => sum + numberOf(sample), 0)
-        : null,
-    };
+    const { instances } = this.upstreams.pool(service);
+    const scrapes = await Promise.all(instances.map(({ url, up }) => (up ? this.scrape(url) : Promise.resolve(undefined))));
+    return serviceOverview(service, instances, scrapes, this.config.kafka.topicPrefix);
   }
 
-  /** An instance's series by name; undefined when its /metrics cannot be read (down, too slow, not served). */
-  private async scrape(url: string): Promise<Map<string, Sample[]> | undefined> {
+  /** An instance's /metrics; undefined when it cannot be read (down, too slow, not served). */
+  private async scrape(url: string): Promise<string | undefined> {
     try {
       const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(this.settings.scrapeTimeoutMs) });
       if (!response.ok) {
         await response.body?.cancel();
         return undefined;
       }
-      return new Map(parsePrometheusTextFormat(await response.text()).map((family) => [family.name, family.metrics]));
+      return await response.text();
     } catch {
       return undefined;
     }
-  }
-
-  private withoutPrefix(topic: string): string {
-    const prefix = this.config.kafka.topicPrefix;
-    return prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
   }
 }
 

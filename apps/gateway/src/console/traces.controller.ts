@@ -42,7 +42,9 @@ export class TracesController {
     } catch {
       throw unavailable('TRACES.UNAVAILABLE', 'the trace viewer cannot be reached now; try again');
     }
-    if (response.status === 404) throw notFound('TRACES.NOT_FOUND', `the trace viewer has no trace ${traceId} (yet)`);
+    // Zipkin answers 404 for a trace it does not have, and refuses an id it can never have (all zeros): none either way
+    if (response.status === 404 || response.status === 400)
+      throw notFound('TRACES.NOT_FOUND', `the trace viewer has no trace ${traceId} (yet)`);
     if (!response.ok) throw unavailable('TRACES.UNAVAILABLE', `the trace viewer answered ${response.status}; try again`);
     const spans = (await response.json()) as ZipkinSpan[];
     if (!Array.isArray(spans) || spans.length === 0) throw notFound('TRACES.NOT_FOUND', `the trace viewer has no trace ${traceId} (yet)`);
