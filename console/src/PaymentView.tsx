@@ -78,8 +78,8 @@ export function PaymentView({ id, call }: { id: string; call: Call }) {
               <li key={i}>
                 <span className="step">{step.step}</span>
                 <span className="service">{step.service}</span>
-                {step.outcome && <span className="outcome">{step.outcome}</span>}
                 <time>{new Date(step.at).toLocaleTimeString()}</time>
+                {step.outcome && <span className="outcome">{step.outcome}</span>}
               </li>
             ))}
           </ol>

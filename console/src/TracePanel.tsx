@@ -14,6 +14,9 @@ interface Props {
   call: Call;
 }
 
+/** A database query's span: many per step, hidden unless asked for. */
+const isQuery = (span: Span) => span.tags?.['db.system'] !== undefined || (span.name ?? '').startsWith('pg.');
+
 interface Row {
   span: Span;
   depth: number;
@@ -43,6 +46,7 @@ function rowsOf(spans: Span[]): Row[] {
 export function TracePanel({ traceId, traceUrl, call }: Props) {
   const [spans, setSpans] = useState<Span[] | null>(null);
   const [status, setStatus] = useState<string>('Loading the trace…');
+  const [showQueries, setShowQueries] = useState(false);
 
   useEffect(() => {
     if (!traceId) return;
@@ -86,6 +90,8 @@ export function TracePanel({ traceId, traceUrl, call }: Props) {
   const end = Math.max(...(spans ?? []).map((s) => (s.timestamp ?? 0) + (s.duration ?? 0)));
   const total = Math.max(end - start, 1);
   const services = [...new Set((spans ?? []).map((s) => s.localEndpoint?.serviceName ?? '?'))].sort();
+  const queries = (spans ?? []).filter(isQuery).length;
+  const shown = (spans ?? []).filter((span) => showQueries || !isQuery(span));
   return (
     <aside className="trace" aria-label="Trace">
       <h3>
@@ -103,8 +109,12 @@ export function TracePanel({ traceId, traceUrl, call }: Props) {
           <p className="services" aria-label="Services in the trace">
             {spans.length} spans from {services.join(', ')}
           </p>
+          <label className="small">
+            <input type="checkbox" checked={showQueries} onChange={(e) => setShowQueries(e.target.checked)} /> Show the {queries} database
+            queries
+          </label>
           <ul className="waterfall">
-            {rowsOf(spans).map(({ span, depth }) => (
+            {rowsOf(shown).map(({ span, depth }) => (
               <li key={span.id} title={`${span.name ?? ''} — ${((span.duration ?? 0) / 1000).toFixed(1)} ms`}>
                 <span className="label" style={{ paddingLeft: `${depth * 0.6}em` }}>
                   <b>{span.localEndpoint?.serviceName ?? '?'}</b> {span.name}

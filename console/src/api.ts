@@ -102,6 +102,7 @@ export interface Span {
   timestamp?: number;
   duration?: number;
   localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
 }
 
 export interface DeadLetter {
