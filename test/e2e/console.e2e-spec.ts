@@ -131,6 +131,16 @@ describe('the gateway serves the console', () => {
     }
   });
 
+  it("stops an operator's token at once when they are de-registered, as the services do", async () => {
+    const leaving = await people.newOperator('Otto Operator');
+    expect((await call('GET', api('/v1/ops/overview'), { token: leaving.token })).status).toBe(200);
+    expect((await call('DELETE', `${system.urls.users}/v1/users/me`, { token: leaving.token })).status).toBe(204);
+    await eventually(async () => {
+      const refused = await call('GET', api('/v1/ops/overview'), { token: leaving.token });
+      expect([refused.status, (refused.body as { code?: string }).code]).toEqual([401, 'AUTH.TOKEN_INVALID']);
+    }, 10000);
+  });
+
   it('keeps /v1/ops/… to operators: 401 without a token, 403 for a user, 400 naming a bad id', async () => {
     expect((await call('GET', api('/v1/ops/overview'))).status).toBe(401);
     expect((await call('GET', api('/v1/ops/overview'), { token: payer.token })).status).toBe(403);

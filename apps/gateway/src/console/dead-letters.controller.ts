@@ -8,6 +8,7 @@ import { isServiceName } from '@app/contracts';
 import { DeadLetterRow, listDeadLetters, parseDeadLetterId, ReplayedDeadLetter, replayDeadLetters } from '@app/messaging';
 import { DomainError, notFound, SERVICE_CONFIG, ServiceConfig } from '@app/platform';
 import { CONSOLE_KAFKA } from './console.tokens';
+import { StillRegistered } from './ops-access';
 import { OpsAuditInterceptor } from './ops-audit';
 
 const SERVICE = z.string().refine(isServiceName, 'must be a service name such as fraud');
@@ -29,7 +30,7 @@ class ReplayParams extends createZodDto(
  */
 @ApiTags('console')
 @Controller('v1/ops/dead-letters')
-@UseGuards(AuthGuard)
+@UseGuards(AuthGuard, StillRegistered)
 @UseInterceptors(OpsAuditInterceptor)
 @Roles(OPERATOR)
 export class DeadLettersController {

@@ -5,6 +5,7 @@ import { SERVICE_CONFIG, ServiceConfig } from '@app/platform';
 import { UPSTREAM_SERVICES, UpstreamService } from '../routes';
 import { Upstreams } from '../upstreams';
 import { CONSOLE_SETTINGS, ConsoleSettings } from './console.config';
+import { StillRegistered } from './ops-access';
 import { OpsAuditInterceptor } from './ops-audit';
 
 /** A sample of Prometheus' text format, as parse-prometheus-text-format reads it. */
@@ -139,7 +140,7 @@ export class Overview {
 
 @ApiTags('console')
 @Controller('v1/ops/overview')
-@UseGuards(AuthGuard)
+@UseGuards(AuthGuard, StillRegistered)
 @UseInterceptors(OpsAuditInterceptor)
 @Roles(OPERATOR)
 export class OverviewController {

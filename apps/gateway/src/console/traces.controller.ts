@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AuthGuard, OPERATOR, Roles } from '@app/auth';
 import { notFound, unavailable } from '@app/platform';
 import { CONSOLE_SETTINGS, ConsoleSettings } from './console.config';
+import { StillRegistered } from './ops-access';
 import { OpsAuditInterceptor } from './ops-audit';
 
 class TraceParams extends createZodDto(
@@ -27,7 +28,7 @@ export interface ZipkinSpan {
 /** A payment's trace for the console, from the trace viewer's API: the browser makes no cross-origin call. */
 @ApiTags('console')
 @Controller('v1/ops/traces')
-@UseGuards(AuthGuard)
+@UseGuards(AuthGuard, StillRegistered)
 @UseInterceptors(OpsAuditInterceptor)
 @Roles(OPERATOR)
 export class TracesController {
