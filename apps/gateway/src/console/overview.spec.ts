@@ -50,10 +50,14 @@ describe('serviceOverview', () => {
     });
   });
 
-  it('shows no data (null) where no instance reports a series, or none could be read', () => {
+  it('shows no data (null) where no instance reports a series, or none could be read; no dead letter counted is none', () => {
     const without = '# HELP process_cpu_seconds_total x\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1\n';
+    expect(serviceOverview('fraud', instances, [without, undefined, undefined], 't.')).toMatchObject({
+      consumerLag: null,
+      outbox: null,
+      deadLetters: 0,
+    });
     for (const scrapes of [
-      [without, undefined, undefined],
       [undefined, undefined, undefined],
       ['{{ not the text format', undefined, undefined],
     ]) {

@@ -29,7 +29,7 @@ export interface InstanceOverview {
   metrics: boolean;
 }
 
-/** One service at a glance; a figure is null when no instance reports it ("no data"). */
+/** One service at a glance; a figure is null when no instance reports it, or no instance's /metrics could be read ("no data"). */
 export interface ServiceOverview {
   service: UpstreamService;
   instances: InstanceOverview[];
@@ -69,7 +69,8 @@ function parse(text: string): Array<Map<string, Sample[]>> {
 
 /**
  * One service's figures from its instances' scrapes (undefined: not read): lag added up by topic,
- * the outbox's largest report (every instance reads the same table), dead letters added up.
+ * the outbox's largest report (every instance reads the same table), dead letters added up (0
+ * until the counter's first increment).
  */
 export function serviceOverview(
   service: UpstreamService,
@@ -93,9 +94,8 @@ export function serviceOverview(
     instances: instances.map(({ url, up }, i) => ({ url, up, metrics: scrapes[i] !== undefined })),
     consumerLag: present('messaging_kafka_consumer_lag') ? { total: Object.values(byTopic).reduce((sum, n) => sum + n, 0), byTopic } : null,
     outbox: present('outbox_backlog') ? { backlog: max('outbox_backlog'), oldestAgeS: max('outbox_oldest_age_seconds') } : null,
-    deadLetters: present('messaging_dead_letters_total')
-      ? series('messaging_dead_letters_total').reduce((sum, sample) => sum + numberOf(sample), 0)
-      : null,
+    // a counter appears with its first increment: none yet in a scrape that was read is none parked
+    deadLetters: families.length > 0 ? series('messaging_dead_letters_total').reduce((sum, sample) => sum + numberOf(sample), 0) : null,
   };
 }
 
