@@ -129,6 +129,9 @@ describe('the gateway serves the console', () => {
       expect(csp).toContain("connect-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
     }
+    // nothing outside the console's files: a path that climbs out is the page again
+    const climbing = await fetch(api('/console/..%2f..%2fpackage.json'));
+    expect([climbing.status, await climbing.text()]).toEqual([200, expect.stringContaining('<div id="root">')]);
   });
 
   it("stops an operator's token at once when they are de-registered, as the services do", async () => {
