@@ -13,6 +13,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY libs libs
 COPY apps apps
 COPY tools tools
+# the operator console (console/, built by Vite into dist/console), served by the gateway
+COPY console console
 # --omit=optional too: @nestjs/platform-express (with Express) is both a dev dependency (the
 # benchmark's naive peer) and an optional peer of Nest, and npm keeps such packages unless both are
 # omitted. No service needs an optional dependency (the only other one is pg-cloudflare).

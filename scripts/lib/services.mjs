@@ -119,7 +119,7 @@ export async function waitUntilReady(services, stopper) {
   for (const s of up) {
     const base = `http://127.0.0.1:${s.port}`;
     console.log(
-      `  ${s.name.padEnd(width)}  ${base}   ${s.service === 'gateway' ? 'the API: every /v1 route, one address' : `docs ${base}/docs`}`,
+      `  ${s.name.padEnd(width)}  ${base}   ${s.service === 'gateway' ? `the API: every /v1 route, one address; the operator console at ${base}/console/` : `docs ${base}/docs`}`,
     );
   }
   if (stopper.viewerUrl) console.log(`  ${'traces'.padEnd(width)}  ${stopper.viewerUrl}   (Zipkin)`);

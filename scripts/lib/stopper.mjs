@@ -83,6 +83,8 @@ export class Stopper {
         const env = {
           OTEL_EXPORTER_ZIPKIN_ENDPOINT: z.spansEndpoint,
           TRACE_VIEWER_URL: process.env.TRACE_VIEWER_URL || z.traceUrlTemplate,
+          // the gateway's operator console reads traces from its API
+          ZIPKIN_URL: process.env.ZIPKIN_URL || z.url,
         };
         return z.alreadyRunning ? { env } : { env, stop: () => z.stop() };
       } catch (error) {

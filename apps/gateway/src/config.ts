@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BaseEnvSchema, int, parseEnv, port, ServiceConfig, serviceConfig } from '@app/platform';
+import { ConsoleEnv, consoleSettings, ConsoleSettings } from './console/console.config';
 import { UPSTREAM_SERVICES, UpstreamService } from './routes';
 
 export interface GatewaySettings {
@@ -14,6 +15,7 @@ export interface GatewaySettings {
 
 export interface GatewayConfig extends ServiceConfig {
   gateway: GatewaySettings;
+  console: ConsoleSettings;
 }
 
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
@@ -51,6 +53,7 @@ export const EnvSchema = BaseEnvSchema.extend({
   GATEWAY_UPSTREAM_TIMEOUT_MS: int(10_000, 100, 300_000),
   GATEWAY_CLIENT_TIMEOUT_MS: int(30_000, 1000, 300_000),
   ...upstreamVariables,
+  ...ConsoleEnv,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -66,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       upstreamTimeoutMs: parsed.GATEWAY_UPSTREAM_TIMEOUT_MS,
       clientTimeoutMs: parsed.GATEWAY_CLIENT_TIMEOUT_MS,
     },
+    console: consoleSettings(parsed),
   };
 }

@@ -30,6 +30,9 @@ export const ROUTES: ReadonlyArray<{ prefix: string; service: UpstreamService }>
   { prefix: '/v1/disputes', service: 'disputes' },
 ];
 
+/** Paths the gateway answers itself, never forwarded: the operator console and its routes (console/). */
+export const GATEWAY_OWN_PREFIXES = ['/v1/ops', '/console'] as const;
+
 /** The service that owns a path (without its query), or undefined. */
 export function ownerOf(path: string): UpstreamService | undefined {
   return ROUTES.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.service;

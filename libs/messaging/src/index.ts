@@ -1,3 +1,5 @@
+export * from './dead-letter-records';
+export * from './dead-letter-store';
 export * from './event-context';
 export * from './event-handlers';
 export * from './event-transport';

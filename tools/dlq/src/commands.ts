@@ -1,16 +1,16 @@
+import { listDeadLetters as list, replayDeadLetters as replay } from '@app/messaging';
 import { ConfigError } from '@app/platform';
-import { dlqKafka, readDeadLetters, Replayed, republish } from './broker';
+import { dlqKafka, Replayed } from './broker';
 import { parseCommand, USAGE } from './cli';
 import { DlqConfig, loadConfig } from './config';
-import { DeadLetterId, deadLetterTopicOf, DeadLetterRow, formatId, planReplay, toRow } from './dead-letter';
+import { DeadLetterId, deadLetterTopicOf, DeadLetterRow, formatId } from './dead-letter';
 import { formatJson, formatTable } from './format';
 
 /** A failure the operator can act on: printed as is, without a stack. */
 export class DlqError extends Error {}
 
 export async function listDeadLetters(config: DlqConfig, service?: string): Promise<DeadLetterRow[]> {
-  const messages = await readDeadLetters(dlqKafka(config), config.topicPrefix, { service });
-  return messages.map(toRow);
+  return list(dlqKafka(config), config.topicPrefix, service);
 }
 
 export interface ReplayResult {
@@ -26,17 +26,12 @@ export async function replayDeadLetters(
   service?: string,
   onEach?: (replayed: Replayed) => void,
 ): Promise<ReplayResult> {
-  const kafka = dlqKafka(config);
-  const messages = await readDeadLetters(kafka, config.topicPrefix, target === 'all' ? { service } : { id: target });
-  const chosen = target === 'all' ? messages : messages.filter((message) => formatId(message) === formatId(target));
-  if (target !== 'all' && chosen.length === 0) {
-    const topic = deadLetterTopicOf(config.topicPrefix, target.service);
-    throw new DlqError(
-      `no dead letter ${formatId(target)}: ${topic} has no message at partition ${target.partition}, offset ${target.offset} (see: npm run dlq -- list)`,
-    );
-  }
-  const { plans, unreplayable } = planReplay(chosen);
-  return { replayed: await republish(kafka, plans, onEach), unreplayable };
+  const result = await replay(dlqKafka(config), config.topicPrefix, target, service, onEach);
+  if (result) return result;
+  const id = target as DeadLetterId; // only one id can be missing
+  throw new DlqError(
+    `no dead letter ${formatId(id)}: ${deadLetterTopicOf(config.topicPrefix, id.service)} has no message at partition ${id.partition}, offset ${id.offset} (see: npm run dlq -- list)`,
+  );
 }
 
 export interface Io {
