@@ -5,7 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Where `npm run build` puts the console (vite build -c console/vite.config.ts): dist/console, beside dist/apps. */
+/** Where `npm run build` puts the console (vite build -c console/vite.config.mts): dist/console, beside dist/apps. */
 export const CONSOLE_ROOT = resolve(__dirname, '../../../../console');
 
 // The console's own files only: its scripts and styles from this origin (no inline script), calls to this
