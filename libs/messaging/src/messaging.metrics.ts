@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Admin, Kafka } from 'kafkajs';
 import { Database } from '@app/platform';
 import { meter } from '@app/telemetry';
@@ -40,6 +41,9 @@ export type Assignment = Record<string, number[]>;
 export class ConsumerMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ConsumerMetrics.name);
   private admin?: Admin;
+  /** The read of an assignment in flight (at most one at a time), and whether the service is stopping. */
+  private reading: Promise<void> = Promise.resolve();
+  private stopping = false;
   /** `topic partition` → where the group is in it. */
   private readonly partitions = new Map<string, { topic: string; partition: number; highWatermark: string; next: string }>();
   private readonly group: string;
@@ -60,7 +64,13 @@ export class ConsumerMetrics implements OnApplicationBootstrap, OnApplicationShu
     this.group = topicName(options.config, options.config.service);
   }
 
+  /**
+   * A read still in flight finishes first: left behind, it would outlive the service's connections
+   * (in a test, the test). With the broker away it may retry for long: a shutdown waits 10 s at most.
+   */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.race([this.reading, delay(10_000, undefined, { ref: false })]);
     await this.admin?.disconnect();
   }
 
@@ -101,7 +111,13 @@ export class ConsumerMetrics implements OnApplicationBootstrap, OnApplicationShu
    * After a rebalance: partitions this member no longer has are another member's to report; those
    * it has and knows nothing of yet are read from the broker (what a batch said since wins).
    */
-  async assigned(assignment: Assignment): Promise<void> {
+  assigned(assignment: Assignment): Promise<void> {
+    this.reading = this.reading.then(() => this.read(assignment));
+    return this.reading;
+  }
+
+  private async read(assignment: Assignment): Promise<void> {
+    if (this.stopping) return;
     for (const [key, { topic, partition }] of this.partitions) {
       if (!assignment[topic]?.includes(partition)) this.partitions.delete(key);
     }
